@@ -1,0 +1,746 @@
+/**
+ * The event loop: a ready queue, a timer heap, and the one place where callbacks are called.
+ * @asyncio asyncio.base_events.BaseEventLoop
+ *
+ * Design notes
+ * - `runOnce()` is asyncio's `_run_once`: move due timers to the ready queue, then run the
+ *   `ntodo` callbacks that were ready when the pass began. Anything scheduled during the pass
+ *   waits for the next one. This is the only place callbacks are actually *called*; everything
+ *   else only appends to `_ready`.
+ * - Drivers decide what happens when nothing is ready. The synchronous driver (`runSync`,
+ *   `TestLoop`) jumps virtual time to the next timer, or blocks the thread on a real clock. The
+ *   asynchronous driver (`run`, `runUntilComplete`, `runForever`) gives the thread back to the
+ *   host between stretches (so Node I/O and Promise reactions run), sleeps on `setTimeout` until
+ *   the next timer, and is woken early by `callSoon` / `callSoonThreadsafe` from host callbacks.
+ * - "Running" has two meanings in JavaScript. `isRunning()` is true for the whole
+ *   `runForever()`; `getRunningLoop()` returns the loop only while its callbacks are on the stack,
+ *   so two loops (two `run()` calls) can take turns on one thread between macrotasks.
+ * - Timers: ordered by (deadline, sequence number), so equal deadlines fire in scheduling order.
+ *   Cancelled timers stay in the heap and are dropped lazily; the heap is compacted when more than
+ *   100 timers are scheduled and over half are cancelled (asyncio's rule).
+ * @module
+ */
+import { Deque } from './internal/deque.ts';
+import { BinaryHeap } from './internal/heap.ts';
+import { checkCallback, checkDelay } from './internal/validate.ts';
+import { inspectSymbol } from './internal/repr.ts';
+import { Handle, TimerHandle, getRunningLoopOrNull, setRunningLoop } from './events.ts';
+import { Future } from './futures.ts';
+import { RuntimeError, internalError } from './exceptions.ts';
+import type { Task, TaskOptions } from './tasks.ts';
+import type { Context } from './contextvars.ts';
+import type { Awaitable, Coroutine } from './types.ts';
+
+// Injected by tasks.ts (which imports this module) to avoid a load-order cycle.
+let makeTask: ((loop: EventLoop, coro: Coroutine<unknown>, options: TaskOptions | undefined) => Task<unknown>) | null = null;
+let wrapAwaitable: ((loop: EventLoop, aw: unknown) => Future<unknown>) | null = null;
+
+/** @internal Called once by tasks.ts. */
+export function registerTaskConstructors(
+  create: (loop: EventLoop, coro: Coroutine<unknown>, options: TaskOptions | undefined) => Task<unknown>,
+  ensure: (loop: EventLoop, aw: unknown) => Future<unknown>,
+): void {
+  makeTask = create;
+  wrapAwaitable = ensure;
+}
+
+/** Which clock a loop reads: the host's monotonic clock, or virtual time that jumps to the next timer. */
+export type Clock = 'real' | 'virtual';
+
+/** Options of `new EventLoop()`, `run()`, `runSync()` and `Runner`. */
+export interface LoopOptions {
+  /** Debug mode: slow callbacks are reported. Default false. */
+  debug?: boolean;
+  /** `'real'` (the host's clock) or `'virtual'` (time jumps to the next timer when idle). */
+  clock?: Clock;
+}
+
+/**
+ * What the exception handler receives. Keys as asyncio's: `message` always; `exception`,
+ * `future`, `task`, `handle` when they apply.
+ * @asyncio the `context` dict of loop.call_exception_handler(context)
+ */
+export interface ExceptionContext {
+  message: string;
+  exception?: unknown;
+  future?: unknown;
+  task?: unknown;
+  handle?: unknown;
+  [key: string]: unknown;
+}
+
+/** `(loop, context) => void`, as asyncio's `loop.set_exception_handler(handler)`. */
+export type ExceptionHandler = (loop: EventLoop, context: ExceptionContext) => void;
+
+/** Builds the Task for `createTask`; `eagerTaskFactory` is one. @asyncio the task factory of loop.set_task_factory */
+export type TaskFactory = <T>(loop: EventLoop, coro: Coroutine<T>, options: { name?: string; context?: Context }) => Task<T>;
+
+/** An object the loop can close at shutdown (the async generators it tracks). */
+export interface AsyncGenLike {
+  aclose(): Awaitable<unknown>;
+}
+
+const MIN_SCHEDULED_TIMER_HANDLES = 100;
+const MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5;
+// How long the async driver runs callbacks before giving the thread back to the host.
+const HOST_YIELD_BUDGET_MS = 8;
+const HOST_YIELD_CHECK_EVERY = 1024;
+// setTimeout takes at most a signed 32-bit delay; longer ones are slept in chunks.
+const MAX_HOST_TIMEOUT_MS = 0x7fffffff;
+
+interface HostTimers {
+  setTimeout(cb: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
+  setImmediate?: (cb: () => void) => unknown;
+}
+const host = globalThis as unknown as HostTimers;
+const hostNow: () => number =
+  typeof performance !== 'undefined' && typeof performance.now === 'function' ? () => performance.now() : () => Date.now();
+
+/** Gives the thread back to the host for one macrotask (I/O callbacks, Promise reactions). */
+function yieldToHost(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof host.setImmediate === 'function') host.setImmediate(resolve);
+    else host.setTimeout(resolve, 0);
+  });
+}
+
+/** Blocks the thread for `ms` (runSync on a real clock). Atomics.wait where the host allows it. */
+function blockThread(ms: number): void {
+  if (ms <= 0) return;
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    return;
+  } catch {
+    // Browsers forbid Atomics.wait on the main thread: spin instead.
+  }
+  const end = hostNow() + ms;
+  while (hostNow() < end) {
+    /* spin */
+  }
+}
+
+function compareTimers(a: TimerHandle, b: TimerHandle): boolean {
+  return a._when < b._when || (a._when === b._when && a._seq < b._seq);
+}
+
+function stopLoop(this: EventLoop): void {
+  this.stop();
+}
+
+function isAliveTimer(timer: TimerHandle): boolean {
+  if (timer._cancelled) {
+    timer._scheduled = false;
+    return false;
+  }
+  return true;
+}
+
+/**
+ * The event loop. Most code never touches it: `run(main)` makes one, runs `main`, and closes it.
+ *
+ * Fields:
+ * - `_ready`            the ready queue: Handles to run, FIFO (a ring buffer)
+ * - `_scheduled`        the timer heap, by (deadline, sequence)
+ * - `_timerCancelledCount` cancelled timers still in the heap (for compaction)
+ * - `_timerSeq`         the next timer's sequence number (tie-breaker)
+ * - `_virtual`, `_virtualNow`  the virtual clock and its reading
+ * - `_running`, `_stopping`, `_closed`  lifecycle flags
+ * - `_currentTask`      the task whose step is on the stack
+ * - `_tasks`            unfinished tasks (asyncio's all_tasks), in creation order
+ * - `_wakeup`           set while the async driver idles: call it to wake the loop
+ * - `_unretrieved`      when a test asks for it, futures whose exception nobody retrieved yet
+ * @asyncio asyncio.AbstractEventLoop / BaseEventLoop
+ */
+export class EventLoop {
+  _ready: Deque<Handle>;
+  _scheduled: BinaryHeap<TimerHandle>;
+  _timerCancelledCount: number;
+  _timerSeq: number;
+  _virtual: boolean;
+  _virtualNow: number;
+  _running: boolean;
+  _stopping: boolean;
+  _closed: boolean;
+  _debug: boolean;
+  _currentTask: Task<unknown> | null;
+  _tasks: Set<Task<unknown>>;
+  _wakeup: (() => void) | null;
+  _exceptionHandler: ExceptionHandler | null;
+  _taskFactory: TaskFactory | null;
+  _asyncgens: Set<WeakRef<AsyncGenLike>>;
+  _asyncgensShutdownCalled: boolean;
+  _unretrieved: Set<Future<unknown>> | null;
+  _callbacksSinceCheck: number;
+  /**
+   * Debug mode reports a callback or task step that runs longer than this many milliseconds.
+   * @asyncio loop.slow_callback_duration (seconds there)
+   */
+  slowCallbackDuration: number;
+
+  /** A new loop; not running. `run()` and `runSync()` make one for you. */
+  constructor(options: LoopOptions = {}) {
+    const clock = options.clock ?? 'real';
+    if (clock !== 'real' && clock !== 'virtual') {
+      throw new RangeError(`Expected \`clock\` to be 'real' or 'virtual', got ${JSON.stringify(clock)}`);
+    }
+    this._ready = new Deque();
+    this._scheduled = new BinaryHeap(compareTimers);
+    this._timerCancelledCount = 0;
+    this._timerSeq = 0;
+    this._virtual = clock === 'virtual';
+    this._virtualNow = 0;
+    this._running = false;
+    this._stopping = false;
+    this._closed = false;
+    this._debug = options.debug ?? false;
+    this._currentTask = null;
+    this._tasks = new Set();
+    this._wakeup = null;
+    this._exceptionHandler = null;
+    this._taskFactory = null;
+    this._asyncgens = new Set();
+    this._asyncgensShutdownCalled = false;
+    this._unretrieved = null;
+    this._callbacksSinceCheck = 0;
+    this.slowCallbackDuration = 100;
+  }
+
+  // ---------------------------------------------------------------- time and scheduling
+
+  /**
+   * The loop's clock, in milliseconds (monotonic; the origin is arbitrary). Under the virtual
+   * clock it starts at 0 and moves only when the loop jumps to a timer.
+   * @asyncio loop.time() (seconds there)
+   */
+  time(): number {
+    return this._virtual ? this._virtualNow : hostNow();
+  }
+
+  /** Whether this loop reads the virtual clock. */
+  isVirtualClock(): boolean {
+    return this._virtual;
+  }
+
+  /**
+   * Schedules `callback(...args)` to run on the next iteration, after those already scheduled.
+   * @asyncio loop.call_soon(callback, *args)
+   * @throws {RuntimeError} "Event loop is closed" on a closed loop.
+   * @throws {TypeError} if `callback` is not a function.
+   */
+  callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
+    checkCallback(callback, 'callback');
+    this._checkClosed();
+    return this._callSoonInternal(callback as never, undefined, args.length === 1 ? args[0] : undefined, args.length > 1 ? args : null);
+  }
+
+  /**
+   * `callSoon` for host callbacks (Promise reactions, Node I/O, worker messages): also wakes a loop
+   * that is idle waiting for the host. In JavaScript every callback runs on one thread, so this is
+   * the same as `callSoon`, which wakes the loop too; the name says where it is meant to be used.
+   * @asyncio loop.call_soon_threadsafe(callback, *args)
+   */
+  callSoonThreadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
+    return this.callSoon(callback, ...args);
+  }
+
+  /** @internal The hot-path schedule: no checks, one Handle. */
+  _callSoonInternal(callback: (...args: never[]) => unknown, receiver: unknown, arg0: unknown, args: unknown[] | null = null): Handle {
+    const handle = new Handle(callback, receiver, arg0, args, this);
+    this._ready.push(handle);
+    if (this._wakeup !== null) this._wakeup();
+    return handle;
+  }
+
+  /** @internal Pushes a prepared handle (a task's reusable step handle). */
+  _pushReady(handle: Handle): void {
+    this._ready.push(handle);
+    if (this._wakeup !== null) this._wakeup();
+  }
+
+  /**
+   * Schedules `callback(...args)` to run `delay` milliseconds from now.
+   * A negative or zero delay runs it on the next iteration, after callbacks already ready.
+   * @asyncio loop.call_later(delay, callback, *args) (seconds there)
+   * @throws {RangeError} if `delay` is NaN.
+   */
+  callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
+    checkDelay(delay, 'delay');
+    checkCallback(callback, 'callback');
+    this._checkClosed();
+    return this._callAtInternal(this.time() + delay, callback as never, args);
+  }
+
+  /**
+   * Schedules `callback(...args)` at absolute time `when` (on the `loop.time()` scale).
+   * @asyncio loop.call_at(when, callback, *args)
+   * @throws {RangeError} if `when` is NaN.
+   */
+  callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
+    checkDelay(when, 'when');
+    checkCallback(callback, 'callback');
+    this._checkClosed();
+    return this._callAtInternal(when, callback as never, args);
+  }
+
+  /** @internal */
+  _callAtInternal(when: number, callback: (...args: never[]) => unknown, args: unknown[]): TimerHandle {
+    const timer = new TimerHandle(when, this._timerSeq++, callback, args.length === 1 ? args[0] : undefined, args.length > 1 ? args : null, this);
+    timer._scheduled = true;
+    this._scheduled.push(timer);
+    if (this._wakeup !== null) this._wakeup();
+    return timer;
+  }
+
+  /** @internal Called by TimerHandle.cancel for a timer still in the heap. */
+  _timerHandleCancelled(): void {
+    this._timerCancelledCount++;
+  }
+
+  // ---------------------------------------------------------------- futures and tasks
+
+  /**
+   * A new pending Future bound to this loop.
+   * @asyncio loop.create_future()
+   */
+  createFuture<T = unknown>(): Future<T> {
+    return new Future<T>(this);
+  }
+
+  /**
+   * Wraps `coro` in a Task scheduled on this loop (through the task factory, if one is set).
+   * @asyncio loop.create_task(coro, *, name=None, context=None)
+   * @throws {TypeError} if `coro` is not a coroutine (see `createTask`).
+   */
+  createTask<T>(coro: Coroutine<T>, options?: TaskOptions): Task<T> {
+    this._checkClosed();
+    if (makeTask === null) throw internalError('tasks module not loaded');
+    const factory = this._taskFactory;
+    if (factory !== null) {
+      const opts: { name?: string; context?: Context } = {};
+      if (options?.name !== undefined) opts.name = options.name;
+      if (options?.context !== undefined) opts.context = options.context;
+      return factory(this, coro, opts);
+    }
+    return makeTask(this, coro, options) as Task<T>;
+  }
+
+  /**
+   * Sets the function `createTask` uses to build tasks (`eagerTaskFactory`, or null for the default).
+   * @asyncio loop.set_task_factory(factory)
+   */
+  setTaskFactory(factory: TaskFactory | null): void {
+    if (factory !== null) checkCallback(factory, 'factory');
+    this._taskFactory = factory;
+  }
+
+  /**
+   * The task factory, or null for the default.
+   * @asyncio loop.get_task_factory()
+   */
+  getTaskFactory(): TaskFactory | null {
+    return this._taskFactory;
+  }
+
+  // ---------------------------------------------------------------- running
+
+  /**
+   * Runs one iteration: moves due timers to the ready queue, then runs the callbacks that were
+   * ready when it began. Returns the number of callbacks run.
+   * @asyncio BaseEventLoop._run_once()
+   */
+  runOnce(): number {
+    const scheduled = this._scheduled;
+    // Compact the heap when cancelled timers dominate, else drop cancelled ones at its head.
+    if (scheduled.length > MIN_SCHEDULED_TIMER_HANDLES && this._timerCancelledCount > scheduled.length * MIN_CANCELLED_TIMER_HANDLES_FRACTION) {
+      scheduled.filterInPlace(isAliveTimer);
+      this._timerCancelledCount = 0;
+    } else {
+      this._dropCancelledHead();
+    }
+    const ready = this._ready;
+    if (scheduled.length > 0) {
+      const now = this.time();
+      for (;;) {
+        const timer = scheduled.peek();
+        if (timer === undefined || timer._when > now) break;
+        scheduled.pop();
+        timer._scheduled = false;
+        if (timer._cancelled) this._timerCancelledCount--;
+        else ready.push(timer);
+      }
+    }
+    // This is the only place where callbacks are actually *called*. All other places just add
+    // them to ready. Only those ready when the pass began run now (no starvation).
+    const ntodo = ready.length;
+    if (this._debug) {
+      for (let i = 0; i < ntodo; i++) this._runHandleDebug(ready.shift() as Handle);
+    } else {
+      for (let i = 0; i < ntodo; i++) {
+        const handle = ready.shift() as Handle;
+        if (!handle._cancelled) handle._run();
+      }
+    }
+    return ntodo;
+  }
+
+  private _runHandleDebug(handle: Handle): void {
+    if (handle._cancelled) return;
+    const start = hostNow();
+    handle._run();
+    const took = hostNow() - start;
+    if (took >= this.slowCallbackDuration) {
+      this.callExceptionHandler({ message: `Executing ${handle.describeCallback()} took ${took.toFixed(3)} ms`, handle });
+    }
+  }
+
+  private _dropCancelledHead(): void {
+    const scheduled = this._scheduled;
+    for (;;) {
+      const head = scheduled.peek();
+      if (head === undefined || !head._cancelled) return;
+      scheduled.pop();
+      head._scheduled = false;
+      this._timerCancelledCount--;
+    }
+  }
+
+  /** @internal The deadline of the next live timer, or null when none is scheduled. */
+  _nextDeadline(): number | null {
+    this._dropCancelledHead();
+    const head = this._scheduled.peek();
+    return head === undefined ? null : head._when;
+  }
+
+  /**
+   * Stops `runForever` after the current iteration.
+   * @asyncio loop.stop()
+   */
+  stop(): void {
+    this._stopping = true;
+  }
+
+  /**
+   * Whether `runForever` / `runUntilComplete` is in progress.
+   * @asyncio loop.is_running()
+   */
+  isRunning(): boolean {
+    return this._running;
+  }
+
+  /**
+   * Whether `close()` was called.
+   * @asyncio loop.is_closed()
+   */
+  isClosed(): boolean {
+    return this._closed;
+  }
+
+  /**
+   * Runs the loop until `stop()` is called, giving the thread back to the host between stretches.
+   * @asyncio loop.run_forever()
+   * @throws {RuntimeError} if the loop is closed or already running, or if called from a running loop.
+   */
+  async runForever(): Promise<void> {
+    this._beginRun();
+    try {
+      await this._driveAsync();
+    } finally {
+      this._endRun();
+    }
+  }
+
+  /**
+   * Runs the loop until `aw` is done; resolves with its result or rejects with its exception.
+   * A coroutine is wrapped in a Task.
+   * @asyncio loop.run_until_complete(future)
+   */
+  runUntilComplete<T>(aw: Awaitable<T>): Promise<T> {
+    this._beginRun();
+    let future: Future<T>;
+    try {
+      future = this._ensureFuture(aw);
+    } catch (error) {
+      this._endRun();
+      throw error;
+    }
+    future.addDoneCallback(stopLoop.bind(this));
+    return this._driveAsync().then(
+      () => {
+        this._endRun();
+        return this._resultOf(future);
+      },
+      (error: unknown) => {
+        this._endRun();
+        throw error;
+      },
+    );
+  }
+
+  /**
+   * The synchronous `runUntilComplete`, used by `runSync` and `TestLoop`. When nothing is ready it
+   * jumps virtual time to the next timer, or blocks the thread on a real clock.
+   * @throws {RuntimeError} when every task waits on the host: only `run()` can let it in.
+   */
+  runUntilCompleteSync<T>(aw: Awaitable<T>): T {
+    this._beginRun();
+    try {
+      const future = this._ensureFuture(aw);
+      future.addDoneCallback(stopLoop.bind(this));
+      this._driveSync(future);
+      return this._resultOf(future);
+    } finally {
+      this._endRun();
+    }
+  }
+
+  private _resultOf<T>(future: Future<T>): T {
+    if (!future.done()) throw new RuntimeError('Event loop stopped before Future completed.');
+    return future.result();
+  }
+
+  private _ensureFuture<T>(aw: Awaitable<T>): Future<T> {
+    if (wrapAwaitable === null) throw internalError('tasks module not loaded');
+    const future = wrapAwaitable(this, aw) as Future<T>;
+    if (future._loop !== this) throw new RuntimeError('The future belongs to a different loop than the one specified as the loop argument');
+    return future;
+  }
+
+  private _beginRun(): void {
+    this._checkClosed();
+    if (this._running) throw new RuntimeError('This event loop is already running');
+    const current = getRunningLoopOrNull();
+    if (current !== null) throw new RuntimeError('Cannot run the event loop while another loop is running');
+    this._running = true;
+    this._stopping = false;
+  }
+
+  private _endRun(): void {
+    this._running = false;
+    this._stopping = false;
+  }
+
+  /** @internal Runs iterations on this stack until stopped or idle or out of budget. */
+  _runStretch(budgeted: boolean): void {
+    const previous = setRunningLoop(this);
+    try {
+      const start = budgeted ? hostNow() : 0;
+      while (!this._stopping) {
+        const ran = this.runOnce();
+        if (this._ready.length === 0) {
+          // Idle unless a timer is already due.
+          const next = this._nextDeadline();
+          if (next === null || next > this.time()) return;
+        }
+        if (budgeted) {
+          this._callbacksSinceCheck += ran + 1;
+          if (this._callbacksSinceCheck >= HOST_YIELD_CHECK_EVERY) {
+            this._callbacksSinceCheck = 0;
+            if (hostNow() - start >= HOST_YIELD_BUDGET_MS) return;
+          }
+        }
+      }
+    } finally {
+      setRunningLoop(previous);
+    }
+  }
+
+  private async _driveAsync(): Promise<void> {
+    for (;;) {
+      this._runStretch(true);
+      if (this._stopping) return;
+      if (this._ready.length > 0) {
+        await yieldToHost(); // out of budget: let the host run, then go on
+        continue;
+      }
+      const next = this._nextDeadline();
+      if (next !== null && this._virtual) {
+        // Let host callbacks run once before time jumps, so a resolved Promise gets in first.
+        await yieldToHost();
+        if (this._ready.length === 0 && !this._stopping) {
+          const deadline = this._nextDeadline();
+          if (deadline !== null && deadline !== Infinity && deadline > this._virtualNow) this._virtualNow = deadline;
+          else if (deadline === Infinity) await this._idle(-1);
+        }
+        continue;
+      }
+      await this._idle(next === null ? -1 : Math.max(0, next - this.time()));
+    }
+  }
+
+  /** Waits for the host: until `delay` ms pass (-1: no timer) or something is scheduled. */
+  private _idle(delay: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let timer: unknown = null;
+      const wake = (): void => {
+        if (this._wakeup !== wake) return;
+        this._wakeup = null;
+        if (timer !== null) host.clearTimeout(timer);
+        resolve();
+      };
+      if (delay >= 0 && delay !== Infinity) timer = host.setTimeout(wake, Math.min(Math.ceil(delay), MAX_HOST_TIMEOUT_MS));
+      this._wakeup = wake;
+    });
+  }
+
+  private _driveSync(until: Future<unknown>): void {
+    for (;;) {
+      this._runStretch(false);
+      if (this._stopping) return;
+      if (this._ready.length > 0) continue;
+      const next = this._nextDeadline();
+      if (next === null || next === Infinity) {
+        throw new RuntimeError(
+          `runSync() cannot finish: ${until} waits on something only the host can deliver (a Promise, I/O, a host callback) ` +
+            'and no callback or timer is left to run. Use `await run(main)` instead, which lets host callbacks in.',
+        );
+      }
+      if (this._virtual) {
+        if (next > this._virtualNow) this._virtualNow = next;
+      } else {
+        blockThread(next - this.time());
+      }
+    }
+  }
+
+  /**
+   * Closes the loop: drops what is scheduled. A task still pending is reported as destroyed.
+   * @asyncio loop.close()
+   * @throws {RuntimeError} "Cannot close a running event loop".
+   */
+  close(): void {
+    if (this._running) throw new RuntimeError('Cannot close a running event loop');
+    if (this._closed) return;
+    this._closed = true;
+    this._ready.clear();
+    this._scheduled.filterInPlace(() => false);
+    for (const task of this._tasks) {
+      this.callExceptionHandler({ message: 'Task was destroyed but it is pending!', task });
+    }
+    this._tasks.clear();
+  }
+
+  /**
+   * Closes every async generator that is still open (their `finally` blocks run).
+   * `run()` and `Runner.close()` call it before closing the loop.
+   * @asyncio loop.shutdown_asyncgens()
+   */
+  *shutdownAsyncgens(): Coroutine<void> {
+    this._asyncgensShutdownCalled = true;
+    const open: AsyncGenLike[] = [];
+    for (const ref of this._asyncgens) {
+      const agen = ref.deref();
+      if (agen !== undefined) open.push(agen);
+    }
+    this._asyncgens.clear();
+    if (open.length === 0 || makeTask === null) return;
+    const closers = open.map((agen) => makeTask!(this, closeAsyncgen(agen), undefined));
+    for (let i = 0; i < closers.length; i++) {
+      const closer = closers[i] as Task<unknown>;
+      try {
+        yield* closer;
+      } catch (error) {
+        this.callExceptionHandler({
+          message: 'an error occurred during closing of asynchronous generator',
+          exception: error,
+          asyncgen: open[i],
+        });
+      }
+    }
+  }
+
+  /** @internal Tracks an async generator (weakly) so shutdownAsyncgens can close it. */
+  _registerAsyncgen(agen: AsyncGenLike): WeakRef<AsyncGenLike> {
+    const ref = new WeakRef(agen);
+    this._asyncgens.add(ref);
+    return ref;
+  }
+
+  // ---------------------------------------------------------------- errors and debug
+
+  /**
+   * Sets the handler for errors nothing else catches (failed callbacks, unretrieved exceptions).
+   * `null` restores the default, which logs to `console.error`.
+   * @asyncio loop.set_exception_handler(handler)
+   */
+  setExceptionHandler(handler: ExceptionHandler | null): void {
+    if (handler !== null) checkCallback(handler, 'handler');
+    this._exceptionHandler = handler;
+  }
+
+  /**
+   * The handler set by `setExceptionHandler`, or null.
+   * @asyncio loop.get_exception_handler()
+   */
+  getExceptionHandler(): ExceptionHandler | null {
+    return this._exceptionHandler;
+  }
+
+  /**
+   * Calls the exception handler (or the default one) with `context`. An error thrown by a custom
+   * handler is reported by the default handler, never lost.
+   * @asyncio loop.call_exception_handler(context)
+   */
+  callExceptionHandler(context: ExceptionContext): void {
+    const handler = this._exceptionHandler;
+    if (handler === null) {
+      this.defaultExceptionHandler(context);
+      return;
+    }
+    try {
+      handler(this, context);
+    } catch (error) {
+      this.defaultExceptionHandler({ message: 'Unhandled error in exception handler', exception: error, context });
+    }
+  }
+
+  /**
+   * Logs `context` to `console.error`: the message, the other keys, and the exception's stack.
+   * @asyncio loop.default_exception_handler(context)
+   */
+  defaultExceptionHandler(context: ExceptionContext): void {
+    const lines = [context.message || 'Unhandled exception in event loop'];
+    for (const key of Object.keys(context).sort()) {
+      if (key === 'message' || key === 'exception') continue;
+      lines.push(`${key}: ${String(context[key])}`);
+    }
+    const exception = context.exception;
+    if (exception !== undefined) {
+      lines.push(exception instanceof Error && exception.stack ? exception.stack : String(exception));
+    }
+    console.error(lines.join('\n'));
+  }
+
+  /**
+   * Turns debug mode on or off (slow callbacks are reported).
+   * @asyncio loop.set_debug(enabled)
+   */
+  setDebug(enabled: boolean): void {
+    this._debug = Boolean(enabled);
+  }
+
+  /**
+   * Whether debug mode is on.
+   * @asyncio loop.get_debug()
+   */
+  getDebug(): boolean {
+    return this._debug;
+  }
+
+  /** @internal */
+  _checkClosed(): void {
+    if (this._closed) throw new RuntimeError('Event loop is closed');
+  }
+
+  toString(): string {
+    return `<EventLoop running=${this._running} closed=${this._closed} debug=${this._debug}${this._virtual ? ' clock=virtual' : ''}>`;
+  }
+
+  [inspectSymbol](): string {
+    return this.toString();
+  }
+}
+
+function* closeAsyncgen(agen: AsyncGenLike): Coroutine<void> {
+  yield* agen.aclose();
+}

@@ -1,0 +1,173 @@
+/**
+ * Handles (scheduled callbacks) and the running-loop registry.
+ * @asyncio asyncio.events (Handle, TimerHandle, get_running_loop, _get_running_loop)
+ * @module
+ */
+import { RuntimeError } from './exceptions.ts';
+import { inspectSymbol, shortRepr } from './internal/repr.ts';
+import type { EventLoop } from './base-events.ts';
+
+type AnyFunction = (...args: never[]) => unknown;
+
+/**
+ * A callback scheduled on the loop by `callSoon`; `cancel()` keeps it from running.
+ *
+ * Fields (the shape is fixed; the hot path reuses one Handle per Task for its steps):
+ * - `_callback`  the function to call, `null` once cancelled (so it keeps nothing alive)
+ * - `_receiver`  `this` for the call (a Task for task steps, otherwise undefined)
+ * - `_arg0`      the only argument when there is at most one (no array allocated)
+ * - `_args`      all the arguments when there are two or more, else null
+ * - `_loop`      the loop that runs it (for the exception handler)
+ * - `_cancelled` set by cancel()
+ * @asyncio asyncio.Handle
+ */
+export class Handle {
+  _callback: AnyFunction | null;
+  _receiver: unknown;
+  _arg0: unknown;
+  _args: unknown[] | null;
+  _loop: EventLoop;
+  _cancelled: boolean;
+
+  /** @internal Use `loop.callSoon(cb, ...args)`. */
+  constructor(callback: AnyFunction, receiver: unknown, arg0: unknown, args: unknown[] | null, loop: EventLoop) {
+    this._callback = callback;
+    this._receiver = receiver;
+    this._arg0 = arg0;
+    this._args = args;
+    this._loop = loop;
+    this._cancelled = false;
+  }
+
+  /**
+   * Keeps the callback from running; a no-op if it already ran or was cancelled.
+   * @asyncio Handle.cancel()
+   */
+  cancel(): void {
+    if (!this._cancelled) {
+      this._cancelled = true;
+      this._callback = null;
+      this._args = null;
+      this._arg0 = undefined;
+    }
+  }
+
+  /**
+   * Whether `cancel()` was called.
+   * @asyncio Handle.cancelled()
+   */
+  cancelled(): boolean {
+    return this._cancelled;
+  }
+
+  /** @internal Runs the callback; an error goes to the loop's exception handler, never up the stack. */
+  _run(): void {
+    const callback = this._callback as (this: unknown, ...args: unknown[]) => unknown;
+    try {
+      if (this._args === null) callback.call(this._receiver, this._arg0);
+      else callback.apply(this._receiver, this._args);
+    } catch (error) {
+      this._loop.callExceptionHandler({
+        message: `Exception in callback ${this.describeCallback()}`,
+        exception: error,
+        handle: this,
+      });
+    }
+  }
+
+  /** @internal `fn(args)` as asyncio's repr shows it. */
+  describeCallback(): string {
+    const receiver = this._receiver;
+    if (receiver !== undefined && receiver !== null) return String(receiver);
+    const cb = this._callback;
+    if (cb === null) return '<cancelled>';
+    const args = this._args ?? (this._arg0 === undefined ? [] : [this._arg0]);
+    return `${cb.name || '(anonymous)'}(${args.map(shortRepr).join(', ')})`;
+  }
+
+  /** `<Handle fn(1, 2)>`, `<Handle cancelled>`, as asyncio's repr. */
+  toString(): string {
+    return this._cancelled ? `<${this.constructor.name} cancelled>` : `<${this.constructor.name} ${this.describeCallback()}>`;
+  }
+
+  [inspectSymbol](): string {
+    return this.toString();
+  }
+}
+
+/**
+ * A callback scheduled for a time by `callLater` / `callAt`.
+ * Heap order: `_when`, then `_seq` (scheduling order, so equal deadlines fire FIFO).
+ * @asyncio asyncio.TimerHandle
+ */
+export class TimerHandle extends Handle {
+  _when: number;
+  _seq: number;
+  /** In the loop's timer heap (asyncio's `_scheduled`): cancel() must tell the loop. */
+  _scheduled: boolean;
+
+  /** @internal Use `loop.callLater` / `loop.callAt`. */
+  constructor(when: number, seq: number, callback: AnyFunction, arg0: unknown, args: unknown[] | null, loop: EventLoop) {
+    super(callback, undefined, arg0, args, loop);
+    this._when = when;
+    this._seq = seq;
+    this._scheduled = false;
+  }
+
+  /**
+   * The absolute time (loop.time() scale, ms) the callback is scheduled for.
+   * @asyncio TimerHandle.when()
+   */
+  when(): number {
+    return this._when;
+  }
+
+  /**
+   * Keeps the callback from running and lets the loop drop it from its heap lazily.
+   * @asyncio TimerHandle.cancel()
+   */
+  override cancel(): void {
+    if (!this._cancelled && this._scheduled) this._loop._timerHandleCancelled();
+    super.cancel();
+  }
+
+  override toString(): string {
+    const base = super.toString();
+    return `${base.slice(0, -1)} when=${this._when}>`;
+  }
+}
+
+// The loop whose callbacks are running right now on this stack. JavaScript is single-threaded:
+// "running" means "inside one of its iterations", so two loops may take turns between macrotasks.
+let runningLoop: EventLoop | null = null;
+
+/** @internal Set by the loop around each stretch of iterations; returns the previous value. */
+export function setRunningLoop(loop: EventLoop | null): EventLoop | null {
+  const previous = runningLoop;
+  runningLoop = loop;
+  return previous;
+}
+
+/**
+ * The running event loop, or null when no loop is running on this stack.
+ * @asyncio asyncio._get_running_loop()
+ */
+export function getRunningLoopOrNull(): EventLoop | null {
+  return runningLoop;
+}
+
+/**
+ * The running event loop. Only valid inside a coroutine or a loop callback.
+ * @asyncio asyncio.get_running_loop()
+ * @throws {RuntimeError} "no running event loop" outside the loop (for example in a Promise
+ *   reaction: keep a reference to the loop and use `loop.callSoonThreadsafe` there).
+ * @example
+ * function* main(): Coroutine<void> {
+ *   const loop = getRunningLoop();
+ *   loop.callLater(100, () => console.log('later'));
+ * }
+ */
+export function getRunningLoop(): EventLoop {
+  if (runningLoop === null) throw new RuntimeError('no running event loop');
+  return runningLoop;
+}

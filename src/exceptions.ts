@@ -1,0 +1,70 @@
+/**
+ * The exception classes every other module raises, mapped from asyncio's by api.md's table.
+ * @asyncio asyncio.exceptions
+ * @module
+ */
+
+/**
+ * The task or future was cancelled. Thrown into the coroutine at its suspension point.
+ *
+ * JavaScript has no `BaseException`: a `catch (e)` that handles everything must rethrow
+ * `CancelledError`, or `timeout()` and `TaskGroup` stop working (cpython #111379).
+ * @asyncio asyncio.CancelledError
+ * @example
+ * try { yield* sleep(1000); } catch (e) { if (e instanceof CancelledError) throw e; log(e); }
+ */
+export class CancelledError extends Error {
+  override name = 'CancelledError';
+  constructor(message = '', options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/**
+ * A deadline passed (`timeout`, `waitFor`, `wait(..., { timeout })`).
+ * @asyncio TimeoutError (asyncio.TimeoutError is the builtin since 3.11)
+ */
+export class TimeoutError extends Error {
+  override name = 'TimeoutError';
+  constructor(message = '', options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/**
+ * An operation that the object's state forbids: `result()` of a pending future, `setResult` twice.
+ * @asyncio asyncio.InvalidStateError
+ */
+export class InvalidStateError extends Error {
+  override name = 'InvalidStateError';
+}
+
+/**
+ * Python's `RuntimeError`: misuse of the loop or of a task (closed loop, bad yield, nested run).
+ * @asyncio RuntimeError
+ */
+export class RuntimeError extends Error {
+  override name = 'RuntimeError';
+}
+
+/**
+ * An async iterator is exhausted. `value` carries the async generator's return value (PEP 828).
+ * @asyncio StopAsyncIteration
+ */
+export class StopAsyncIteration extends Error {
+  override name = 'StopAsyncIteration';
+  /** The value the async generator returned, `undefined` when it just ended. */
+  readonly value: unknown;
+  constructor(value?: unknown) {
+    super('');
+    this.value = value;
+  }
+}
+
+/**
+ * A broken invariant inside yieldio itself: never a user error. Please report it.
+ * Kept apart from user-facing classes, as Trio and curio do.
+ */
+export function internalError(what: string, cause?: unknown): Error {
+  return new Error(`yieldio internal error: ${what} (please report this)`, { cause });
+}

@@ -1,0 +1,345 @@
+/**
+ * Future: a result that will be set later, awaitable with `yield*`.
+ * @asyncio asyncio.futures (Future, isfuture)
+ * @module
+ */
+import { CancelledError, InvalidStateError } from './exceptions.ts';
+import { getRunningLoop } from './events.ts';
+import { inspectSymbol, shortRepr } from './internal/repr.ts';
+import type { EventLoop } from './base-events.ts';
+import type { Awaitable, Suspend } from './types.ts';
+
+/** @internal Future states, as small integers; toString maps them to asyncio's names. */
+export const PENDING = 0;
+/** @internal */
+export const CANCELLED = 1;
+/** @internal */
+export const FINISHED = 2;
+const STATE_NAMES = ['pending', 'cancelled', 'finished'];
+
+/** A done callback: receives the future, as asyncio's `add_done_callback` callbacks do. */
+export type DoneCallback<F> = (future: F) => void;
+
+/**
+ * Reports an exception that was set on a future and never retrieved, when the future is collected.
+ * Registered only when an exception is set, so futures that succeed cost nothing.
+ */
+const unretrievedRegistry = new FinalizationRegistry<{ loop: EventLoop; exception: unknown; what: string; isTask: boolean }>(
+  (held) => {
+    held.loop.callExceptionHandler({
+      message: `${held.isTask ? 'Task' : 'Future'} exception was never retrieved`,
+      exception: held.exception,
+      future: held.what,
+    });
+  },
+);
+
+/**
+ * The object `yield* future` iterates. It keeps no state of its own (everything is on the
+ * future), so one per future serves every task that awaits it.
+ * This is `Future.__await__`: yield the future itself if it is pending (with the `_blocking`
+ * tripwire set, so the task can tell `yield*` from a bare `yield`), else return the result.
+ */
+class FutureIterator<T> {
+  private readonly future: Future<T>;
+  private readonly pendingStep: IteratorYieldResult<Suspend>;
+
+  constructor(future: Future<T>) {
+    this.future = future;
+    this.pendingStep = { value: future as unknown as Suspend, done: false };
+  }
+
+  next(): IteratorResult<Suspend, T> {
+    const future = this.future;
+    if (future._state === PENDING) {
+      future._blocking = true;
+      return this.pendingStep;
+    }
+    return { value: future.result(), done: true };
+  }
+
+  throw(error: unknown): never {
+    throw error;
+  }
+
+  return(value: T): IteratorResult<Suspend, T> {
+    return { value, done: true };
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+}
+
+/**
+ * A result that is set later: by `setResult`, `setException` or `cancel`. Awaiting it with
+ * `yield*` suspends the task until it is done. Done callbacks always run through `callSoon`.
+ *
+ * Fields:
+ * - `_state`        PENDING, CANCELLED or FINISHED
+ * - `_result`       the value, once FINISHED without exception
+ * - `_exception`    the error, once FINISHED with one (`_hasException` tells, since any value can be thrown)
+ * - `_loop`         the loop that runs the callbacks
+ * - `_callback0`    the first done callback (most futures have exactly one), `_callbacks` the rest
+ * - `_blocking`     asyncio's `_asyncio_future_blocking`: set by `yield*`, checked and cleared by the task
+ * - `_cancelMessage`/`_cancelledExc`  what `_makeCancelledError` hands out (3.13 semantics)
+ * - `_iterator`     the shared iterator for `yield*`, made on first await
+ * @asyncio asyncio.Future
+ * @example
+ * const fut = getRunningLoop().createFuture<number>();
+ * getRunningLoop().callLater(10, () => fut.setResult(42));
+ * const answer = yield* fut; // 42
+ */
+export class Future<T = unknown> implements Awaitable<T> {
+  _state: number;
+  _result: T | undefined;
+  _exception: unknown;
+  _hasException: boolean;
+  _loop: EventLoop;
+  _callback0: DoneCallback<never> | null;
+  _callbacks: DoneCallback<never>[] | null;
+  _blocking: boolean;
+  _cancelMessage: string | null;
+  _cancelledExc: CancelledError | null;
+  _iterator: FutureIterator<T> | null;
+
+  /**
+   * A pending future bound to `loop` (default: the running loop).
+   * Prefer `loop.createFuture()`, as asyncio does.
+   */
+  constructor(loop?: EventLoop) {
+    this._state = PENDING;
+    this._result = undefined;
+    this._exception = undefined;
+    this._hasException = false;
+    this._loop = loop ?? getRunningLoop();
+    this._callback0 = null;
+    this._callbacks = null;
+    this._blocking = false;
+    this._cancelMessage = null;
+    this._cancelledExc = null;
+    this._iterator = null;
+  }
+
+  /**
+   * The loop this future is bound to.
+   * @asyncio Future.get_loop()
+   */
+  getLoop(): EventLoop {
+    return this._loop;
+  }
+
+  /**
+   * Whether the future is done: it has a result, an exception, or was cancelled.
+   * @asyncio Future.done()
+   */
+  done(): boolean {
+    return this._state !== PENDING;
+  }
+
+  /**
+   * Whether the future was cancelled.
+   * @asyncio Future.cancelled()
+   */
+  cancelled(): boolean {
+    return this._state === CANCELLED;
+  }
+
+  /**
+   * The result. Throws the exception if one was set, `CancelledError` if cancelled.
+   * @asyncio Future.result()
+   * @throws {InvalidStateError} "Result is not ready." while pending.
+   */
+  result(): T {
+    if (this._state === CANCELLED) throw this._makeCancelledError();
+    if (this._state === PENDING) throw new InvalidStateError('Result is not ready.');
+    if (this._hasException) {
+      this._markRetrieved();
+      throw this._exception;
+    }
+    return this._result as T;
+  }
+
+  /**
+   * The exception set on the future, or null if it finished with a result.
+   * @asyncio Future.exception()
+   * @throws {CancelledError} if the future was cancelled.
+   * @throws {InvalidStateError} "Exception is not set." while pending.
+   */
+  exception(): unknown {
+    if (this._state === CANCELLED) throw this._makeCancelledError();
+    if (this._state === PENDING) throw new InvalidStateError('Exception is not set.');
+    if (this._hasException) {
+      this._markRetrieved();
+      return this._exception;
+    }
+    return null;
+  }
+
+  /**
+   * Marks the future done with a result and schedules its callbacks.
+   * @asyncio Future.set_result(result)
+   * @throws {InvalidStateError} if the future is already done.
+   */
+  setResult(value: T): void {
+    if (this._state !== PENDING) throw new InvalidStateError(`${this._stateName().toUpperCase()}: ${this}`);
+    this._result = value;
+    this._state = FINISHED;
+    this._scheduleCallbacks();
+  }
+
+  /**
+   * Marks the future done with an exception and schedules its callbacks.
+   * @asyncio Future.set_exception(exception)
+   * @throws {InvalidStateError} if the future is already done.
+   * @throws {TypeError} for `null` or `undefined`: pass an Error.
+   */
+  setException(exception: unknown): void {
+    if (this._state !== PENDING) throw new InvalidStateError(`${this._stateName().toUpperCase()}: ${this}`);
+    if (exception === null || exception === undefined) {
+      throw new TypeError(`invalid exception object: ${exception}; pass an Error`);
+    }
+    this._setExceptionUnchecked(exception);
+  }
+
+  /** @internal Any thrown value (JavaScript can throw anything), as a task's coroutine raised it. */
+  _setExceptionUnchecked(exception: unknown): void {
+    this._exception = exception;
+    this._hasException = true;
+    this._state = FINISHED;
+    this._trackUnretrieved();
+    this._scheduleCallbacks();
+  }
+
+  /**
+   * Cancels the future and schedules its callbacks. Returns false if it was already done.
+   * @asyncio Future.cancel(msg=None)
+   */
+  cancel(msg?: string | null): boolean {
+    if (this._state !== PENDING) return false;
+    this._state = CANCELLED;
+    this._cancelMessage = msg ?? null;
+    this._scheduleCallbacks();
+    return true;
+  }
+
+  /**
+   * Calls `callback(future)` through `callSoon` when the future is done (at once if it already is).
+   * @asyncio Future.add_done_callback(fn)
+   */
+  addDoneCallback(callback: DoneCallback<this>): void {
+    if (typeof callback !== 'function') {
+      throw new TypeError(`Expected \`callback\` to be a function, got ${typeof callback}`);
+    }
+    const cb = callback as DoneCallback<never>;
+    if (this._state !== PENDING) {
+      this._loop._callSoonInternal(cb, undefined, this);
+    } else if (this._callback0 === null && this._callbacks === null) {
+      this._callback0 = cb;
+    } else if (this._callbacks === null) {
+      this._callbacks = [cb];
+    } else {
+      this._callbacks.push(cb);
+    }
+  }
+
+  /**
+   * Removes every registration of `callback`; returns how many were removed.
+   * @asyncio Future.remove_done_callback(fn)
+   */
+  removeDoneCallback(callback: DoneCallback<this>): number {
+    let removed = 0;
+    if (this._callback0 === (callback as unknown)) {
+      this._callback0 = null;
+      removed++;
+    }
+    const rest = this._callbacks;
+    if (rest !== null) {
+      const kept = rest.filter((cb) => cb !== (callback as unknown));
+      removed += rest.length - kept.length;
+      this._callbacks = kept.length > 0 ? kept : null;
+    }
+    return removed;
+  }
+
+  /** `yield* future` suspends until the future is done and returns its result. */
+  [Symbol.iterator](): Generator<Suspend, T, unknown> {
+    let iterator = this._iterator;
+    if (iterator === null) iterator = this._iterator = new FutureIterator(this);
+    return iterator as unknown as Generator<Suspend, T, unknown>;
+  }
+
+  /** @internal The CancelledError to raise: the one the coroutine raised first, then fresh ones. */
+  _makeCancelledError(): CancelledError {
+    const kept = this._cancelledExc;
+    if (kept !== null) {
+      this._cancelledExc = null;
+      return kept;
+    }
+    return new CancelledError(this._cancelMessage ?? '');
+  }
+
+  /** @internal Runs every done callback through the loop, in registration order. */
+  _scheduleCallbacks(): void {
+    const loop = this._loop;
+    const first = this._callback0;
+    if (first !== null) {
+      this._callback0 = null;
+      loop._callSoonInternal(first, undefined, this);
+    }
+    const rest = this._callbacks;
+    if (rest !== null) {
+      this._callbacks = null;
+      for (let i = 0; i < rest.length; i++) loop._callSoonInternal(rest[i] as DoneCallback<never>, undefined, this);
+    }
+  }
+
+  /** @internal Called when an exception is set: report it if nobody ever looks at it. */
+  _trackUnretrieved(): void {
+    unretrievedRegistry.register(this, { loop: this._loop, exception: this._exception, what: this.toString(), isTask: this._isTask() }, this);
+    const tracked = this._loop._unretrieved;
+    if (tracked !== null) tracked.add(this);
+  }
+
+  /** @internal */
+  _markRetrieved(): void {
+    unretrievedRegistry.unregister(this);
+    const tracked = this._loop._unretrieved;
+    if (tracked !== null) tracked.delete(this);
+  }
+
+  /** @internal */
+  _isTask(): boolean {
+    return false;
+  }
+
+  /** @internal asyncio's `_state` names, for reprs. */
+  _stateName(): string {
+    return STATE_NAMES[this._state] as string;
+  }
+
+  /** `<Future pending>`, `<Future finished result=42>`, as asyncio's repr. */
+  toString(): string {
+    return `<${this.constructor.name} ${this._describeState()}>`;
+  }
+
+  /** @internal */
+  _describeState(): string {
+    if (this._state === FINISHED) {
+      return this._hasException ? `finished exception=${shortRepr(this._exception)}` : `finished result=${shortRepr(this._result)}`;
+    }
+    return this._stateName();
+  }
+
+  [inspectSymbol](): string {
+    return this.toString();
+  }
+}
+
+/**
+ * Whether `value` is a yieldio Future (a Task is one too).
+ * @asyncio asyncio.isfuture(obj)
+ */
+export function isFuture(value: unknown): value is Future<unknown> {
+  return value instanceof Future;
+}

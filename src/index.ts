@@ -1,0 +1,18 @@
+/**
+ * yieldio: Python's asyncio, one to one, in TypeScript, built on generators.
+ * This entry runs on any JavaScript runtime: nothing under it imports `node:` modules.
+ * Every name is listed here on purpose (asyncio's `__all__`): nothing is public by accident.
+ * @module
+ */
+export type { Suspend, Coroutine, Awaitable, AwaitedBy, AsyncContextManager, ContextManager } from './types.ts';
+export { CancelledError, TimeoutError, InvalidStateError, RuntimeError, StopAsyncIteration } from './exceptions.ts';
+export { Handle, TimerHandle, getRunningLoop } from './events.ts';
+export { EventLoop } from './base-events.ts';
+export type { Clock, LoopOptions, ExceptionContext, ExceptionHandler, TaskFactory } from './base-events.ts';
+export { Future, isFuture } from './futures.ts';
+export type { DoneCallback } from './futures.ts';
+export { Task, createTask, currentTask, allTasks, ensureFuture, eagerTaskFactory, sleep, isCoroutine } from './tasks.ts';
+export type { TaskOptions } from './tasks.ts';
+export { Context, ContextVar, Token, copyContext } from './contextvars.ts';
+export { run, runSync, Runner } from './runners.ts';
+export type { Main, RunOptions } from './runners.ts';

@@ -1,0 +1,230 @@
+/**
+ * The entry points: run a coroutine on a fresh loop, then shut everything down cleanly.
+ * @asyncio asyncio.runners (run, Runner)
+ * @module
+ */
+import { EventLoop, type LoopOptions } from './base-events.ts';
+import { getRunningLoopOrNull } from './events.ts';
+import { RuntimeError } from './exceptions.ts';
+import { Task, isCoroutine, notACoroutineError } from './tasks.ts';
+import type { Context } from './contextvars.ts';
+import type { Coroutine } from './types.ts';
+
+/** What `run`, `runSync` and `Runner.run` accept: a coroutine, or a function returning one. */
+export type Main<T> = Coroutine<T> | (() => Coroutine<T>);
+
+/** Options of `run`, `runSync` and `Runner`. */
+export type RunOptions = LoopOptions;
+
+function toCoroutine<T>(main: Main<T>, what: string): Coroutine<T> {
+  if (typeof main === 'function' && main.constructor?.name !== 'AsyncFunction') {
+    const coro = (main as () => Coroutine<T>)();
+    if (!isCoroutine(coro)) throw notACoroutineError(what, coro);
+    return coro;
+  }
+  if (!isCoroutine(main)) throw notACoroutineError(what, main);
+  return main;
+}
+
+function checkNotNested(what: string): void {
+  if (getRunningLoopOrNull() !== null) {
+    throw new RuntimeError(`${what}() cannot be called from a running event loop`);
+  }
+}
+
+/** Cancels every unfinished task and runs the loop until they are all done; reports their errors. */
+function* cancelAllTasks(loop: EventLoop, tasks: Task<unknown>[]): Coroutine<void> {
+  for (const task of tasks) task.cancel();
+  for (const task of tasks) {
+    try {
+      yield* task;
+    } catch {
+      // Looked at below, as asyncio does after gather(..., return_exceptions=True).
+    }
+  }
+  for (const task of tasks) {
+    if (task.cancelled()) continue;
+    const exception = task.exception();
+    if (exception !== null) {
+      loop.callExceptionHandler({ message: 'unhandled exception during run() shutdown', exception, task });
+    }
+  }
+}
+
+/** The shutdown runs as a task itself: every other unfinished task is cancelled, repeatedly, in
+ * case cancelled tasks start new ones; then open async generators are closed. */
+function* shutdown(loop: EventLoop): Coroutine<void> {
+  for (;;) {
+    const self = loop._currentTask;
+    const others = [...loop._tasks].filter((task) => task !== self);
+    if (others.length === 0) break;
+    yield* cancelAllTasks(loop, others);
+  }
+  yield* loop.shutdownAsyncgens();
+}
+
+function needsShutdown(loop: EventLoop): boolean {
+  return loop._tasks.size > 0 || loop._asyncgens.size > 0;
+}
+
+/**
+ * Runs coroutines on one loop that it creates on first use and closes on `close()`.
+ * @asyncio asyncio.Runner(*, debug=None, loop_factory=None)
+ * @example
+ * await using runner = new Runner();
+ * const a = await runner.run(first());
+ * const b = await runner.run(second());
+ */
+export class Runner {
+  private loop: EventLoop | null;
+  private closed: boolean;
+  private readonly options: RunOptions;
+
+  constructor(options: RunOptions = {}) {
+    this.loop = null;
+    this.closed = false;
+    this.options = options;
+  }
+
+  /**
+   * The runner's loop (created on first use).
+   * @asyncio Runner.get_loop()
+   * @throws {RuntimeError} "Runner is closed".
+   */
+  getLoop(): EventLoop {
+    if (this.closed) throw new RuntimeError('Runner is closed');
+    if (this.loop === null) this.loop = new EventLoop(this.options);
+    return this.loop;
+  }
+
+  /**
+   * Runs `main` as a task on the runner's loop until it is done; resolves with its result.
+   * @asyncio Runner.run(coro, *, context=None)
+   * @throws {RuntimeError} when called from a running event loop.
+   */
+  run<T>(main: Main<T>, options?: { context?: Context }): Promise<T> {
+    checkNotNested('Runner.run');
+    const loop = this.getLoop();
+    const task = loop.createTask(toCoroutine(main, 'Runner.run'), options?.context ? { context: options.context } : undefined);
+    return loop.runUntilComplete(task);
+  }
+
+  /**
+   * The synchronous `run`: drives the loop on this stack (virtual time jumps; a real clock blocks).
+   * @throws {RuntimeError} if the program waits on the host with nothing else to run.
+   */
+  runSync<T>(main: Main<T>, options?: { context?: Context }): T {
+    checkNotNested('Runner.runSync');
+    const loop = this.getLoop();
+    const task = loop.createTask(toCoroutine(main, 'Runner.runSync'), options?.context ? { context: options.context } : undefined);
+    try {
+      return loop.runUntilCompleteSync(task);
+    } catch (error) {
+      if (!task.done()) {
+        // Stuck on the host: cancel main so nothing is left running silently.
+        task.cancel();
+        this.closeSync();
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Cancels the tasks still running, closes open async generators, closes the loop.
+   * @asyncio Runner.close()
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    const loop = this.loop;
+    this.closed = true;
+    if (loop === null) return;
+    try {
+      if (needsShutdown(loop)) await loop.runUntilComplete(shutdown(loop));
+    } finally {
+      loop.close();
+    }
+  }
+
+  /** The synchronous `close`, for `runSync`. */
+  closeSync(): void {
+    if (this.closed) return;
+    const loop = this.loop;
+    this.closed = true;
+    if (loop === null) return;
+    try {
+      if (needsShutdown(loop)) loop.runUntilCompleteSync(shutdown(loop));
+    } finally {
+      loop.close();
+    }
+  }
+
+  /** `await using runner = new Runner()` closes it. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/**
+ * Runs `main` on a new event loop and resolves with its result. At the end every remaining task
+ * is cancelled and awaited, open async generators are closed, and the loop is closed.
+ * The loop lets the host in between stretches, so Promises, timers and Node I/O work.
+ * @asyncio asyncio.run(main, *, debug=None)
+ * @param main a coroutine, or a function returning one.
+ * @param options `clock: 'real'` (default) or `'virtual'`; `debug`.
+ * @throws {RuntimeError} "run() cannot be called from a running event loop" (thrown at once).
+ * @throws {TypeError} if `main` is not a coroutine.
+ * @example
+ * const answer = await run(function* () {
+ *   yield* sleep(100);
+ *   return 42;
+ * });
+ */
+export function run<T>(main: Main<T>, options?: RunOptions): Promise<T> {
+  checkNotNested('run');
+  const coro = toCoroutine(main, 'run');
+  const runner = new Runner(options);
+  let result: Promise<T>;
+  try {
+    result = runner.run(coro);
+  } catch (error) {
+    return runner.close().then(() => Promise.reject(error));
+  }
+  return result.then(
+    async (value) => {
+      await runner.close();
+      return value;
+    },
+    async (error: unknown) => {
+      await runner.close();
+      throw error;
+    },
+  );
+}
+
+/**
+ * Runs `main` to completion synchronously and returns its result. Default clock `'virtual'`:
+ * when nothing is ready, time jumps to the next timer, so `sleep(60_000)` returns at once.
+ * With `clock: 'real'` it blocks the thread until each timer is due, like the article's
+ * MiniEventLoop.
+ * @asyncio asyncio.run(main), synchronously
+ * @throws {RuntimeError} if `main` waits on the host (a Promise, I/O) with nothing else to run:
+ *   use `await run(main)` for that.
+ * @example
+ * const n = runSync(function* () { yield* sleep(1000); return 1; }); // instant: virtual clock
+ */
+export function runSync<T>(main: Main<T>, options?: RunOptions): T {
+  checkNotNested('runSync');
+  const coro = toCoroutine(main, 'runSync');
+  const runner = new Runner({ ...options, clock: options?.clock ?? 'virtual' });
+  let value: T;
+  try {
+    value = runner.runSync(coro);
+  } catch (error) {
+    runner.closeSync();
+    throw error;
+  }
+  runner.closeSync();
+  return value;
+}
+
+export type { Task };

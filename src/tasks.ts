@@ -1,0 +1,485 @@
+/**
+ * Task: a coroutine driven by the event loop. Plus createTask, currentTask, allTasks, sleep,
+ * ensureFuture and eagerTaskFactory.
+ * @asyncio asyncio.tasks (Task, create_task, current_task, all_tasks, sleep, ensure_future, eager_task_factory)
+ * @module
+ */
+import { CancelledError, RuntimeError, internalError } from './exceptions.ts';
+import { Handle, getRunningLoop, getRunningLoopOrNull } from './events.ts';
+import { Future, PENDING, isFuture } from './futures.ts';
+import { EventLoop, registerTaskConstructors } from './base-events.ts';
+import { Context, copyContext, enterContext } from './contextvars.ts';
+import { checkDelay } from './internal/validate.ts';
+import { coroName, describeValue, shortRepr } from './internal/repr.ts';
+import type { Awaitable, Coroutine, Suspend } from './types.ts';
+
+/** Options of `createTask`. */
+export interface TaskOptions {
+  /** The task's name (default `Task-N`). */
+  name?: string;
+  /** The context the task runs in (default: a copy of the current one). */
+  context?: Context;
+  /** @internal Run the first step now (eagerTaskFactory). */
+  eagerStart?: boolean;
+}
+
+// `sleep(0)` yields this marker; the task puts itself back on the ready queue and resumes the
+// coroutine with SLEEP0_RESUME, which tells the shared sleep(0) iterator that its trip is over.
+const SLEEP0: Suspend = Object.freeze({ toString: () => '<sleep(0)>' }) as unknown as Suspend;
+const SLEEP0_RESUME: unique symbol = Symbol('yieldio.sleep0.resume');
+
+let taskCounter = 0;
+
+/**
+ * A Future that runs a coroutine. Created by `createTask`, never directly.
+ *
+ * A task is in one of three states while pending (asyncio's invariant, tasks.py):
+ * 1. scheduled: its step handle is in the ready queue, `_futWaiter` is null;
+ * 2. waiting: `_futWaiter` is the Future it awaits, its wakeup is that Future's done callback;
+ * 3. running: its step is on the stack (`loop._currentTask === this`).
+ * Transitions: scheduled → running (the loop runs the step); running → scheduled (`sleep(0)`,
+ * bare yield, an error to throw in); running → waiting (yielded a pending Future); waiting →
+ * scheduled-and-running (the Future is done: wakeup runs the step); running → done.
+ *
+ * Fields, beyond Future's:
+ * - `_coro`        the coroutine (a generator object)
+ * - `_name`        the name, or null until asked (then `Task-N` from `_number`)
+ * - `_futWaiter`   the Future awaited while waiting, else null
+ * - `_mustCancel`  cancel() arrived while not waiting: throw CancelledError at the next step
+ * - `_numCancelsRequested`  `cancelling()`; decremented by `uncancel()`
+ * - `_sendValue`, `_throwValue`  what the next step sends or throws into the coroutine
+ * - `_stepHandle`  the one Handle this task reuses for every step (no allocation per step)
+ * - `_wakeupCallback`  the done callback handed to awaited Futures, made on first wait
+ * - `_context`     the contextvars Context every step runs in
+ * @asyncio asyncio.Task
+ */
+export class Task<T = unknown> extends Future<T> {
+  _coro: Coroutine<T>;
+  _name: string | null;
+  _number: number;
+  _futWaiter: Future<unknown> | null;
+  _mustCancel: boolean;
+  _numCancelsRequested: number;
+  _sendValue: unknown;
+  _throwValue: unknown;
+  _stepHandle: Handle;
+  _wakeupCallback: ((future: Future<unknown>) => void) | null;
+  _context: Context;
+
+  /** @internal Use `createTask(coro)`. */
+  constructor(coro: Coroutine<T>, loop: EventLoop, options?: TaskOptions) {
+    super(loop);
+    this._coro = coro;
+    this._number = ++taskCounter;
+    this._name = options?.name !== undefined ? String(options.name) : null;
+    this._futWaiter = null;
+    this._mustCancel = false;
+    this._numCancelsRequested = 0;
+    this._sendValue = undefined;
+    this._throwValue = null;
+    this._stepHandle = new Handle(Task.prototype._step as never, this, undefined, null, loop);
+    this._wakeupCallback = null;
+    this._context = options?.context ?? copyContext();
+    loop._tasks.add(this);
+    if (options?.eagerStart === true && getRunningLoopOrNull() === loop) {
+      // The one deliberate exception to "callbacks never run inline": eager start (3.12).
+      this._step();
+    } else {
+      loop._pushReady(this._stepHandle);
+    }
+  }
+
+  /**
+   * The task's name (`Task-N` unless given).
+   * @asyncio Task.get_name()
+   */
+  getName(): string {
+    if (this._name === null) this._name = `Task-${this._number}`;
+    return this._name;
+  }
+
+  /**
+   * Renames the task.
+   * @asyncio Task.set_name(value)
+   */
+  setName(value: unknown): void {
+    this._name = String(value);
+  }
+
+  /**
+   * The coroutine the task runs.
+   * @asyncio Task.get_coro()
+   */
+  getCoro(): Coroutine<T> {
+    return this._coro;
+  }
+
+  /**
+   * The contextvars Context the task runs in.
+   * @asyncio Task.get_context()
+   */
+  getContext(): Context {
+    return this._context;
+  }
+
+  /**
+   * Requests cancellation: `CancelledError(msg)` is thrown into the coroutine at its suspension
+   * point, on the next iteration. If the task awaits a Future, that Future is cancelled.
+   * Returns false if the task is already done. The coroutine may catch the error (and should
+   * then call `uncancel()`), but code that swallows it breaks `timeout()` and `TaskGroup`.
+   * @asyncio Task.cancel(msg=None)
+   */
+  override cancel(msg?: string | null): boolean {
+    if (this._state !== PENDING) return false;
+    this._numCancelsRequested++;
+    const waiter = this._futWaiter;
+    // Leave _futWaiter set: it may be a Task that ignores the cancellation, to be cancelled again.
+    if (waiter !== null && waiter.cancel(msg)) return true;
+    this._mustCancel = true;
+    this._cancelMessage = msg ?? null;
+    return true;
+  }
+
+  /**
+   * The number of pending cancellation requests (cancel() calls not matched by uncancel()).
+   * @asyncio Task.cancelling()
+   */
+  cancelling(): number {
+    return this._numCancelsRequested;
+  }
+
+  /**
+   * Decrements the count of cancellation requests; at zero a pending cancel is withdrawn (3.13).
+   * For code that catches CancelledError on purpose (timeouts, task groups). Returns the count.
+   * @asyncio Task.uncancel()
+   */
+  uncancel(): number {
+    if (this._numCancelsRequested > 0) {
+      this._numCancelsRequested--;
+      if (this._numCancelsRequested === 0) this._mustCancel = false;
+    }
+    return this._numCancelsRequested;
+  }
+
+  /**
+   * Not supported: a task's result comes from its coroutine.
+   * @throws {RuntimeError} always.
+   */
+  override setResult(_value: never): never {
+    throw new RuntimeError('Task does not support setResult operation');
+  }
+
+  /**
+   * Not supported: a task's exception comes from its coroutine.
+   * @throws {RuntimeError} always.
+   */
+  override setException(_exception: never): never {
+    throw new RuntimeError('Task does not support setException operation');
+  }
+
+  /** @internal */
+  override _isTask(): boolean {
+    return true;
+  }
+
+  /**
+   * @internal One step: send a value or throw an error into the coroutine, then look at what it
+   * yielded. asyncio's `__step` + `__step_run_and_handle_result`.
+   */
+  _step(): void {
+    if (this._state !== PENDING) throw internalError(`_step(): already done: ${this}`);
+    let error = this._throwValue;
+    this._throwValue = null;
+    const value = this._sendValue;
+    this._sendValue = undefined;
+    if (this._mustCancel) {
+      if (!(error instanceof CancelledError)) error = this._makeCancelledError();
+      this._mustCancel = false;
+    }
+    this._futWaiter = null;
+
+    const loop = this._loop;
+    const previousTask = loop._currentTask;
+    loop._currentTask = this as Task<unknown>;
+    const previousContext = enterContext(this._context);
+    let result: IteratorResult<Suspend, T>;
+    try {
+      result = error === null ? this._coro.next(value) : this._coro.throw(error);
+    } catch (thrown) {
+      loop._currentTask = previousTask;
+      enterContext(previousContext);
+      this._finish();
+      if (thrown instanceof CancelledError) {
+        this._cancelledExc = thrown;
+        Future.prototype.cancel.call(this); // no message: later retrievals get a fresh error
+      } else {
+        this._setExceptionUnchecked(thrown);
+      }
+      return;
+    }
+    loop._currentTask = previousTask;
+    enterContext(previousContext);
+
+    if (result.done === true) {
+      this._finish();
+      if (this._mustCancel) {
+        // cancel() arrived during this last step: the task ends cancelled after all.
+        this._mustCancel = false;
+        Future.prototype.cancel.call(this, this._cancelMessage);
+      } else {
+        Future.prototype.setResult.call(this, result.value);
+      }
+      return;
+    }
+    const yielded: unknown = result.value;
+    if (yielded === SLEEP0) {
+      // sleep(0): one trip through the ready queue.
+      this._sendValue = SLEEP0_RESUME;
+      loop._pushReady(this._stepHandle);
+    } else if (yielded instanceof Future) {
+      this._awaitFuture(yielded);
+    } else if (yielded === undefined) {
+      // Bare yield relinquishes control for one event loop iteration.
+      loop._pushReady(this._stepHandle);
+    } else {
+      this._throwNext(badYieldError(this, yielded));
+    }
+  }
+
+  /** The coroutine yielded a Future: wait for it, or explain what is wrong with it. */
+  private _awaitFuture(future: Future<unknown>): void {
+    if (future._loop !== this._loop) {
+      this._throwNext(new RuntimeError(`Task ${this} got Future ${future} attached to a different loop`));
+    } else if (!future._blocking) {
+      this._throwNext(
+        new RuntimeError(`yield was used instead of yield* in task ${this} with ${future}. Write \`yield* future\` to await it.`),
+      );
+    } else if (future === this) {
+      future._blocking = false;
+      this._throwNext(new RuntimeError(`Task cannot await on itself: ${this}`));
+    } else {
+      future._blocking = false;
+      let wakeup = this._wakeupCallback;
+      if (wakeup === null) wakeup = this._wakeupCallback = (done: Future<unknown>) => this._wakeup(done);
+      future.addDoneCallback(wakeup);
+      this._futWaiter = future;
+      if (this._mustCancel && future.cancel(this._cancelMessage)) this._mustCancel = false;
+    }
+  }
+
+  /** Throws `error` into the coroutine on the next iteration (asyncio: call_soon(__step, exc)). */
+  private _throwNext(error: Error): void {
+    this._throwValue = error;
+    this._loop._pushReady(this._stepHandle);
+  }
+
+  /** @internal The awaited Future is done: step now (we are already a loop callback). */
+  _wakeup(_future: Future<unknown>): void {
+    this._step();
+  }
+
+  private _finish(): void {
+    this._loop._tasks.delete(this as Task<unknown>);
+  }
+
+  /** `<Task pending name='Task-3' coro=<coroutine>>`, as asyncio's repr. */
+  override toString(): string {
+    let text = `<Task ${this._describeState()} name='${this.getName()}' coro=<${coroName(this._coro)}>`;
+    if (this._state === PENDING && this._futWaiter !== null) text += ` wait_for=${this._futWaiter}`;
+    return text + '>';
+  }
+}
+
+function badYieldError(task: Task<unknown>, value: unknown): RuntimeError {
+  const v = value as { next?: unknown; throw?: unknown; then?: unknown } | null;
+  if (v !== null && typeof v === 'object' && typeof v.next === 'function' && typeof v.throw === 'function') {
+    return new RuntimeError(
+      `yield was used instead of yield* for generator in task ${task} with ${shortRepr(value)}. Write \`yield* coro\` to await a coroutine.`,
+    );
+  }
+  if (v !== null && (typeof v === 'object' || typeof v === 'function') && typeof v.then === 'function') {
+    return new RuntimeError(
+      `Task got bad yield: ${shortRepr(value)}. A Promise is not a yieldio awaitable: write \`yield* fromPromise(promise)\`.`,
+    );
+  }
+  return new RuntimeError(`Task got bad yield: ${shortRepr(value)}`);
+}
+
+/** Whether `value` is a generator object (what a `function*` call returns): a coroutine. */
+export function isCoroutine(value: unknown): value is Coroutine<unknown> {
+  const v = value as { next?: unknown; throw?: unknown; return?: unknown } | null;
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    typeof v.next === 'function' &&
+    typeof v.throw === 'function' &&
+    typeof v.return === 'function' &&
+    typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function'
+  );
+}
+
+/** @internal The TypeError for something that is not a coroutine, naming what to pass instead. */
+export function notACoroutineError(what: string, value: unknown): TypeError {
+  let hint: string;
+  if (typeof value === 'function') {
+    const name = value.name || 'fn';
+    hint =
+      value.constructor?.name === 'AsyncFunction'
+        ? `${name} is a native async function; yieldio coroutines are \`function*\` generators: write \`function* ${name}() { ... }\` and \`yield*\` instead of \`await\`, or wrap a Promise with fromPromise().`
+        : `Call the function to get a coroutine: ${what}(${name}()) instead of ${what}(${name}).`;
+  } else if (value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function') {
+    hint = 'A Promise is not a coroutine: await it inside a coroutine with `yield* fromPromise(promise)`.';
+  } else {
+    hint = `Pass the generator object of a \`function*\`, e.g. ${what}(main()).`;
+  }
+  return new TypeError(`a coroutine was expected, got ${describeValue(value)}. ${hint}`);
+}
+
+function newTask(loop: EventLoop, coro: Coroutine<unknown>, options: TaskOptions | undefined): Task<unknown> {
+  if (!isCoroutine(coro)) throw notACoroutineError('createTask', coro);
+  return new Task(coro, loop, options);
+}
+
+/**
+ * Wraps an awaitable in a Future of `loop`: a Future as is, a coroutine in a Task, any other
+ * awaitable (an object with `[Symbol.iterator]`) in a Task that awaits it.
+ */
+function ensureFutureOn<T>(loop: EventLoop, aw: Awaitable<T>): Future<T> {
+  if (aw instanceof Future) {
+    if (aw._loop !== loop) throw new RuntimeError('The future belongs to a different loop than the one specified as the loop argument');
+    return aw;
+  }
+  if (isCoroutine(aw)) return loop.createTask(aw as Coroutine<T>);
+  if (aw !== null && typeof aw === 'object' && typeof (aw as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function') {
+    return loop.createTask(awaitAwaitable(aw));
+  }
+  throw new TypeError(
+    `An asyncio.Future, a coroutine or an awaitable is required, got ${describeValue(aw)}.` +
+      (aw !== null && typeof aw === 'object' && typeof (aw as { then?: unknown }).then === 'function'
+        ? ' For a Promise, use fromPromise(promise).'
+        : ''),
+  );
+}
+
+function* awaitAwaitable<T>(aw: Awaitable<T>): Coroutine<T> {
+  return yield* aw;
+}
+
+registerTaskConstructors(newTask, ensureFutureOn as (loop: EventLoop, aw: unknown) => Future<unknown>);
+
+/**
+ * Wraps a coroutine in a Task and schedules it on the running loop. Keep a reference to the task
+ * (or await it): a task nobody awaits reports its exception only to the exception handler.
+ * @asyncio asyncio.create_task(coro, *, name=None, context=None)
+ * @throws {TypeError} if `coro` is not a coroutine: a generator function (call it), a native
+ *   async function or a Promise (use fromPromise).
+ * @throws {RuntimeError} "no running event loop" outside a loop.
+ * @example
+ * const task = createTask(fetchUser(1), { name: 'fetch-1' });
+ * const user = yield* task;
+ */
+export function createTask<T>(coro: Coroutine<T>, options?: TaskOptions): Task<T> {
+  if (!isCoroutine(coro)) throw notACoroutineError('createTask', coro);
+  return getRunningLoop().createTask(coro, options);
+}
+
+/**
+ * The task whose step is running now, or null (for example in a plain loop callback).
+ * @asyncio asyncio.current_task(loop=None)
+ */
+export function currentTask(loop?: EventLoop): Task<unknown> | null {
+  return (loop ?? getRunningLoop())._currentTask;
+}
+
+/**
+ * The loop's unfinished tasks, in creation order.
+ * @asyncio asyncio.all_tasks(loop=None)
+ */
+export function allTasks(loop?: EventLoop): Set<Task<unknown>> {
+  return new Set((loop ?? getRunningLoop())._tasks);
+}
+
+/**
+ * Wraps an awaitable in a Future: a Future or Task is returned as is, a coroutine is scheduled as
+ * a Task, any other awaitable is awaited by a new Task.
+ * @asyncio asyncio.ensure_future(obj, *, loop=None)
+ * @throws {TypeError} for anything else (a Promise: use fromPromise).
+ */
+export function ensureFuture<T>(aw: Awaitable<T>, loop?: EventLoop): Future<T> {
+  return ensureFutureOn(loop ?? (aw instanceof Future ? aw._loop : getRunningLoop()), aw);
+}
+
+/**
+ * A task factory that runs each new task synchronously inside `createTask` until its first
+ * suspension; a coroutine that never suspends finishes without a trip through the loop.
+ * @asyncio asyncio.eager_task_factory (3.12)
+ * @example
+ * getRunningLoop().setTaskFactory(eagerTaskFactory);
+ */
+export const eagerTaskFactory = <T>(loop: EventLoop, coro: Coroutine<T>, options: { name?: string; context?: Context }): Task<T> => {
+  if (!isCoroutine(coro)) throw notACoroutineError('createTask', coro);
+  return new Task(coro, loop, { ...options, eagerStart: true });
+};
+
+// sleep(0)'s iterator: stateless (the resume token tells the second next() from the first), so one
+// object serves every caller and `yield* sleep(0)` allocates nothing.
+const sleep0Iterator = {
+  next(value?: unknown): IteratorResult<Suspend, void> {
+    return value === SLEEP0_RESUME ? sleep0Done : sleep0Yield;
+  },
+  throw(error: unknown): never {
+    throw error;
+  },
+  return(value?: unknown): IteratorResult<Suspend, void> {
+    return { value: value as void, done: true };
+  },
+  [Symbol.iterator]() {
+    return this;
+  },
+};
+const sleep0Yield: IteratorResult<Suspend, void> = Object.freeze({ value: SLEEP0, done: false });
+const sleep0Done: IteratorResult<Suspend, void> = Object.freeze({ value: undefined, done: true });
+
+function setResultUnlessCancelled<T>(future: Future<T>, value: T): void {
+  if (!future.done()) future.setResult(value);
+}
+
+function* sleepFor<T>(delay: number, value: T): Coroutine<T> {
+  const loop = getRunningLoop();
+  const future = loop.createFuture<T>();
+  const timer = loop._callAtInternal(loop.time() + delay, setResultUnlessCancelled as never, [future, value]);
+  try {
+    return yield* future;
+  } finally {
+    timer.cancel();
+  }
+}
+
+function* sleep0With<T>(value: T): Coroutine<T> {
+  yield SLEEP0;
+  return value;
+}
+
+/**
+ * Suspends the current task for `delay` milliseconds, then returns `value`. `sleep(0)` is one trip
+ * through the ready queue (other ready tasks run first) and allocates nothing.
+ * A negative delay is the same as 0. Cancelling the task cancels the sleep.
+ * @asyncio asyncio.sleep(delay, result=None) (seconds there)
+ * @param delay milliseconds; `Infinity` sleeps until cancelled.
+ * @throws {RangeError} if `delay` is NaN.
+ * @example
+ * yield* sleep(1000);                   // one second
+ * const v = yield* sleep(10, 'done');   // 'done'
+ */
+export function sleep(delay?: number): Coroutine<void>;
+export function sleep<T>(delay: number, value: T): Coroutine<T>;
+export function sleep<T>(delay = 0, value?: T): Coroutine<T | undefined> {
+  checkDelay(delay, 'delay');
+  if (delay <= 0) {
+    if (value === undefined) return sleep0Iterator as unknown as Coroutine<undefined>;
+    return sleep0With(value);
+  }
+  return sleepFor(delay, value);
+}
+
+export { isFuture };
