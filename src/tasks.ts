@@ -25,8 +25,10 @@ export interface TaskOptions {
 
 // `sleep(0)` yields this marker; the task puts itself back on the ready queue and resumes the
 // coroutine with SLEEP0_RESUME, which tells the shared sleep(0) iterator that its trip is over.
-const SLEEP0: Suspend = Object.freeze({ toString: () => '<sleep(0)>' }) as unknown as Suspend;
-const SLEEP0_RESUME: unique symbol = Symbol('yieldio.sleep0.resume');
+/** @internal The `sleep(0)` marker a coroutine yields (async generators must tell it from values). */
+export const SLEEP0: Suspend = Object.freeze({ toString: () => '<sleep(0)>' }) as unknown as Suspend;
+/** @internal What the task sends back after a `sleep(0)` trip. */
+export const SLEEP0_RESUME: unique symbol = Symbol('yieldio.sleep0.resume');
 
 let taskCounter = 0;
 
