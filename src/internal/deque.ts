@@ -70,17 +70,28 @@ export class Deque<T> {
     return i < 0 || i >= this.size ? undefined : this.buffer[(this.head + i) & this.mask];
   }
 
-  /** Removes the first element identical to item; O(n). Returns whether one was removed. */
+  /**
+   * Removes the first element identical to item; returns whether one was removed. The search is
+   * O(i); the elements on the shorter side of i move, so removing the first or last is O(1)
+   * (a woken lock waiter removes itself from the front of its waiter list).
+   */
   remove(item: T): boolean {
-    for (let i = 0; i < this.size; i++) {
-      if (this.buffer[(this.head + i) & this.mask] === item) {
-        for (let j = i; j < this.size - 1; j++) {
-          this.buffer[(this.head + j) & this.mask] = this.buffer[(this.head + j + 1) & this.mask];
-        }
-        this.buffer[(this.head + this.size - 1) & this.mask] = undefined;
-        this.size--;
-        return true;
+    const buffer = this.buffer;
+    const mask = this.mask;
+    const head = this.head;
+    const size = this.size;
+    for (let i = 0; i < size; i++) {
+      if (buffer[(head + i) & mask] !== item) continue;
+      if (i < size >> 1) {
+        for (let j = i; j > 0; j--) buffer[(head + j) & mask] = buffer[(head + j - 1) & mask];
+        buffer[head] = undefined;
+        this.head = (head + 1) & mask;
+      } else {
+        for (let j = i; j < size - 1; j++) buffer[(head + j) & mask] = buffer[(head + j + 1) & mask];
+        buffer[(head + size - 1) & mask] = undefined;
       }
+      this.size = size - 1;
+      return true;
     }
     return false;
   }

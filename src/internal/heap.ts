@@ -17,16 +17,25 @@ export class BinaryHeap<T> {
     return this.items[0];
   }
 
+  // push and pop are exception-safe: every `less` call happens before the array changes, so a
+  // comparison that throws (PriorityQueue items Python could not order) leaves the heap intact.
+
   push(item: T): void {
     const items = this.items;
-    let i = items.length;
-    items.push(item);
+    const n = items.length;
+    let i = n;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const p = items[parent] as T;
-      if (!this.less(item, p)) break;
-      items[i] = p;
+      if (!this.less(item, items[parent] as T)) break;
       i = parent;
+    }
+    // Comparisons done: shift the ancestors between n and i down one level.
+    items.push(item);
+    let j = n;
+    while (j > i) {
+      const parent = (j - 1) >> 1;
+      items[j] = items[parent] as T;
+      j = parent;
     }
     items[i] = item;
   }
@@ -36,8 +45,32 @@ export class BinaryHeap<T> {
     const n = items.length;
     if (n === 0) return undefined;
     const top = items[0] as T;
-    const last = items.pop() as T;
-    if (n > 1) this.siftDown(0, last);
+    if (n === 1) {
+      items.pop();
+      return top;
+    }
+    const last = items[n - 1] as T;
+    const m = n - 1; // the size after the pop; `last` sinks from the root within [0, m)
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= m) break;
+      const right = left + 1;
+      let child = left;
+      if (right < m && this.less(items[right] as T, items[left] as T)) child = right;
+      if (!this.less(items[child] as T, last)) break;
+      i = child;
+    }
+    // Comparisons done: move the path from i up to the root one level up, carrying `last` down.
+    items.pop();
+    let carry = last;
+    while (i > 0) {
+      const held = items[i] as T;
+      items[i] = carry;
+      carry = held;
+      i = (i - 1) >> 1;
+    }
+    items[0] = carry;
     return top;
   }
 
