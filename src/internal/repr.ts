@@ -11,7 +11,7 @@ export function describeValue(value: unknown): string {
   else if (typeof value === 'symbol') shown = value.toString();
   else if (value !== null && typeof value === 'object') {
     const ctor = (value as { constructor?: { name?: string } }).constructor;
-    shown = `[object ${ctor?.name ?? 'Object'}]`;
+    shown = `[object ${ctor?.name || Object.prototype.toString.call(value).slice(8, -1)}]`;
   } else shown = String(value);
   return `\`${shown}\` (${value === null ? 'null' : typeof value})`;
 }
@@ -26,7 +26,7 @@ export function shortRepr(value: unknown): string {
       return String(value);
     }
     const ctor = (value as { constructor?: { name?: string } }).constructor;
-    return `[object ${ctor?.name ?? 'Object'}]`;
+    return `[object ${ctor?.name || Object.prototype.toString.call(value).slice(8, -1)}]`;
   }
   return String(value);
 }
