@@ -1,0 +1,142 @@
+/**
+ * TestLoop: an event loop whose clock moves only when the test says so.
+ * @asyncio test.test_asyncio.utils.TestLoop (the loop asyncio's own tests drive by hand)
+ *
+ * Design notes
+ * - It is a plain `EventLoop` on the virtual clock; nothing in the core knows it exists. The
+ *   clock starts at 0 and only `advance(ms)` (or the inherited `runUntilCompleteSync`, which jumps
+ *   to the next timer) moves it, so a 30-second backoff takes no real time at all.
+ * - `advance(ms)` fires timers one deadline at a time and sets the clock to each deadline before
+ *   running it, so a callback sees `loop.time() === timer.when()`, as it would on a real clock.
+ * - The loop's callbacks run inside the core's `_runStretch(false)`, which is what makes
+ *   `getRunningLoop()`, `createTask()` and `sleep()` work inside them. Outside `advance` /
+ *   `runUntilIdle` no loop is running, as in asyncio between two `run_until_complete` calls.
+ * @module
+ */
+import { EventLoop } from '../base-events.ts';
+import { RuntimeError } from '../exceptions.ts';
+import { getRunningLoopOrNull, type TimerHandle } from '../events.ts';
+import { describeValue } from '../internal/repr.ts';
+
+/** Options of `new TestLoop()`. */
+export interface TestLoopOptions {
+  /** Debug mode, as `EventLoop`'s. Default false. */
+  debug?: boolean;
+}
+
+function timerOrder(a: TimerHandle, b: TimerHandle): number {
+  return a._when - b._when || a._seq - b._seq;
+}
+
+/**
+ * An event loop on a manual virtual clock: `advance(ms)` moves time and runs what falls due,
+ * `runUntilIdle()` runs what is ready without moving time, `pendingTimers()` shows the schedule.
+ * Everything else is `EventLoop`'s: `createTask`, `callSoon`, `callLater`, `createFuture`,
+ * `runUntilCompleteSync` (which jumps time to each next timer), `time()`, `close()`.
+ *
+ * Invariant: `time()` never goes backwards and never passes the deadline of a timer that has not
+ * run yet during `advance`.
+ * @asyncio test.test_asyncio.utils.TestLoop (advance_time / run_test_server-free variant)
+ * Differs from asyncio: asyncio's TestLoop takes a generator of time steps; this one is driven
+ * from the test, as Trio's MockClock and `loop.advance` in sinon-style fake timers.
+ * @example
+ * const loop = new TestLoop();
+ * const task = loop.createTask((function* () { yield* sleep(30_000); return 'done'; })());
+ * loop.advance(29_999);
+ * assert.equal(task.done(), false);
+ * loop.advance(1);
+ * assert.equal(task.result(), 'done');
+ */
+export class TestLoop extends EventLoop {
+  /** Callbacks run so far by this loop (every iteration adds its count). */
+  _ranCount: number;
+
+  /** A new loop on the virtual clock, at time 0. */
+  constructor(options: TestLoopOptions = {}) {
+    super(options.debug === undefined ? { clock: 'virtual' } : { clock: 'virtual', debug: options.debug });
+    this._ranCount = 0;
+  }
+
+  /**
+   * Moves the clock forward by `ms` and runs everything that falls due on the way: what is ready
+   * now, then each timer at its own deadline (in deadline order, ties in scheduling order), and
+   * what those callbacks schedule, up to and including `time() + ms`. Returns the number of
+   * callbacks run.
+   * @param ms milliseconds to move the clock by (0: run what is ready and due now).
+   * @returns the number of callbacks (task steps included) that ran.
+   * @throws {RangeError} if `ms` is negative, NaN or infinite.
+   * @throws {RuntimeError} if the loop is closed or already running.
+   * @example
+   * loop.createTask(retryWithBackoff());
+   * loop.advance(1_000); // the first retry fires; the test took no real time
+   */
+  advance(ms: number): number {
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+      throw new (typeof ms === 'number' ? RangeError : TypeError)(
+        `Expected \`ms\` to be a finite number of milliseconds >= 0, got ${describeValue(ms)}`,
+      );
+    }
+    const target = this._virtualNow + ms;
+    return this._drive(target);
+  }
+
+  /**
+   * Runs callbacks until nothing is ready, without moving the clock: every task that can make
+   * progress now does. Timers already due (their deadline <= `time()`) run too.
+   * @returns the number of callbacks (task steps included) that ran.
+   * @throws {RuntimeError} if the loop is closed or already running.
+   * @example
+   * const task = loop.createTask(worker(queue));
+   * queue.putNowait('job');
+   * loop.runUntilIdle(); // the worker took the job and is waiting for the next one
+   */
+  runUntilIdle(): number {
+    return this._drive(this._virtualNow);
+  }
+
+  /**
+   * The timers still scheduled (not cancelled, not yet run), in the order they will fire.
+   * @returns a new array of TimerHandles (`when()` gives each deadline, on the `time()` scale).
+   * @example
+   * loop.createTask(sleeper(5_000));
+   * loop.runUntilIdle();
+   * assert.deepEqual(loop.pendingTimers().map((t) => t.when()), [5_000]);
+   */
+  pendingTimers(): TimerHandle[] {
+    return this._scheduled.items.filter((timer) => !timer._cancelled).sort(timerOrder);
+  }
+
+  /** Runs until idle at `target`, jumping the clock from deadline to deadline; returns callbacks run. */
+  private _drive(target: number): number {
+    this._checkClosed();
+    if (this._running) throw new RuntimeError('This event loop is already running');
+    if (getRunningLoopOrNull() !== null) throw new RuntimeError('Cannot run the event loop while another loop is running');
+    this._running = true;
+    this._stopping = false;
+    const before = this._ranCount;
+    try {
+      for (;;) {
+        this._runStretch(false);
+        if (this._stopping) break;
+        const next = this._nextDeadline();
+        if (next === null || next > target) break;
+        if (next > this._virtualNow) this._virtualNow = next;
+      }
+      if (target > this._virtualNow) this._virtualNow = target;
+    } finally {
+      this._running = false;
+      this._stopping = false;
+    }
+    return this._ranCount - before;
+  }
+
+  /**
+   * One iteration, as EventLoop's; counted so `advance` / `runUntilIdle` can say how much ran.
+   * @asyncio BaseEventLoop._run_once()
+   */
+  override runOnce(): number {
+    const ran = super.runOnce();
+    this._ranCount += ran;
+    return ran;
+  }
+}
