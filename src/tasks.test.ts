@@ -1,0 +1,753 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { Task, createTask, currentTask, allTasks, ensureFuture, eagerTaskFactory, sleep, isCoroutine } from './tasks.ts';
+import { Future } from './futures.ts';
+import { EventLoop } from './base-events.ts';
+import { getRunningLoop } from './events.ts';
+import { CancelledError, RuntimeError } from './exceptions.ts';
+import { runSync } from './runners.ts';
+import type { Awaitable, Coroutine } from './types.ts';
+import { flavours } from '../test/support/flavours.ts';
+
+// Every scenario below runs four times: lazy and eager task factory × runSync and run (virtual clock).
+
+function* value<T>(v: T): Coroutine<T> {
+  return v;
+}
+
+function* errorOf(aw: Awaitable<unknown>): Coroutine<unknown> {
+  try {
+    yield* aw;
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected the awaitable to raise');
+}
+
+describe('Task basics', () => {
+  flavours('task_basics: a task runs its coroutine and gives its result; names default to Task-N', function* () {
+    function* add(a: number, b: number): Coroutine<number> {
+      yield* sleep(10);
+      return a + b;
+    }
+    const coro = add(1, 2);
+    const t = createTask(coro);
+    assert.ok(t instanceof Task);
+    assert.ok(t instanceof Future);
+    assert.equal(t.getCoro(), coro);
+    assert.match(t.getName(), /^Task-\d+$/);
+    t.setName('adder');
+    assert.equal(t.getName(), 'adder');
+    assert.equal(createTask(value(0), { name: 'given' }).getName(), 'given');
+    assert.equal(t.done(), false);
+    assert.equal(yield* t, 3);
+    assert.equal(t.done(), true);
+    assert.equal(t.result(), 3);
+    assert.equal(t.exception(), null);
+    assert.equal(t.cancelled(), false);
+  });
+
+  flavours('nested awaits: results travel up a chain of yield*, tasks and futures', function* () {
+    const loop = getRunningLoop();
+    function* leaf(): Coroutine<number> {
+      const fut = loop.createFuture<number>();
+      loop.callLater(5, () => fut.setResult(1));
+      return (yield* fut) + (yield* sleep(5, 10));
+    }
+    function* middle(): Coroutine<number> {
+      return (yield* leaf()) + (yield* createTask(leaf()));
+    }
+    function* top(): Coroutine<number> {
+      return (yield* createTask(middle())) * 2;
+    }
+    assert.equal(yield* top(), 44);
+    assert.equal(loop.time(), 20);
+  });
+
+  flavours('exception_chaining: an exception propagates unchanged through awaits of tasks and coroutines', function* () {
+    const boom = new TypeError('boom');
+    function* fail(): Coroutine<never> {
+      yield* sleep(1);
+      throw boom;
+    }
+    function* middle(): Coroutine<number> {
+      yield* createTask(fail());
+      return 1;
+    }
+    const t = createTask(middle());
+    assert.equal(yield* errorOf(t), boom);
+    assert.equal(t.exception(), boom);
+    assert.throws(() => t.result(), (e) => e === boom);
+  });
+
+  flavours('current_task: the task whose step runs; null in a plain callback; allTasks holds unfinished tasks', function* () {
+    const loop = getRunningLoop();
+    const main = currentTask();
+    assert.ok(main instanceof Task);
+    let inChild: unknown = null;
+    function* child(): Coroutine<void> {
+      inChild = currentTask();
+      yield* sleep(1);
+    }
+    const t = createTask(child());
+    let inCallback: unknown = 'unset';
+    loop.callSoon(() => {
+      inCallback = currentTask();
+    });
+    assert.ok(allTasks().has(t));
+    assert.ok(allTasks().has(main));
+    yield* t;
+    assert.equal(inChild, t);
+    assert.equal(inCallback, null);
+    assert.equal(allTasks().has(t), false);
+    assert.equal(currentTask(), main);
+  });
+
+  test('current_task outside a loop: "no running event loop"', () => {
+    assert.throws(() => currentTask(), { name: 'RuntimeError', message: 'no running event loop' });
+    assert.throws(() => allTasks(), { name: 'RuntimeError', message: 'no running event loop' });
+    assert.throws(() => createTask(value(1)), { name: 'RuntimeError', message: 'no running event loop' });
+  });
+
+  flavours('task_repr: toString shows state, name and what the task waits for', function* () {
+    const loop = getRunningLoop();
+    const fut = loop.createFuture<number>();
+    function* waiter(): Coroutine<number> {
+      return yield* fut;
+    }
+    const t = createTask(waiter(), { name: 'w' });
+    yield* sleep(0);
+    assert.equal(String(t), "<Task pending name='w' coro=<coroutine> wait_for=<Future pending>>");
+    fut.setResult(5);
+    yield* t;
+    assert.equal(String(t), "<Task finished result=5 name='w' coro=<coroutine>>");
+  });
+
+  flavours('sleep: returns its value; sleep(0) lets other ready work run first', function* () {
+    const seen: string[] = [];
+    getRunningLoop().callSoon(() => seen.push('callback'));
+    assert.equal(yield* sleep(0, 'zero'), 'zero');
+    assert.deepEqual(seen, ['callback']);
+    assert.equal(yield* sleep(250, 'later'), 'later');
+    assert.equal(getRunningLoop().time(), 250);
+    assert.equal(yield* sleep(-5, 'negative'), 'negative');
+    assert.equal(yield* sleep(), undefined);
+  });
+
+  test('sleep: a NaN delay is a RangeError; a string is a TypeError', () => {
+    assert.throws(() => sleep(NaN), { name: 'RangeError', message: 'Expected `delay` to be a number of milliseconds, got `NaN` (number)' });
+    assert.throws(() => sleep('5' as never), { name: 'TypeError', message: 'Expected `delay` to be a number of milliseconds, got `"5"` (string)' });
+  });
+});
+
+describe('Task cancellation', () => {
+  flavours('cancel_inner_future: cancelling a task cancels the future it awaits', function* () {
+    const fut = getRunningLoop().createFuture<number>();
+    function* waiter(): Coroutine<number> {
+      return yield* fut;
+    }
+    const t = createTask(waiter());
+    yield* sleep(0);
+    assert.equal(t.cancel(), true);
+    assert.equal(fut.cancelled(), true);
+    assert.ok((yield* errorOf(t)) instanceof CancelledError);
+    assert.equal(t.cancelled(), true);
+    assert.equal(t.cancel(), false); // done: nothing to cancel
+  });
+
+  flavours('cancel_both_task_and_inner_future: the task ends cancelled', function* () {
+    const fut = getRunningLoop().createFuture<number>();
+    function* waiter(): Coroutine<number> {
+      return yield* fut;
+    }
+    const t = createTask(waiter());
+    yield* sleep(0);
+    fut.cancel();
+    t.cancel();
+    assert.ok((yield* errorOf(t)) instanceof CancelledError);
+    assert.equal(t.cancelled(), true);
+  });
+
+  flavours('task_cancel_sleeping_task: a sleep is interrupted at the time of the cancel', function* () {
+    const loop = getRunningLoop();
+    function* sleeper(): Coroutine<void> {
+      yield* sleep(5000);
+    }
+    const t = createTask(sleeper());
+    loop.callLater(10, () => t.cancel());
+    assert.ok((yield* errorOf(t)) instanceof CancelledError);
+    assert.equal(loop.time(), 10);
+    assert.equal(loop._nextDeadline(), null); // the sleep's timer was cancelled, not left behind
+  });
+
+  flavours('cancel_with_message_then_future_result: the first retrieval gets the message, later ones a fresh error', function* () {
+    function* sleeper(): Coroutine<void> {
+      yield* sleep(1000);
+    }
+    const t = createTask(sleeper());
+    yield* sleep(0);
+    t.cancel('my message');
+    const first = yield* errorOf(t);
+    assert.ok(first instanceof CancelledError);
+    assert.equal(first.message, 'my message');
+    let second: unknown = null;
+    try {
+      t.result();
+    } catch (e) {
+      second = e;
+    }
+    assert.ok(second instanceof CancelledError);
+    assert.notEqual(second, first);
+    assert.equal((second as Error).message, '');
+    assert.throws(() => t.exception(), (e) => e instanceof CancelledError && e.message === '');
+  });
+
+  flavours('cancel_with_message_before_starting_task: the message reaches the coroutine', function* (flavour) {
+    let started = false;
+    let seen: unknown = null;
+    function* body(): Coroutine<void> {
+      started = true;
+      try {
+        yield* sleep(1000);
+      } catch (e) {
+        seen = e;
+        throw e;
+      }
+    }
+    const t = createTask(body());
+    t.cancel('early');
+    const error = yield* errorOf(t);
+    assert.ok(error instanceof CancelledError);
+    assert.equal(error.message, 'early');
+    // Lazy: the first step throws into a coroutine that never started. Eager: it already waits in sleep.
+    assert.equal(started, flavour.eager);
+    assert.equal(seen, flavour.eager ? error : null);
+  });
+
+  flavours('cancel_task_catching: a task that swallows CancelledError and returns is not cancelled', function* () {
+    function* stubborn(): Coroutine<string> {
+      try {
+        yield* sleep(1000);
+      } catch (e) {
+        assert.ok(e instanceof CancelledError);
+      }
+      return 'swallowed';
+    }
+    const t = createTask(stubborn());
+    yield* sleep(0);
+    t.cancel();
+    assert.equal(yield* t, 'swallowed');
+    assert.equal(t.cancelled(), false);
+    assert.equal(t.cancelling(), 1); // the request is still counted (uncancel() was not called)
+  });
+
+  flavours('cancel_task_ignoring: after swallowing one cancel the task goes on awaiting new futures', function* () {
+    const loop = getRunningLoop();
+    const fut1 = loop.createFuture<void>();
+    const fut2 = loop.createFuture<void>();
+    const fut3 = loop.createFuture<number>();
+    function* body(): Coroutine<number> {
+      yield* fut1;
+      try {
+        yield* fut2;
+      } catch (e) {
+        if (!(e instanceof CancelledError)) throw e;
+      }
+      return yield* fut3;
+    }
+    const t = createTask(body());
+    yield* sleep(0);
+    assert.equal(t._futWaiter, fut1);
+    fut1.setResult();
+    yield* sleep(0);
+    assert.equal(t._futWaiter, fut2);
+    t.cancel();
+    assert.equal(fut2.cancelled(), true);
+    yield* sleep(0);
+    assert.equal(t._futWaiter, fut3);
+    fut3.setResult(42);
+    assert.equal(yield* t, 42);
+    assert.equal(fut3.cancelled(), false);
+    assert.equal(t.cancelled(), false);
+  });
+
+  flavours('cancel_current_task: a task that cancels itself is interrupted at its next suspension', function* () {
+    const seen: string[] = [];
+    function* selfCancel(): Coroutine<void> {
+      const me = currentTask() as Task<unknown>;
+      assert.equal(me.cancel(), true);
+      seen.push('still running after cancel()'); // cancellation lands at the next suspension
+      yield* sleep(0);
+      seen.push('NOT REACHED');
+    }
+    const t = createTask(selfCancel());
+    assert.ok((yield* errorOf(t)) instanceof CancelledError);
+    assert.deepEqual(seen, ['still running after cancel()']);
+    assert.equal(t.cancelled(), true);
+  });
+
+  flavours('cancel_at_end: cancel() during the last step makes the task end cancelled', function* () {
+    function* body(): Coroutine<number> {
+      (currentTask() as Task<unknown>).cancel('at the end');
+      return 12;
+    }
+    const t = createTask(body());
+    const error = yield* errorOf(t);
+    assert.ok(error instanceof CancelledError);
+    assert.equal(error.message, 'at the end');
+    assert.equal(t.cancelled(), true);
+  });
+
+  flavours('cancel during a finally that awaits: the finally completes, then the task is cancelled', function* () {
+    const seen: string[] = [];
+    function* body(): Coroutine<void> {
+      try {
+        yield* sleep(100);
+      } finally {
+        seen.push('cleanup start');
+        yield* sleep(10);
+        seen.push('cleanup end');
+      }
+    }
+    const t = createTask(body());
+    yield* sleep(1);
+    t.cancel();
+    assert.ok((yield* errorOf(t)) instanceof CancelledError);
+    assert.deepEqual(seen, ['cleanup start', 'cleanup end']);
+    assert.equal(getRunningLoop().time(), 11);
+  });
+
+  flavours('cancel twice: the second cancel interrupts the awaiting finally (asyncio semantics, style.md §7.2)', function* () {
+    const seen: string[] = [];
+    function* body(): Coroutine<void> {
+      try {
+        yield* sleep(100);
+      } finally {
+        seen.push('cleanup1');
+        yield* sleep(10);
+        seen.push('cleanup2');
+      }
+    }
+    const t = createTask(body());
+    yield* sleep(1);
+    t.cancel();
+    yield* sleep(1);
+    t.cancel();
+    assert.ok((yield* errorOf(t)) instanceof CancelledError);
+    assert.deepEqual(seen, ['cleanup1']);
+    assert.equal(t.cancelling(), 2);
+  });
+
+  flavours('yield* in the finally of a delegated helper, then cancel: the caller does not resume (style.md §7.1)', function* () {
+    const seen: string[] = [];
+    function* helper(): Coroutine<void> {
+      try {
+        yield* sleep(100);
+      } finally {
+        seen.push('helper cleanup');
+        yield* sleep(10);
+        seen.push('helper cleanup done');
+      }
+    }
+    function* caller(): Coroutine<void> {
+      yield* helper();
+      seen.push('CALLER RESUMED');
+    }
+    const t = createTask(caller());
+    yield* sleep(1);
+    t.cancel();
+    assert.ok((yield* errorOf(t)) instanceof CancelledError);
+    assert.deepEqual(seen, ['helper cleanup', 'helper cleanup done']);
+    assert.equal(t.cancelled(), true);
+  });
+
+  flavours('uncancel_resets_must_cancel: uncancel() down to zero withdraws a pending cancel (3.13)', function* () {
+    const fut = getRunningLoop().createFuture<void>();
+    function* body(): Coroutine<number> {
+      yield* fut;
+      return 42;
+    }
+    const t = createTask(body());
+    yield* sleep(0); // the task waits for fut
+    fut.setResult(); // the task is runnable: cancel() cannot go through a waiter
+    assert.equal(t.cancel(), true);
+    assert.equal(t.cancelling(), 1);
+    assert.equal(t._mustCancel, true);
+    assert.equal(t.uncancel(), 0);
+    assert.equal(t.cancelling(), 0);
+    assert.equal(t._mustCancel, false);
+    assert.equal(yield* t, 42);
+  });
+
+  flavours('uncancel counts: cancelling() counts requests, uncancel() never goes below zero', function* () {
+    function* body(): Coroutine<void> {
+      for (;;) {
+        try {
+          yield* sleep(1000);
+          return;
+        } catch (e) {
+          if (!(e instanceof CancelledError)) throw e;
+        }
+      }
+    }
+    const t = createTask(body());
+    yield* sleep(0);
+    t.cancel();
+    t.cancel();
+    assert.equal(t.cancelling(), 2);
+    assert.equal(t.uncancel(), 1);
+    yield* sleep(0);
+    assert.equal(t.uncancel(), 0);
+    assert.equal(t.uncancel(), 0);
+    assert.equal(t.cancelling(), 0);
+    yield* t;
+    assert.equal(t.cancelled(), false);
+  });
+
+  flavours('cancel of a task awaiting a task that ignores cancellation: both finish normally', function* () {
+    function* stubborn(): Coroutine<string> {
+      try {
+        yield* sleep(100);
+      } catch (e) {
+        if (!(e instanceof CancelledError)) throw e;
+      }
+      yield* sleep(100);
+      return 'inner result';
+    }
+    function* outer(inner: Task<string>): Coroutine<string> {
+      return yield* inner;
+    }
+    const inner = createTask(stubborn());
+    const o = createTask(outer(inner));
+    yield* sleep(1);
+    assert.equal(o.cancel(), true);
+    assert.equal(inner.cancelling(), 1);
+    assert.equal(yield* o, 'inner result');
+    assert.equal(o.cancelled(), false);
+    assert.equal(o.cancelling(), 1);
+    assert.equal(getRunningLoop().time(), 101);
+  });
+
+  flavours('cancel_traceback_for_future_exception: a cancelled task raises CancelledError from result() and exception()', function* () {
+    function* sleeper(): Coroutine<void> {
+      yield* sleep(10);
+    }
+    const t = createTask(sleeper());
+    yield* sleep(0);
+    t.cancel();
+    yield* sleep(0);
+    yield* sleep(0);
+    assert.equal(t.cancelled(), true);
+    assert.throws(() => t.result(), CancelledError);
+    assert.throws(() => t.exception(), CancelledError);
+  });
+});
+
+describe('Task bad yields and misuse', () => {
+  flavours('bad yield: `yield 42` throws "Task got bad yield: 42" into the coroutine', function* () {
+    function* bad(): Coroutine<string> {
+      try {
+        yield 42 as never;
+      } catch (e) {
+        assert.ok(e instanceof RuntimeError);
+        return e.message;
+      }
+      return 'no error';
+    }
+    assert.equal(yield* createTask(bad()), 'Task got bad yield: 42');
+  });
+
+  flavours('bad yield: `yield fut` instead of `yield* fut` is refused with the yield* hint', function* () {
+    const fut = getRunningLoop().createFuture<number>();
+    function* bad(): Coroutine<string> {
+      try {
+        yield fut as never;
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    }
+    const t = createTask(bad(), { name: 'bad' });
+    assert.equal(
+      yield* t,
+      "yield was used instead of yield* in task <Task pending name='bad' coro=<coroutine>> with <Future pending>. Write `yield* future` to await it.",
+    );
+  });
+
+  flavours('bad yield: yielding a Promise points to fromPromise', function* () {
+    function* bad(): Coroutine<string> {
+      try {
+        yield Promise.resolve(1) as never;
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    }
+    assert.equal(
+      yield* createTask(bad()),
+      'Task got bad yield: [object Promise]. A Promise is not a yieldio awaitable: write `yield* fromPromise(promise)`.',
+    );
+  });
+
+  flavours('bad yield: yielding a coroutine (yield instead of yield*) says so', function* () {
+    function* inner(): Coroutine<void> {}
+    function* bad(): Coroutine<string> {
+      try {
+        yield inner() as never;
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    }
+    // Regression: the generator used to show as `[object ]` (its constructor has no name).
+    assert.equal(
+      yield* createTask(bad(), { name: 'g' }),
+      "yield was used instead of yield* for generator in task <Task pending name='g' coro=<coroutine>> with [object Generator]. Write `yield* coro` to await a coroutine.",
+    );
+  });
+
+  flavours('bare yield: `yield` (undefined) is one trip through the ready queue', function* (flavour) {
+    const seen: string[] = [];
+    function* bare(): Coroutine<void> {
+      seen.push('before');
+      yield undefined as never;
+      seen.push('after');
+    }
+    const t = createTask(bare());
+    getRunningLoop().callSoon(() => seen.push('callback'));
+    yield* t;
+    // Eager: the task's next step was queued (at its bare yield) before the callback was.
+    assert.deepEqual(seen, flavour.eager ? ['before', 'after', 'callback'] : ['before', 'callback', 'after']);
+  });
+
+  flavours('task_awaits_on_itself: "Task cannot await on itself"', function* () {
+    function* selfish(): Coroutine<string> {
+      try {
+        yield* currentTask() as Task<unknown>;
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    }
+    const t = createTask(selfish(), { name: 'me' });
+    assert.equal(yield* t, "Task cannot await on itself: <Task pending name='me' coro=<coroutine>>");
+  });
+
+  test('a future of another loop is refused', () => {
+    const other = new EventLoop({ clock: 'virtual' });
+    const foreign = other.createFuture<number>();
+    const message = runSync(function* () {
+      function* bad(): Coroutine<string> {
+        try {
+          yield* foreign;
+        } catch (e) {
+          return (e as Error).message;
+        }
+        return 'no error';
+      }
+      return yield* createTask(bad(), { name: 'x' });
+    });
+    assert.equal(message, "Task <Task pending name='x' coro=<coroutine>> got Future <Future pending> attached to a different loop");
+  });
+
+  flavours('set_result on a Task is a RuntimeError (so is set_exception)', function* () {
+    const t = createTask(value(1));
+    assert.throws(() => (t as unknown as Future<number>).setResult(2), {
+      name: 'RuntimeError',
+      message: 'Task does not support setResult operation',
+    });
+    assert.throws(() => (t as unknown as Future<number>).setException(new Error('x')), {
+      name: 'RuntimeError',
+      message: 'Task does not support setException operation',
+    });
+    assert.equal(yield* t, 1);
+  });
+
+  test('create_task of a generator function, a native async function, a Promise: TypeError with the hint', () => {
+    runSync(function* () {
+      function* genFn(): Coroutine<void> {}
+      assert.throws(() => createTask(genFn as never), {
+        name: 'TypeError',
+        message: 'a coroutine was expected, got `function genFn` (function). Call the function to get a coroutine: createTask(genFn()) instead of createTask(genFn).',
+      });
+      async function fetchIt(): Promise<void> {}
+      assert.throws(() => createTask(fetchIt as never), {
+        name: 'TypeError',
+        message:
+          'a coroutine was expected, got `function fetchIt` (function). fetchIt is a native async function; yieldio coroutines are `function*` generators: write `function* fetchIt() { ... }` and `yield*` instead of `await`, or wrap a Promise with fromPromise().',
+      });
+      assert.throws(() => createTask(Promise.resolve(1) as never), {
+        name: 'TypeError',
+        message: 'a coroutine was expected, got `[object Promise]` (object). A Promise is not a coroutine: await it inside a coroutine with `yield* fromPromise(promise)`.',
+      });
+      assert.throws(() => createTask(42 as never), {
+        name: 'TypeError',
+        message: 'a coroutine was expected, got `42` (number). Pass the generator object of a `function*`, e.g. createTask(main()).',
+      });
+      // Also through the loop method and the eager factory.
+      assert.throws(() => getRunningLoop().createTask(genFn as never), TypeError);
+      getRunningLoop().setTaskFactory(eagerTaskFactory);
+      assert.throws(() => createTask(genFn as never), TypeError);
+      assert.throws(() => getRunningLoop().createTask(genFn as never), TypeError);
+    });
+  });
+
+  test('isCoroutine: generator objects only', () => {
+    assert.equal(isCoroutine(value(1)), true);
+    assert.equal(isCoroutine(value), false);
+    assert.equal(isCoroutine(Promise.resolve()), false);
+    assert.equal(isCoroutine({ next() {} }), false);
+    assert.equal(isCoroutine(null), false);
+  });
+});
+
+describe('ensureFuture', () => {
+  flavours('ensure_future: a Future as is, a coroutine as a Task, another awaitable through a Task', function* () {
+    const loop = getRunningLoop();
+    const fut = loop.createFuture<number>();
+    assert.equal(ensureFuture(fut), fut);
+    const t = ensureFuture(value(5));
+    assert.ok(t instanceof Task);
+    assert.equal(yield* t, 5);
+    const custom: Awaitable<string> = {
+      *[Symbol.iterator]() {
+        yield* sleep(3);
+        return 'custom';
+      },
+    };
+    const wrapped = ensureFuture(custom);
+    assert.ok(wrapped instanceof Task);
+    assert.equal(yield* wrapped, 'custom');
+  });
+
+  test('ensure_future refuses a Promise (pointing to fromPromise), a number, and a future of another loop', () => {
+    runSync(function* () {
+      assert.throws(() => ensureFuture(Promise.resolve(1) as never), {
+        name: 'TypeError',
+        message: 'An asyncio.Future, a coroutine or an awaitable is required, got `[object Promise]` (object). For a Promise, use fromPromise(promise).',
+      });
+      assert.throws(() => ensureFuture(3 as never), {
+        name: 'TypeError',
+        message: 'An asyncio.Future, a coroutine or an awaitable is required, got `3` (number).',
+      });
+      const other = new EventLoop({ clock: 'virtual' });
+      assert.throws(() => ensureFuture(other.createFuture(), getRunningLoop()), {
+        name: 'RuntimeError',
+        message: 'The future belongs to a different loop than the one specified as the loop argument',
+      });
+    });
+  });
+});
+
+describe('eager task factory', () => {
+  flavours(
+    'eager_task_factory: a task runs synchronously in createTask until its first suspension',
+    function* () {
+      const seen: string[] = [];
+      function* body(): Coroutine<string> {
+        seen.push('start');
+        yield* sleep(0);
+        seen.push('resumed');
+        return 'done';
+      }
+      const t = createTask(body());
+      seen.push('after createTask');
+      assert.equal(t.done(), false);
+      assert.equal(yield* t, 'done');
+      assert.deepEqual(seen, ['start', 'after createTask', 'resumed']);
+    },
+    (f) => f.eager,
+  );
+
+  flavours(
+    'eager_task_factory: a coroutine that never suspends is done when createTask returns',
+    function* () {
+      const main = currentTask();
+      let inside: unknown = null;
+      function* quick(): Coroutine<number> {
+        inside = currentTask();
+        return 7;
+      }
+      const t = createTask(quick());
+      assert.equal(t.done(), true);
+      assert.equal(t.result(), 7);
+      assert.equal(inside, t);
+      assert.equal(currentTask(), main); // restored after the eager step
+      assert.equal(allTasks().has(t), false);
+      function* failing(): Coroutine<number> {
+        throw new RangeError('eager failure');
+      }
+      const f = createTask(failing());
+      assert.equal(f.done(), true);
+      assert.equal((f.exception() as Error).message, 'eager failure');
+    },
+    (f) => f.eager,
+  );
+
+  flavours(
+    'lazy tasks: createTask only schedules the first step',
+    function* () {
+      let started = false;
+      function* body(): Coroutine<void> {
+        started = true;
+      }
+      const t = createTask(body());
+      assert.equal(started, false);
+      assert.equal(t.done(), false);
+      yield* t;
+      assert.equal(started, true);
+    },
+    (f) => !f.eager,
+  );
+
+  flavours(
+    'eager task: done callbacks added after an eager finish still run through the loop',
+    function* () {
+      const t = createTask(value(3));
+      const calls: unknown[] = [];
+      t.addDoneCallback((f) => calls.push(f.result()));
+      assert.deepEqual(calls, []); // never inline
+      yield* sleep(0);
+      assert.deepEqual(calls, [3]);
+    },
+    (f) => f.eager,
+  );
+
+  test('eager_task_factory outside a running loop starts the task lazily', () => {
+    const loop = new EventLoop({ clock: 'virtual' });
+    loop.setTaskFactory(eagerTaskFactory);
+    let started = false;
+    function* body(): Coroutine<number> {
+      started = true;
+      return 1;
+    }
+    const t = loop.createTask(body());
+    assert.equal(started, false);
+    assert.equal(loop.runUntilCompleteSync(t), 1);
+    assert.equal(started, true);
+  });
+});
+
+describe('unretrieved exceptions', () => {
+  test('a task exception nobody retrieved is tracked in loop._unretrieved until someone looks', () => {
+    runSync(function* () {
+      const loop = getRunningLoop();
+      loop._unretrieved = new Set();
+      function* failing(): Coroutine<void> {
+        yield* sleep(1);
+        throw new Error('lost');
+      }
+      const t = createTask(failing());
+      yield* sleep(5);
+      assert.equal(t.done(), true);
+      assert.ok(loop._unretrieved.has(t));
+      assert.equal((t.exception() as Error).message, 'lost');
+      assert.equal(loop._unretrieved.has(t), false);
+      // Awaiting retrieves too.
+      const u = createTask(failing());
+      yield* errorOf(u);
+      assert.equal(loop._unretrieved.has(u), false);
+      loop._unretrieved = null;
+    });
+  });
+});
