@@ -94,7 +94,7 @@ describe('Future', () => {
     f.addDoneCallback(() => calls.push('late'));
     assert.equal(calls.length, 3);
     runAll(loop);
-    assert.deepEqual(calls.at(-1), 'late');
+    assert.deepEqual(calls, ['a:x', 'b:x', 'c:true', 'late']);
   });
 
   test('callbacks_remove_first_and_second_callback: removeDoneCallback removes every registration and counts them', () => {
