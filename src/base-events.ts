@@ -24,7 +24,7 @@ import { Deque } from './internal/deque.ts';
 import { BinaryHeap } from './internal/heap.ts';
 import { checkCallback, checkDelay } from './internal/validate.ts';
 import { inspectSymbol } from './internal/repr.ts';
-import { Handle, TimerHandle, getRunningLoopOrNull, setRunningLoop } from './events.ts';
+import { Handle, TimerHandle, activeLoops, getRunningLoopOrNull, setRunningLoop } from './events.ts';
 import { Future } from './futures.ts';
 import { RuntimeError, internalError } from './exceptions.ts';
 import type { Task, TaskOptions } from './tasks.ts';
@@ -513,11 +513,13 @@ export class EventLoop {
     if (current !== null) throw new RuntimeError('Cannot run the event loop while another loop is running');
     this._running = true;
     this._stopping = false;
+    activeLoops.add(this);
   }
 
   private _endRun(): void {
     this._running = false;
     this._stopping = false;
+    activeLoops.delete(this);
   }
 
   /** @internal Runs iterations on this stack until stopped or idle or out of budget. */

@@ -141,6 +141,12 @@ export class TimerHandle extends Handle {
 // "running" means "inside one of its iterations", so two loops may take turns between macrotasks.
 let runningLoop: EventLoop | null = null;
 
+/**
+ * @internal Loops inside `runForever` / `runUntilComplete(Sync)`: their `run()` is active even
+ * between stretches, when `getRunningLoop()` is null. `toPromise` uses it from host callbacks.
+ */
+export const activeLoops: Set<EventLoop> = new Set();
+
 /** @internal Set by the loop around each stretch of iterations; returns the previous value. */
 export function setRunningLoop(loop: EventLoop | null): EventLoop | null {
   const previous = runningLoop;
