@@ -22,9 +22,10 @@
  */
 import { Deque } from './internal/deque.ts';
 import { BinaryHeap } from './internal/heap.ts';
+import { LinkedSet } from './internal/task-list.ts';
 import { checkCallback, checkDelay } from './internal/validate.ts';
 import { inspectSymbol } from './internal/repr.ts';
-import { Handle, TimerHandle, activeLoops, getRunningLoopOrNull, setRunningLoop } from './events.ts';
+import { Handle, TimerHandle, activeLoops, getRunningLoopOrNull, setRunningLoop, type Runnable } from './events.ts';
 import { Future } from './futures.ts';
 import { RuntimeError, internalError } from './exceptions.ts';
 import type { Task, TaskOptions } from './tasks.ts';
@@ -147,13 +148,13 @@ function isAliveTimer(timer: TimerHandle): boolean {
  * - `_virtual`, `_virtualNow`  the virtual clock and its reading
  * - `_running`, `_stopping`, `_closed`  lifecycle flags
  * - `_currentTask`      the task whose step is on the stack
- * - `_tasks`            unfinished tasks (asyncio's all_tasks), in creation order
+ * - `_tasks`            unfinished tasks (asyncio's all_tasks), in creation order (an intrusive list)
  * - `_wakeup`           set while the async driver idles: call it to wake the loop
  * - `_unretrieved`      when a test asks for it, futures whose exception nobody retrieved yet
  * @asyncio asyncio.AbstractEventLoop / BaseEventLoop
  */
 export class EventLoop {
-  _ready: Deque<Handle>;
+  _ready: Deque<Runnable>;
   _scheduled: BinaryHeap<TimerHandle>;
   _timerCancelledCount: number;
   _timerSeq: number;
@@ -164,7 +165,7 @@ export class EventLoop {
   _closed: boolean;
   _debug: boolean;
   _currentTask: Task<unknown> | null;
-  _tasks: Set<Task<unknown>>;
+  _tasks: LinkedSet<Task<unknown>>;
   _wakeup: (() => void) | null;
   _exceptionHandler: ExceptionHandler | null;
   _taskFactory: TaskFactory | null;
@@ -195,7 +196,7 @@ export class EventLoop {
     this._closed = false;
     this._debug = options.debug ?? false;
     this._currentTask = null;
-    this._tasks = new Set();
+    this._tasks = new LinkedSet();
     this._wakeup = null;
     this._exceptionHandler = null;
     this._taskFactory = null;
@@ -252,9 +253,9 @@ export class EventLoop {
     return handle;
   }
 
-  /** @internal Pushes a prepared handle (a task's reusable step handle). */
-  _pushReady(handle: Handle): void {
-    this._ready.push(handle);
+  /** @internal Schedules a task's next step (the task is its own callback). */
+  _pushReady(runnable: Runnable): void {
+    this._ready.push(runnable);
     if (this._wakeup !== null) this._wakeup();
   }
 
@@ -374,17 +375,17 @@ export class EventLoop {
     // them to ready. Only those ready when the pass began run now (no starvation).
     const ntodo = ready.length;
     if (this._debug) {
-      for (let i = 0; i < ntodo; i++) this._runHandleDebug(ready.shift() as Handle);
+      for (let i = 0; i < ntodo; i++) this._runHandleDebug(ready.shift() as Runnable);
     } else {
       for (let i = 0; i < ntodo; i++) {
-        const handle = ready.shift() as Handle;
+        const handle = ready.shift() as Runnable;
         if (!handle._cancelled) handle._run();
       }
     }
     return ntodo;
   }
 
-  private _runHandleDebug(handle: Handle): void {
+  private _runHandleDebug(handle: Runnable): void {
     if (handle._cancelled) return;
     const start = hostNow();
     handle._run();
@@ -616,10 +617,11 @@ export class EventLoop {
     this._closed = true;
     this._ready.clear();
     this._scheduled.filterInPlace(() => false);
-    for (const task of this._tasks) {
+    const pending = [...this._tasks];
+    this._tasks.clear();
+    for (const task of pending) {
       this.callExceptionHandler({ message: 'Task was destroyed but it is pending!', task });
     }
-    this._tasks.clear();
   }
 
   /**

@@ -8,20 +8,31 @@ import { RuntimeError } from './exceptions.ts';
 
 const MISSING: unique symbol = Symbol('yieldio.missing');
 
+/** @internal A context's values. Never mutated once made: a write makes a new map. */
+export type ContextValues = ReadonlyMap<ContextVar<unknown>, unknown>;
+
+const EMPTY: ContextValues = new Map();
+
 /**
- * A mapping of ContextVars to values. `copy()` is O(1): the map is shared until one side writes
- * (copy-on-write), so the copy every `createTask` makes costs almost nothing.
+ * A mapping of ContextVars to values. Its map is immutable (a `set` replaces it with a new one),
+ * so `copy()`, and the snapshot every `createTask` takes, is O(1) and allocates almost nothing.
+ * Python uses a HAMT for O(log n) sets; contexts hold few variables, so a copied Map is enough.
  * @asyncio contextvars.Context
  */
 export class Context {
-  _values: Map<ContextVar<unknown>, unknown>;
-  _shared: boolean;
+  _values: ContextValues;
   _entered: boolean;
 
   constructor() {
-    this._values = new Map();
-    this._shared = false;
+    this._values = EMPTY;
     this._entered = false;
+  }
+
+  /** @internal */
+  static _fromValues(values: ContextValues): Context {
+    const context = new Context();
+    context._values = values;
+    return context;
   }
 
   /**
@@ -29,11 +40,7 @@ export class Context {
    * @asyncio Context.copy()
    */
   copy(): Context {
-    const copy = new Context();
-    copy._values = this._values;
-    copy._shared = true;
-    this._shared = true;
-    return copy;
+    return Context._fromValues(this._values);
   }
 
   /**
@@ -43,13 +50,14 @@ export class Context {
    */
   run<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): R {
     if (this._entered) throw new RuntimeError(`cannot enter context: ${this} is already entered`);
-    const previous = enterContext(this);
+    const previous = explicitContext;
+    explicitContext = this;
     this._entered = true;
     try {
       return fn(...args);
     } finally {
       this._entered = false;
-      enterContext(previous);
+      explicitContext = previous;
     }
   }
 
@@ -75,14 +83,12 @@ export class Context {
     return [...this._values.keys()];
   }
 
-  /** @internal Writes, copying the shared map first. */
+  /** @internal Writes into a new map: snapshots taken before keep the old values. */
   _set(variable: ContextVar<unknown>, value: unknown): void {
-    if (this._shared) {
-      this._values = new Map(this._values);
-      this._shared = false;
-    }
-    if (value === MISSING) this._values.delete(variable);
-    else this._values.set(variable, value);
+    const values = new Map(this._values);
+    if (value === MISSING) values.delete(variable);
+    else values.set(variable, value);
+    this._values = values;
   }
 
   toString(): string {
@@ -90,13 +96,48 @@ export class Context {
   }
 }
 
-let currentContext = new Context();
+// Which context is current, without a write per task step: a context entered with `run()` wins;
+// otherwise the running task's own context (asked through the provider tasks.ts installs);
+// otherwise the global one. The task step only sets `loop._currentTask`, which it does anyway.
+const globalContext = new Context();
+let explicitContext: Context | null = null;
+/** @internal What the running task offers: its Context, made on demand, and its values meanwhile. */
+interface ContextHolder {
+  _context: Context | null;
+  _contextValues: ContextValues | null;
+  getContext(): Context;
+}
+let runningTask: () => ContextHolder | null = () => null;
 
-/** @internal Makes `context` current; returns the previous one (the task step uses this). */
-export function enterContext(context: Context): Context {
-  const previous = currentContext;
-  currentContext = context;
+/** @internal tasks.ts installs the function that returns the running task. */
+export function setTaskContextProvider(provider: () => ContextHolder | null): void {
+  runningTask = provider;
+}
+
+/** @internal A task step hides a context entered with `run()` around it, so the task's own is current. */
+export function swapExplicitContext(context: Context | null): Context | null {
+  const previous = explicitContext;
+  explicitContext = context;
   return previous;
+}
+
+/** @internal Whether a context entered with `run()` is current (the task step's fast check). */
+export function hasExplicitContext(): boolean {
+  return explicitContext !== null;
+}
+
+function current(): Context {
+  if (explicitContext !== null) return explicitContext;
+  const task = runningTask();
+  return task === null ? globalContext : task.getContext();
+}
+
+/** @internal The current values without making a Context: what createTask snapshots. */
+export function currentContextValues(): ContextValues {
+  if (explicitContext !== null) return explicitContext._values;
+  const task = runningTask();
+  if (task === null) return globalContext._values;
+  return task._context !== null ? task._context._values : (task._contextValues as ContextValues);
 }
 
 /**
@@ -104,7 +145,7 @@ export function enterContext(context: Context): Context {
  * @asyncio contextvars.copy_context()
  */
 export function copyContext(): Context {
-  return currentContext.copy();
+  return Context._fromValues(currentContextValues());
 }
 
 /**
@@ -157,7 +198,7 @@ export class ContextVar<T> {
    * @throws {RangeError} (Python's LookupError) when there is no value and no default.
    */
   get(defaultValue?: T): T {
-    const values = currentContext._values;
+    const values = currentContextValues();
     const value = values.get(this as ContextVar<unknown>);
     if (value !== undefined || values.has(this as ContextVar<unknown>)) return value as T;
     if (arguments.length > 0) return defaultValue as T;
@@ -170,7 +211,7 @@ export class ContextVar<T> {
    * @asyncio ContextVar.set(value)
    */
   set(value: T): Token<T> {
-    const context = currentContext;
+    const context = current();
     const values = context._values;
     const old = values.has(this as ContextVar<unknown>) ? (values.get(this as ContextVar<unknown>) as T) : MISSING;
     context._set(this as ContextVar<unknown>, value);
@@ -186,9 +227,10 @@ export class ContextVar<T> {
   reset(token: Token<T>): void {
     if (token._used) throw new RuntimeError(`${token} has already been used once`);
     if (token.variable !== this) throw new RangeError(`${token} was created by a different ContextVar`);
-    if (token._context !== currentContext) throw new RangeError(`${token} was created in a different Context`);
+    const context = current();
+    if (token._context !== context) throw new RangeError(`${token} was created in a different Context`);
     token._used = true;
-    currentContext._set(this as ContextVar<unknown>, token.oldValue);
+    context._set(this as ContextVar<unknown>, token.oldValue);
   }
 
   toString(): string {

@@ -10,6 +10,16 @@ import type { EventLoop } from './base-events.ts';
 type AnyFunction = (...args: never[]) => unknown;
 
 /**
+ * @internal What the ready queue holds: a Handle, or a Task (which is its own step callback, so a
+ * step needs no Handle). `_cancelled` is true only for a cancelled Handle; a Task is never skipped.
+ */
+export interface Runnable {
+  _cancelled: boolean;
+  _run(): void;
+  describeCallback(): string;
+}
+
+/**
  * A callback scheduled on the loop by `callSoon`; `cancel()` keeps it from running.
  *
  * Fields (the shape is fixed; the hot path reuses one Handle per Task for its steps):
@@ -21,7 +31,7 @@ type AnyFunction = (...args: never[]) => unknown;
  * - `_cancelled` set by cancel()
  * @asyncio asyncio.Handle
  */
-export class Handle {
+export class Handle implements Runnable {
   _callback: AnyFunction | null;
   _receiver: unknown;
   _arg0: unknown;

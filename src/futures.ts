@@ -41,21 +41,52 @@ const unretrievedRegistry = new FinalizationRegistry<{ loop: EventLoop; exceptio
  * tripwire set, so the task can tell `yield*` from a bare `yield`), else return the result.
  */
 class FutureIterator<T> {
+  // The iterator is also the `{ value, done: false }` result it hands out while the future is
+  // pending: `yield*` passes it up to the task as is, so an await allocates one object, not two.
+  readonly value: Suspend;
+  readonly done: false;
   private readonly future: Future<T>;
-  private readonly pendingStep: IteratorYieldResult<Suspend>;
 
   constructor(future: Future<T>) {
+    this.value = future as unknown as Suspend;
+    this.done = false;
     this.future = future;
-    this.pendingStep = { value: future as unknown as Suspend, done: false };
   }
 
   next(): IteratorResult<Suspend, T> {
     const future = this.future;
     if (future._state === PENDING) {
       future._blocking = true;
-      return this.pendingStep;
+      return this as IteratorYieldResult<Suspend>;
     }
     return { value: future.result(), done: true };
+  }
+
+  throw(error: unknown): never {
+    throw error;
+  }
+
+  return(value: T): IteratorResult<Suspend, T> {
+    return { value, done: true };
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+}
+
+/** `yield*` of a future that is already done: the iterator is its own `{ value, done: true }`. */
+class DoneIterator<T> {
+  readonly value: T;
+  readonly done: true;
+
+  constructor(value: T) {
+    this.value = value;
+    this.done = true;
+  }
+
+  next(): IteratorReturnResult<T> {
+    return this;
   }
 
   throw(error: unknown): never {
@@ -264,6 +295,8 @@ export class Future<T = unknown> implements Awaitable<T> {
 
   /** `yield* future` suspends until the future is done and returns its result. */
   [Symbol.iterator](): Generator<Suspend, T, unknown> {
+    // Already done: one object that is both the iterator and its final result (no trip, no wait).
+    if (this._state !== PENDING) return new DoneIterator(this.result()) as unknown as Generator<Suspend, T, unknown>;
     let iterator = this._iterator;
     if (iterator === null) iterator = this._iterator = new FutureIterator(this);
     return iterator as unknown as Generator<Suspend, T, unknown>;

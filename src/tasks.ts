@@ -5,10 +5,10 @@
  * @module
  */
 import { CancelledError, RuntimeError, internalError } from './exceptions.ts';
-import { Handle, getRunningLoop, getRunningLoopOrNull } from './events.ts';
+import { getRunningLoop, getRunningLoopOrNull } from './events.ts';
 import { Future, PENDING, isFuture } from './futures.ts';
 import { EventLoop, registerTaskConstructors } from './base-events.ts';
-import { Context, copyContext, enterContext } from './contextvars.ts';
+import { Context, currentContextValues, hasExplicitContext, setTaskContextProvider, swapExplicitContext, type ContextValues } from './contextvars.ts';
 import { checkDelay } from './internal/validate.ts';
 import { coroName, describeValue, shortRepr } from './internal/repr.ts';
 import type { Awaitable, Coroutine, Suspend } from './types.ts';
@@ -45,49 +45,60 @@ let taskCounter = 0;
  *
  * Fields, beyond Future's:
  * - `_coro`        the coroutine (a generator object)
- * - `_name`        the name, or null until asked (then `Task-N` from `_number`)
+ * - `_name`        the name; until asked, the task's number (formatted `Task-N` on demand)
  * - `_futWaiter`   the Future awaited while waiting, else null
  * - `_mustCancel`  cancel() arrived while not waiting: throw CancelledError at the next step
  * - `_numCancelsRequested`  `cancelling()`; decremented by `uncancel()`
  * - `_sendValue`, `_throwValue`  what the next step sends or throws into the coroutine
- * - `_stepHandle`  the one Handle this task reuses for every step (no allocation per step)
+ * - `_cancelled`   (on the prototype: always false) the ready-queue protocol: a Task is its own
+ *                  step callback, so scheduling a step allocates nothing; only Handles get skipped
  * - `_wakeupCallback`  the done callback handed to awaited Futures, made on first wait
- * - `_context`     the contextvars Context every step runs in
+ * - `_context`     the contextvars Context every step runs in, made on first use from
+ *                  `_contextValues` (the creator's values, an immutable snapshot)
+ * - `_prevLinked`, `_nextLinked`, `_listed`  membership in `loop._tasks` (an intrusive list)
  * @asyncio asyncio.Task
  */
 export class Task<T = unknown> extends Future<T> {
   _coro: Coroutine<T>;
-  _name: string | null;
-  _number: number;
+  _name: string | number;
   _futWaiter: Future<unknown> | null;
   _mustCancel: boolean;
   _numCancelsRequested: number;
   _sendValue: unknown;
   _throwValue: unknown;
-  _stepHandle: Handle;
+  declare _cancelled: boolean;
   _wakeupCallback: ((future: Future<unknown>) => void) | null;
-  _context: Context;
+  _context: Context | null;
+  _contextValues: ContextValues | null;
+  _prevLinked: Task<unknown> | null;
+  _nextLinked: Task<unknown> | null;
+  _listed: boolean;
 
   /** @internal Use `createTask(coro)`. */
   constructor(coro: Coroutine<T>, loop: EventLoop, options?: TaskOptions) {
     super(loop);
     this._coro = coro;
-    this._number = ++taskCounter;
-    this._name = options?.name !== undefined ? String(options.name) : null;
+    this._name = options?.name !== undefined ? String(options.name) : ++taskCounter;
     this._futWaiter = null;
     this._mustCancel = false;
     this._numCancelsRequested = 0;
     this._sendValue = undefined;
     this._throwValue = null;
-    this._stepHandle = new Handle(Task.prototype._step as never, this, undefined, null, loop);
     this._wakeupCallback = null;
-    this._context = options?.context ?? copyContext();
-    loop._tasks.add(this);
+    // The task runs in a copy of its creator's context; the snapshot costs no allocation: the
+    // Context object is made only if the task asks for it (getContext, ContextVar.set).
+    const context = options?.context;
+    this._context = context ?? null;
+    this._contextValues = context === undefined ? currentContextValues() : null;
+    this._prevLinked = null;
+    this._nextLinked = null;
+    this._listed = false;
+    loop._tasks.add(this as Task<unknown>);
     if (options?.eagerStart === true && getRunningLoopOrNull() === loop) {
       // The one deliberate exception to "callbacks never run inline": eager start (3.12).
       this._step();
     } else {
-      loop._pushReady(this._stepHandle);
+      loop._pushReady(this);
     }
   }
 
@@ -96,7 +107,7 @@ export class Task<T = unknown> extends Future<T> {
    * @asyncio Task.get_name()
    */
   getName(): string {
-    if (this._name === null) this._name = `Task-${this._number}`;
+    if (typeof this._name === 'number') this._name = `Task-${this._name}`;
     return this._name;
   }
 
@@ -121,7 +132,12 @@ export class Task<T = unknown> extends Future<T> {
    * @asyncio Task.get_context()
    */
   getContext(): Context {
-    return this._context;
+    let context = this._context;
+    if (context === null) {
+      context = this._context = Context._fromValues(this._contextValues as ContextValues);
+      this._contextValues = null;
+    }
+    return context;
   }
 
   /**
@@ -203,13 +219,15 @@ export class Task<T = unknown> extends Future<T> {
     const loop = this._loop;
     const previousTask = loop._currentTask;
     loop._currentTask = this as Task<unknown>;
-    const previousContext = enterContext(this._context);
+    // The step runs in the task's context: ContextVar reads it through loop._currentTask. A context
+    // entered with Context.run() around the loop is hidden for the step (rare: a null check).
+    const previousContext = hasExplicitContext() ? swapExplicitContext(null) : null;
     let result: IteratorResult<Suspend, T>;
     try {
       result = error === null ? this._coro.next(value) : this._coro.throw(error);
     } catch (thrown) {
       loop._currentTask = previousTask;
-      enterContext(previousContext);
+      if (previousContext !== null) swapExplicitContext(previousContext);
       this._finish();
       if (thrown instanceof CancelledError) {
         this._cancelledExc = thrown;
@@ -220,7 +238,7 @@ export class Task<T = unknown> extends Future<T> {
       return;
     }
     loop._currentTask = previousTask;
-    enterContext(previousContext);
+    if (previousContext !== null) swapExplicitContext(previousContext);
 
     if (result.done === true) {
       this._finish();
@@ -237,12 +255,12 @@ export class Task<T = unknown> extends Future<T> {
     if (yielded === SLEEP0) {
       // sleep(0): one trip through the ready queue.
       this._sendValue = SLEEP0_RESUME;
-      loop._pushReady(this._stepHandle);
+      loop._pushReady(this);
     } else if (yielded instanceof Future) {
       this._awaitFuture(yielded);
     } else if (yielded === undefined) {
       // Bare yield relinquishes control for one event loop iteration.
-      loop._pushReady(this._stepHandle);
+      loop._pushReady(this);
     } else {
       this._throwNext(badYieldError(this, yielded));
     }
@@ -272,7 +290,17 @@ export class Task<T = unknown> extends Future<T> {
   /** Throws `error` into the coroutine on the next iteration (asyncio: call_soon(__step, exc)). */
   private _throwNext(error: Error): void {
     this._throwValue = error;
-    this._loop._pushReady(this._stepHandle);
+    this._loop._pushReady(this);
+  }
+
+  /** @internal The ready queue runs a scheduled step through this. */
+  _run(): void {
+    this._step();
+  }
+
+  /** @internal How debug reports and errors name a scheduled step. */
+  describeCallback(): string {
+    return this.toString();
   }
 
   /** @internal The awaited Future is done: step now (we are already a loop callback). */
@@ -291,6 +319,8 @@ export class Task<T = unknown> extends Future<T> {
     return text + '>';
   }
 }
+
+Task.prototype._cancelled = false;
 
 function badYieldError(task: Task<unknown>, value: unknown): RuntimeError {
   const v = value as { next?: unknown; throw?: unknown; then?: unknown } | null;
@@ -366,6 +396,12 @@ function ensureFutureOn<T>(loop: EventLoop, aw: Awaitable<T>): Future<T> {
 function* awaitAwaitable<T>(aw: Awaitable<T>): Coroutine<T> {
   return yield* aw;
 }
+
+function runningTask(): Task<unknown> | null {
+  const loop = getRunningLoopOrNull();
+  return loop === null ? null : loop._currentTask;
+}
+setTaskContextProvider(runningTask);
 
 registerTaskConstructors(newTask, ensureFutureOn as (loop: EventLoop, aw: unknown) => Future<unknown>);
 

@@ -1,0 +1,165 @@
+/**
+ * Issue 3's workloads: context switch, spawn+join, timers. yieldio first, then the anchors:
+ * a raw generator round-robin loop (the physical limit of generators in JS), native async
+ * functions, setImmediate, setTimeout. The asyncio twins are in core.py.
+ */
+import type { BenchGroup } from './harness.ts';
+import { run, runSync, sleep, createTask, type Coroutine, type Task } from '../src/index.ts';
+
+declare const setImmediate: (cb: () => void) => unknown;
+
+// ------------------------------------------------------------------ context switch
+
+function* switcher(n: number): Coroutine<void> {
+  for (let i = 0; i < n; i++) yield* sleep(0);
+}
+
+function* spawnSwitchers(tasks: number, n: number): Coroutine<void> {
+  const all: Task<void>[] = [];
+  for (let i = 0; i < tasks; i++) all.push(createTask(switcher(n)));
+  for (const t of all) yield* t;
+}
+
+/** The limit: generators that `yield`, resumed round-robin from an array queue. */
+function rawRoundRobin(tasks: number, n: number): void {
+  function* gen(): Generator<undefined, void, unknown> {
+    for (let i = 0; i < n; i++) yield;
+  }
+  let queue: Generator<undefined, void, unknown>[] = [];
+  for (let i = 0; i < tasks; i++) queue.push(gen());
+  while (queue.length > 0) {
+    const next: Generator<undefined, void, unknown>[] = [];
+    for (const g of queue) if (!g.next().done) next.push(g);
+    queue = next;
+  }
+}
+
+async function nativeAwait(tasks: number, n: number): Promise<void> {
+  async function worker(): Promise<void> {
+    for (let i = 0; i < n; i++) await null;
+  }
+  const all: Promise<void>[] = [];
+  for (let i = 0; i < tasks; i++) all.push(worker());
+  await Promise.all(all);
+}
+
+function viaSetImmediate(tasks: number, n: number): Promise<void> {
+  return new Promise((resolve) => {
+    let live = tasks;
+    const step = (left: number): void => {
+      if (left === 0) {
+        if (--live === 0) resolve();
+        return;
+      }
+      setImmediate(() => step(left - 1));
+    };
+    for (let i = 0; i < tasks; i++) step(n);
+  });
+}
+
+function switchGroup(id: string, tasks: number, n: number): BenchGroup {
+  return {
+    id,
+    title: `Context switch: ${tasks.toLocaleString('en-US')} tasks × ${n.toLocaleString('en-US')} \`yield* sleep(0)\``,
+    ops: tasks * n,
+    opName: 'switches',
+    target: '≤ 1.5× the raw generator loop, and faster than native `await`.',
+    cases: [
+      { name: 'yieldio runSync()', run: () => runSync(spawnSwitchers(tasks, n)) },
+      { name: 'yieldio run()', run: () => run(spawnSwitchers(tasks, n)) },
+      { name: 'raw generator round-robin', run: () => rawRoundRobin(tasks, n) },
+      { name: 'native async, await null', run: () => nativeAwait(tasks, n) },
+      { name: 'setImmediate chain', run: () => viaSetImmediate(tasks, n) },
+    ],
+  };
+}
+
+// ------------------------------------------------------------------ spawn and join
+
+const SPAWN = 1_000_000;
+
+function* once(): Coroutine<void> {
+  yield* sleep(0);
+}
+
+function* spawnJoin(n: number): Coroutine<void> {
+  const all = new Array<Task<void>>(n);
+  for (let i = 0; i < n; i++) all[i] = createTask(once());
+  for (let i = 0; i < n; i++) yield* all[i] as Task<void>;
+}
+
+async function nativeSpawnJoin(n: number): Promise<void> {
+  async function one(): Promise<void> {
+    await null;
+  }
+  const all = new Array<Promise<void>>(n);
+  for (let i = 0; i < n; i++) all[i] = one();
+  await Promise.all(all);
+}
+
+// ------------------------------------------------------------------ timers
+
+const TIMERS = 100_000;
+const MAX_DELAY = 1000;
+// A fixed pseudo-random sequence, the same in every process (and in core.py).
+function delays(): number[] {
+  let x = 12345;
+  const out = new Array<number>(TIMERS);
+  for (let i = 0; i < TIMERS; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    out[i] = (x / 2147483648) * MAX_DELAY;
+  }
+  return out;
+}
+
+function* sleeper(ms: number): Coroutine<void> {
+  yield* sleep(ms);
+}
+
+function* timers(ds: number[]): Coroutine<void> {
+  const all = ds.map((d) => createTask(sleeper(d)));
+  for (const t of all) yield* t;
+}
+
+function nativeTimers(ds: number[]): Promise<void> {
+  return new Promise((resolve) => {
+    let live = ds.length;
+    for (const d of ds) setTimeout(() => --live === 0 && resolve(), d);
+  });
+}
+
+async function nativeSleepers(ds: number[]): Promise<void> {
+  await Promise.all(ds.map((d) => new Promise<void>((r) => setTimeout(r, d))));
+}
+
+export const groups: BenchGroup[] = [
+  switchGroup('switch-1000x1000', 1000, 1000),
+  switchGroup('switch-100000x10', 100_000, 10),
+  {
+    id: 'spawn-join-1M',
+    title: 'Spawn and join 1,000,000 tasks (each `yield* sleep(0)` once)',
+    ops: SPAWN,
+    opName: 'tasks',
+    target: 'faster than native async functions + `Promise.all`; peak RSS under 600 MB.',
+    repeat: 3,
+    cases: [
+      { name: 'yieldio runSync()', run: () => runSync(spawnJoin(SPAWN)) },
+      { name: 'yieldio run()', run: () => run(spawnJoin(SPAWN)) },
+      { name: 'native async + Promise.all', run: () => nativeSpawnJoin(SPAWN) },
+    ],
+  },
+  {
+    id: 'timers-100k',
+    title: `100,000 timers at pseudo-random delays in [0, ${MAX_DELAY}) ms (the time includes the ~${MAX_DELAY} ms of waiting)`,
+    ops: TIMERS,
+    opName: 'timers',
+    target: 'overhead past the last deadline ≤ the same with `setTimeout`; under the virtual clock, under 100 ms in total.',
+    repeat: 3,
+    cases: [
+      { name: 'yieldio run() (real clock)', run: () => run(timers(delays())) },
+      { name: 'yieldio runSync() (virtual clock)', run: () => runSync(timers(delays())) },
+      { name: 'setTimeout callbacks', run: () => nativeTimers(delays()) },
+      { name: 'native async: Promise per setTimeout', run: () => nativeSleepers(delays()) },
+    ],
+  },
+];

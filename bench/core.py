@@ -1,0 +1,65 @@
+"""asyncio twins of bench/core.bench.ts: prints JSON lines {"id", "name", "ms"} per workload."""
+import asyncio, json, sys, time
+
+FILTER = sys.argv[1] if len(sys.argv) > 1 else ""
+
+
+def measure(group_id, make, repeat=3):
+    if FILTER and FILTER not in group_id:
+        return
+    times = []
+    for i in range(repeat + 1):
+        start = time.perf_counter()
+        asyncio.run(make())
+        ms = (time.perf_counter() - start) * 1000
+        if i > 0:
+            times.append(ms)
+    print(json.dumps({"id": group_id, "name": "asyncio (CPython %d.%d)" % sys.version_info[:2], "ms": times}), flush=True)
+
+
+async def switcher(n):
+    for _ in range(n):
+        await asyncio.sleep(0)
+
+
+def switches(tasks, n):
+    async def main():
+        ts = [asyncio.create_task(switcher(n)) for _ in range(tasks)]
+        for t in ts:
+            await t
+    return main
+
+
+async def once():
+    await asyncio.sleep(0)
+
+
+def spawn_join(n):
+    async def main():
+        ts = [asyncio.create_task(once()) for _ in range(n)]
+        for t in ts:
+            await t
+    return main
+
+
+def delays():
+    x, out = 12345, []
+    for _ in range(100_000):
+        x = (x * 1103515245 + 12345) % 2147483648
+        out.append(x / 2147483648 * 1000)
+    return out
+
+
+def timers():
+    ds = delays()
+    async def main():
+        ts = [asyncio.create_task(asyncio.sleep(d / 1000)) for d in ds]
+        for t in ts:
+            await t
+    return main
+
+
+measure("switch-1000x1000", switches(1000, 1000))
+measure("switch-100000x10", switches(100_000, 10))
+measure("spawn-join-1M", spawn_join(1_000_000), repeat=1)
+measure("timers-100k", timers(), repeat=1)
