@@ -34,6 +34,36 @@ function rawRoundRobin(tasks: number, n: number): void {
   }
 }
 
+// The same loop, but each switch is `yield*` of a stateless iterator, the shape `yield* sleep(0)`
+// has: the cost of the syntax alone, with no scheduler around it.
+const S0 = {};
+const R0 = Symbol('resume');
+const y0 = { value: S0, done: false };
+const d0 = { value: undefined, done: true };
+const it0 = {
+  next: (v?: unknown) => (v === R0 ? d0 : y0),
+  throw(e: unknown): never {
+    throw e;
+  },
+  return: (v: unknown) => ({ value: v, done: true }),
+  [Symbol.iterator]() {
+    return this;
+  },
+} as unknown as Iterable<typeof S0>;
+
+function rawRoundRobinDelegating(tasks: number, n: number): void {
+  function* gen(): Generator<unknown, void, unknown> {
+    for (let i = 0; i < n; i++) yield* it0;
+  }
+  let queue: Generator<unknown, void, unknown>[] = [];
+  for (let i = 0; i < tasks; i++) queue.push(gen());
+  while (queue.length > 0) {
+    const next: Generator<unknown, void, unknown>[] = [];
+    for (const g of queue) if (!g.next(R0).done) next.push(g);
+    queue = next;
+  }
+}
+
 async function nativeAwait(tasks: number, n: number): Promise<void> {
   async function worker(): Promise<void> {
     for (let i = 0; i < n; i++) await null;
@@ -67,7 +97,8 @@ function switchGroup(id: string, tasks: number, n: number): BenchGroup {
     cases: [
       { name: 'yieldio runSync()', run: () => runSync(spawnSwitchers(tasks, n)) },
       { name: 'yieldio run()', run: () => run(spawnSwitchers(tasks, n)) },
-      { name: 'raw generator round-robin', run: () => rawRoundRobin(tasks, n) },
+      { name: 'raw generator round-robin, bare `yield`', run: () => rawRoundRobin(tasks, n) },
+      { name: 'raw generator round-robin, `yield*` iterator', run: () => rawRoundRobinDelegating(tasks, n) },
       { name: 'native async, await null', run: () => nativeAwait(tasks, n) },
       { name: 'setImmediate chain', run: () => viaSetImmediate(tasks, n) },
     ],
