@@ -1,0 +1,50 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Runs an example's exported main(), returning what it printed with console.log. */
+async function capture(main: () => unknown): Promise<string[]> {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]): void => {
+    lines.push(args.map(String).join(' '));
+  };
+  try {
+    await main();
+  } finally {
+    console.log = log;
+  }
+  return lines;
+}
+
+describe('examples: the seed\'s use cases print what the article prints', () => {
+  test('brew, sync (seed §9): list(brew())', async () => {
+    const { main } = await import('../examples/brew/sync.ts');
+    assert.deepEqual(await capture(main), ['["✓ malt", "✓ hops", "✓ water", 3, 2, 1, "🍺 Beer ready!"]']);
+  });
+
+  test('brew, sync: run as a script, it prints the same line', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'examples/brew/sync.ts'], { cwd: root, encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, '["✓ malt", "✓ hops", "✓ water", 3, 2, 1, "🍺 Beer ready!"]\n');
+  });
+});
+
+describe('examples/testing: the seed\'s testing patterns (§15.3) pass under node:test', () => {
+  test('every examples/testing/*.test.ts file passes, and none is skipped', () => {
+    const files = readdirSync(`${root}examples/testing`).filter((f) => f.endsWith('.test.ts')).map((f) => `examples/testing/${f}`);
+    assert.deepEqual(files.sort(), ['examples/testing/db-fixture.test.ts', 'examples/testing/paginated-api.test.ts', 'examples/testing/retry-client.test.ts']);
+    // Without NODE_TEST_CONTEXT, or the child reports to this runner instead of printing its TAP.
+    const env = { ...process.env };
+    delete env['NODE_TEST_CONTEXT'];
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', ...files], { cwd: root, encoding: 'utf8', env });
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /^# pass 20$/m);
+    assert.match(result.stdout, /^# fail 0$/m);
+    assert.match(result.stdout, /^# skipped 0$/m);
+  });
+});
