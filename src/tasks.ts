@@ -10,6 +10,7 @@ import { Future, PENDING, isFuture } from './futures.ts';
 import { EventLoop, registerTaskConstructors } from './base-events.ts';
 import { Context, currentContextValues, hasExplicitContext, setTaskContextProvider, swapExplicitContext, type ContextValues } from './contextvars.ts';
 import { checkDelay } from './internal/validate.ts';
+import type { InstrumentRegistry } from './instruments.ts';
 import { coroName, describeValue, shortRepr } from './internal/repr.ts';
 import type { Awaitable, Coroutine, Suspend } from './types.ts';
 
@@ -31,6 +32,23 @@ export const SLEEP0: Suspend = Object.freeze({ toString: () => '<sleep(0)>' }) a
 export const SLEEP0_RESUME: unique symbol = Symbol('yieldio.sleep0.resume');
 
 let taskCounter = 0;
+
+/**
+ * @internal Observes every task step (before the coroutine resumes, after it suspends or ends), for
+ * `yieldio/node`'s AsyncLocalStorage bridge. Steps nest only under eager start, strictly LIFO.
+ */
+export interface StepHook {
+  before(task: Task<unknown>): void;
+  after(): void;
+}
+let stepHook: StepHook | null = null;
+
+/** @internal Installs (or with null removes) the one step hook; returns the previous one. */
+export function setStepHook(hook: StepHook | null): StepHook | null {
+  const previous = stepHook;
+  stepHook = hook;
+  return previous;
+}
 
 /**
  * A Future that runs a coroutine. Created by `createTask`, never directly.
@@ -94,6 +112,7 @@ export class Task<T = unknown> extends Future<T> {
     this._nextLinked = null;
     this._listed = false;
     loop._tasks.add(this as Task<unknown>);
+    if (loop._instruments !== null) loop._instruments.taskSpawned(this as Task<unknown>);
     if (options?.eagerStart === true && getRunningLoopOrNull() === loop) {
       // The one deliberate exception to "callbacks never run inline": eager start (3.12).
       this._step();
@@ -222,12 +241,15 @@ export class Task<T = unknown> extends Future<T> {
     // The step runs in the task's context: ContextVar reads it through loop._currentTask. A context
     // entered with Context.run() around the loop is hidden for the step (rare: a null check).
     const previousContext = hasExplicitContext() ? swapExplicitContext(null) : null;
+    const hook = stepHook; // yieldio/node's AsyncLocalStorage bridge; null unless installed
+    if (hook !== null) hook.before(this as Task<unknown>);
     let result: IteratorResult<Suspend, T>;
     try {
       result = error === null ? this._coro.next(value) : this._coro.throw(error);
     } catch (thrown) {
       loop._currentTask = previousTask;
       if (previousContext !== null) swapExplicitContext(previousContext);
+      if (hook !== null) hook.after();
       this._finish();
       if (thrown instanceof CancelledError) {
         this._cancelledExc = thrown;
@@ -239,6 +261,7 @@ export class Task<T = unknown> extends Future<T> {
     }
     loop._currentTask = previousTask;
     if (previousContext !== null) swapExplicitContext(previousContext);
+    if (hook !== null) hook.after();
 
     if (result.done === true) {
       this._finish();
@@ -306,6 +329,11 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal The awaited Future is done: step now (we are already a loop callback). */
   _wakeup(_future: Future<unknown>): void {
     this._step();
+  }
+
+  private _reportExit(instruments: InstrumentRegistry): void {
+    instruments.afterTaskStep(this as Task<unknown>);
+    instruments.taskExited(this as Task<unknown>);
   }
 
   private _finish(): void {

@@ -1,0 +1,6 @@
+/**
+ * yieldio/node: the parts of yieldio that need Node.js (>= 20). Only modules under src/node/ may
+ * import `node:` modules. Every name is listed explicitly (asyncio's `__all__`).
+ * @module
+ */
+export { AsyncLocalStorageVar, bindAsyncLocalStorage } from './context.ts';
