@@ -149,7 +149,7 @@ describe('contextvars and tasks', () => {
     assert.equal(v.get(), 'default');
   });
 
-  flavours('a task's own set() lands in its getContext() and persists across suspensions', function* () {
+  flavours('a task set() lands in its own getContext() and persists across suspensions', function* () {
     const v = new ContextVar<string>('v', { default: 'none' });
     v.set('main');
     const me = currentTask() as Task<unknown>;
