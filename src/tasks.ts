@@ -10,7 +10,6 @@ import { Future, PENDING, isFuture } from './futures.ts';
 import { EventLoop, registerTaskConstructors } from './base-events.ts';
 import { Context, currentContextValues, hasExplicitContext, setTaskContextProvider, swapExplicitContext, type ContextValues } from './contextvars.ts';
 import { checkDelay } from './internal/validate.ts';
-import type { InstrumentRegistry } from './instruments.ts';
 import { coroName, describeValue, shortRepr } from './internal/repr.ts';
 import type { Awaitable, Coroutine, Suspend } from './types.ts';
 
@@ -112,7 +111,6 @@ export class Task<T = unknown> extends Future<T> {
     this._nextLinked = null;
     this._listed = false;
     loop._tasks.add(this as Task<unknown>);
-    if (loop._instruments !== null) loop._instruments.taskSpawned(this as Task<unknown>);
     if (options?.eagerStart === true && getRunningLoopOrNull() === loop) {
       // The one deliberate exception to "callbacks never run inline": eager start (3.12).
       this._step();
@@ -329,11 +327,6 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal The awaited Future is done: step now (we are already a loop callback). */
   _wakeup(_future: Future<unknown>): void {
     this._step();
-  }
-
-  private _reportExit(instruments: InstrumentRegistry): void {
-    instruments.afterTaskStep(this as Task<unknown>);
-    instruments.taskExited(this as Task<unknown>);
   }
 
   private _finish(): void {
