@@ -16,3 +16,15 @@ export type { TaskOptions } from './tasks.ts';
 export { Context, ContextVar, Token, copyContext } from './contextvars.ts';
 export { run, runSync, Runner } from './runners.ts';
 export type { Main, RunOptions } from './runners.ts';
+// --- contextlib, host bridges (issue 4)
+export {
+  asyncWith,
+  withContext,
+  asyncContextManager,
+  contextManager,
+  AsyncGeneratorContextManager,
+  GeneratorContextManager,
+  AsyncExitStack,
+} from './contextlib.ts';
+export { fromPromise, toPromise, withAbortSignal } from './host.ts';
+export type { WithAbortSignalOptions } from './host.ts';
