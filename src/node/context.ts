@@ -126,7 +126,7 @@ export class AsyncLocalStorageVar<T> extends ContextVar<T> {
     if (stepDepth > 0) {
       const value = super.get(UNSET as T);
       // Back to "no value in this context": the store the step started with.
-      if (value === (UNSET as unknown)) this.als.enterWith(this._stepStartStore());
+      if (value === (UNSET as unknown)) this.als.enterWith(this._stepStartStore() as T);
       else this.als.enterWith(value);
     }
   }
