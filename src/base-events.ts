@@ -29,6 +29,7 @@ import { Handle, TimerHandle, activeLoops, getRunningLoopOrNull, setRunningLoop,
 import { Future } from './futures.ts';
 import { RuntimeError, internalError } from './exceptions.ts';
 import type { Task, TaskOptions } from './tasks.ts';
+import { INSTRUMENT_HOOKS, InstrumentRegistry, type Instrument } from './instruments.ts';
 import type { Context } from './contextvars.ts';
 import type { Awaitable, Coroutine } from './types.ts';
 
@@ -151,6 +152,7 @@ function isAliveTimer(timer: TimerHandle): boolean {
  * - `_tasks`            unfinished tasks (asyncio's all_tasks), in creation order (an intrusive list)
  * - `_wakeup`           set while the async driver idles: call it to wake the loop
  * - `_unretrieved`      when a test asks for it, futures whose exception nobody retrieved yet
+ * - `_instruments`      null until `addInstrument` (so the hot path pays one comparison)
  * @asyncio asyncio.AbstractEventLoop / BaseEventLoop
  */
 export class EventLoop {
@@ -173,6 +175,7 @@ export class EventLoop {
   _asyncgensShutdownCalled: boolean;
   _unretrieved: Set<Future<unknown>> | null;
   _callbacksSinceCheck: number;
+  _instruments: InstrumentRegistry | null;
   /**
    * Debug mode reports a callback or task step that runs longer than this many milliseconds.
    * @asyncio loop.slow_callback_duration (seconds there)
@@ -204,6 +207,7 @@ export class EventLoop {
     this._asyncgensShutdownCalled = false;
     this._unretrieved = null;
     this._callbacksSinceCheck = 0;
+    this._instruments = null;
     this.slowCallbackDuration = 100;
   }
 
@@ -562,12 +566,20 @@ export class EventLoop {
         await yieldToHost();
         if (this._ready.length === 0 && !this._stopping) {
           const deadline = this._nextDeadline();
-          if (deadline !== null && deadline !== Infinity && deadline > this._virtualNow) this._virtualNow = deadline;
-          else if (deadline === Infinity) await this._idle(-1);
+          if (deadline !== null && deadline !== Infinity && deadline > this._virtualNow) {
+            this._instruments?.beforeIdle(deadline - this._virtualNow);
+            this._virtualNow = deadline;
+            this._instruments?.afterIdle();
+          } else if (deadline === Infinity) {
+            await this._idle(-1);
+          }
         }
         continue;
       }
-      await this._idle(next === null ? -1 : Math.max(0, next - this.time()));
+      const delay = next === null ? -1 : Math.max(0, next - this.time());
+      this._instruments?.beforeIdle(delay);
+      await this._idle(delay);
+      this._instruments?.afterIdle();
     }
   }
 
@@ -598,11 +610,14 @@ export class EventLoop {
             'and no callback or timer is left to run. Use `await run(main)` instead, which lets host callbacks in.',
         );
       }
+      const instruments = this._instruments;
+      if (instruments !== null) instruments.beforeIdle(Math.max(0, next - this.time()));
       if (this._virtual) {
         if (next > this._virtualNow) this._virtualNow = next;
       } else {
         blockThread(next - this.time());
       }
+      if (instruments !== null) instruments.afterIdle();
     }
   }
 
@@ -658,6 +673,37 @@ export class EventLoop {
     const ref = new WeakRef(agen);
     this._asyncgens.add(ref);
     return ref;
+  }
+
+  // ---------------------------------------------------------------- instruments
+
+  /**
+   * Installs an instrument: its hooks are called as tasks spawn, step and exit, and as the loop
+   * idles. A hook that throws is removed and reported. Adding the same instrument twice is a no-op.
+   * @asyncio none (Trio's `add_instrument`)
+   * @throws {TypeError} if `instrument` has none of the hooks.
+   * @example
+   * loop.addInstrument({ taskExited: (task) => console.log(`${task.getName()} exited`) });
+   */
+  addInstrument(instrument: Instrument): void {
+    if (instrument === null || typeof instrument !== 'object' || !INSTRUMENT_HOOKS.some((h) => typeof (instrument as Record<string, unknown>)[h] === 'function')) {
+      throw new TypeError(`Expected \`instrument\` to be an object with at least one hook (${INSTRUMENT_HOOKS.join(', ')}), got ${String(instrument)}`);
+    }
+    if (this._instruments === null) this._instruments = new InstrumentRegistry(this);
+    this._instruments.add(instrument);
+  }
+
+  /**
+   * Removes an instrument added by `addInstrument`.
+   * @asyncio none (Trio's `remove_instrument`)
+   * @throws {RangeError} if it is not installed (Trio raises KeyError).
+   */
+  removeInstrument(instrument: Instrument): void {
+    const registry = this._instruments;
+    if (registry === null || !registry.remove(instrument)) {
+      throw new RangeError('removeInstrument(): that instrument is not installed on this loop');
+    }
+    if (registry.instruments.length === 0) this._instruments = null;
   }
 
   // ---------------------------------------------------------------- errors and debug

@@ -16,6 +16,9 @@ export type { TaskOptions } from './tasks.ts';
 export { Context, ContextVar, Token, copyContext } from './contextvars.ts';
 export { run, runSync, Runner } from './runners.ts';
 export type { Main, RunOptions } from './runners.ts';
+export type { Instrument } from './instruments.ts';
+export { captureCallGraph, formatCallGraph, printCallGraph } from './graph.ts';
+export type { FutureCallGraph, CallGraphOptions } from './graph.ts';
 // --- contextlib, host bridges (issue 4)
 export {
   asyncWith,

@@ -10,6 +10,7 @@ import { Future, PENDING, isFuture } from './futures.ts';
 import { EventLoop, registerTaskConstructors } from './base-events.ts';
 import { Context, currentContextValues, hasExplicitContext, setTaskContextProvider, swapExplicitContext, type ContextValues } from './contextvars.ts';
 import { checkDelay } from './internal/validate.ts';
+import type { InstrumentRegistry } from './instruments.ts';
 import { coroName, describeValue, shortRepr } from './internal/repr.ts';
 import type { Awaitable, Coroutine, Suspend } from './types.ts';
 
@@ -111,6 +112,7 @@ export class Task<T = unknown> extends Future<T> {
     this._nextLinked = null;
     this._listed = false;
     loop._tasks.add(this as Task<unknown>);
+    if (loop._instruments !== null) loop._instruments.taskSpawned(this as Task<unknown>);
     if (options?.eagerStart === true && getRunningLoopOrNull() === loop) {
       // The one deliberate exception to "callbacks never run inline": eager start (3.12).
       this._step();
@@ -241,6 +243,8 @@ export class Task<T = unknown> extends Future<T> {
     const previousContext = hasExplicitContext() ? swapExplicitContext(null) : null;
     const hook = stepHook; // yieldio/node's AsyncLocalStorage bridge; null unless installed
     if (hook !== null) hook.before(this as Task<unknown>);
+    const instruments = loop._instruments; // null unless an instrument is installed
+    if (instruments !== null) instruments.beforeTaskStep(this as Task<unknown>);
     let result: IteratorResult<Suspend, T>;
     try {
       result = error === null ? this._coro.next(value) : this._coro.throw(error);
@@ -255,6 +259,7 @@ export class Task<T = unknown> extends Future<T> {
       } else {
         this._setExceptionUnchecked(thrown);
       }
+      if (instruments !== null) this._reportExit(instruments);
       return;
     }
     loop._currentTask = previousTask;
@@ -270,8 +275,10 @@ export class Task<T = unknown> extends Future<T> {
       } else {
         Future.prototype.setResult.call(this, result.value);
       }
+      if (instruments !== null) this._reportExit(instruments);
       return;
     }
+    if (instruments !== null) instruments.afterTaskStep(this as Task<unknown>);
     const yielded: unknown = result.value;
     if (yielded === SLEEP0) {
       // sleep(0): one trip through the ready queue.
@@ -327,6 +334,11 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal The awaited Future is done: step now (we are already a loop callback). */
   _wakeup(_future: Future<unknown>): void {
     this._step();
+  }
+
+  private _reportExit(instruments: InstrumentRegistry): void {
+    instruments.afterTaskStep(this as Task<unknown>);
+    instruments.taskExited(this as Task<unknown>);
   }
 
   private _finish(): void {

@@ -1,0 +1,126 @@
+/**
+ * The async call graph: which task awaits what, down to the leaf future, and who awaits it.
+ * @asyncio asyncio.graph (3.14: capture_call_graph, format_call_graph, print_call_graph)
+ *
+ * Differs from asyncio: JavaScript cannot read a suspended generator's frames (Python reads
+ * `cr_frame` / `cr_await`), so the graph is made of futures, not source lines: a task's
+ * `awaiting` chain follows what each task waits on (`_futWaiter`) down to the leaf future (a
+ * sleep's timer future, a lock waiter, a fromPromise future). `awaitedBy` lists the tasks
+ * waiting on a future, found by scanning the loop's unfinished tasks: capturing is O(tasks),
+ * and nothing is paid while the program runs.
+ * @module
+ */
+import { getRunningLoop } from './events.ts';
+import { Future } from './futures.ts';
+import { Task, currentTask } from './tasks.ts';
+import type { EventLoop } from './base-events.ts';
+
+/**
+ * One node of the graph: a future (often a Task), what it waits on, and who waits on it.
+ * @asyncio asyncio.FutureCallGraph (call_stack becomes `awaiting`)
+ */
+export interface FutureCallGraph {
+  /** The future or task this node is about. */
+  readonly future: Future<unknown>;
+  /** What it waits on, nearest first, down to the leaf future (empty if it is not waiting). */
+  readonly awaiting: readonly Future<unknown>[];
+  /** The nodes of the tasks that wait on this future. */
+  readonly awaitedBy: readonly FutureCallGraph[];
+}
+
+/** Options of captureCallGraph. */
+export interface CallGraphOptions {
+  /** How many levels of `awaitedBy` to follow (default: all). */
+  limit?: number;
+}
+
+function awaitingChain(future: Future<unknown>): Future<unknown>[] {
+  const chain: Future<unknown>[] = [];
+  const seen = new Set<Future<unknown>>([future]);
+  let node: Future<unknown> | null = future instanceof Task ? future._futWaiter : null;
+  while (node !== null && !seen.has(node)) {
+    chain.push(node);
+    seen.add(node);
+    node = node instanceof Task ? node._futWaiter : null;
+  }
+  return chain;
+}
+
+function capture(loop: EventLoop, future: Future<unknown>, depth: number, seen: Set<Future<unknown>>): FutureCallGraph {
+  seen.add(future);
+  const awaitedBy: FutureCallGraph[] = [];
+  if (depth > 0) {
+    for (const task of loop._tasks) {
+      if (task._futWaiter === future && !seen.has(task)) awaitedBy.push(capture(loop, task, depth - 1, seen));
+    }
+  }
+  return { future, awaiting: awaitingChain(future), awaitedBy };
+}
+
+/**
+ * Captures the call graph of `future` (default: the current task): what it awaits, down to the
+ * leaf future, and, recursively, the tasks that await it. Returns null outside a task when no
+ * future is given.
+ * @asyncio asyncio.capture_call_graph(future=None, *, depth=1, limit=None) (3.14)
+ * @example
+ * const graph = captureCallGraph(workerTask);
+ * graph?.awaitedBy[0]?.future; // the task that awaits workerTask
+ */
+export function captureCallGraph(future?: Future<unknown>, options: CallGraphOptions = {}): FutureCallGraph | null {
+  let target: Future<unknown> | null;
+  if (future === undefined) {
+    target = currentTask();
+  } else {
+    if (!(future instanceof Future)) {
+      throw new TypeError(`captureCallGraph() expects a Future or Task, got ${String(future)}`);
+    }
+    target = future;
+  }
+  if (target === null) return null;
+  const loop = future === undefined ? getRunningLoop() : target._loop;
+  return capture(loop, target, options.limit ?? Infinity, new Set());
+}
+
+function label(future: Future<unknown>): string {
+  return future instanceof Task ? `Task(name='${future.getName()}', state=${future._stateName()})` : String(future);
+}
+
+function formatNode(node: FutureCallGraph, indent: string, lines: string[]): void {
+  lines.push(`${indent}* ${label(node.future)}`);
+  if (node.awaiting.length > 0) {
+    lines.push(`${indent}  + Awaiting:`);
+    for (const f of node.awaiting) lines.push(`${indent}  |   ${label(f)}`);
+  }
+  if (node.awaitedBy.length > 0) {
+    lines.push(`${indent}  + Awaited by:`);
+    for (const child of node.awaitedBy) formatNode(child, `${indent}     `, lines);
+  }
+}
+
+/**
+ * The call graph of `future` (default: the current task) as text, in asyncio's layout.
+ * @asyncio asyncio.format_call_graph(future=None, *, depth=1, limit=None) (3.14)
+ * @example
+ * console.log(formatCallGraph(task));
+ * // * Task(name='worker', state=pending)
+ * //   + Awaiting:
+ * //   |   <Future pending>
+ * //   + Awaited by:
+ * //      * Task(name='main', state=pending)
+ */
+export function formatCallGraph(future?: Future<unknown>, options?: CallGraphOptions): string {
+  const graph = captureCallGraph(future, options);
+  if (graph === null) return '';
+  const lines: string[] = [];
+  formatNode(graph, '', lines);
+  return lines.join('\n');
+}
+
+/**
+ * Prints `formatCallGraph(future)` with `console.log`.
+ * @asyncio asyncio.print_call_graph(future=None, *, file=None, depth=1, limit=None) (3.14)
+ */
+export function printCallGraph(future?: Future<unknown>, options?: CallGraphOptions): void {
+  const text = formatCallGraph(future, options);
+  if (text !== '') console.log(text);
+}

@@ -1,0 +1,117 @@
+/**
+ * Instruments: objects whose optional hooks the loop calls as tasks spawn, step, exit, and as the
+ * loop goes idle. For tracing, profiling and tests that assert where control goes.
+ * @asyncio none (Trio's `trio.abc.Instrument`, `_core/_instrumentation.py`)
+ *
+ * Design notes: the loop holds `null` until an instrument is added, so a step pays one comparison
+ * when none is installed. Hooks are cached per name (Trio's cache): an instrument with only
+ * `taskExited` costs nothing per step. A hook that throws is removed and reported through the
+ * exception handler ("Instrument has been disabled"), never up into the task.
+ * @module
+ */
+import type { EventLoop } from './base-events.ts';
+import type { Task } from './tasks.ts';
+
+/**
+ * An instrument: every hook is optional; implement the ones you need.
+ * @asyncio none (Trio's Instrument: task_spawned, before_task_step, after_task_step, task_exited,
+ *   before_io_wait, after_io_wait)
+ * @example
+ * loop.addInstrument({ beforeTaskStep: (task) => console.log('step', task.getName()) });
+ */
+export interface Instrument {
+  /** A task was created (before its first step). */
+  taskSpawned?(task: Task<unknown>): void;
+  /** A task's step is about to run; `currentTask()` is the task. */
+  beforeTaskStep?(task: Task<unknown>): void;
+  /** A task's step ran (it suspended or finished). */
+  afterTaskStep?(task: Task<unknown>): void;
+  /** A task finished: result, exception or cancelled. */
+  taskExited?(task: Task<unknown>): void;
+  /** Nothing is ready: the loop is about to wait for a timer (`timeout` ms; -1: until woken) or jump virtual time. */
+  beforeIdle?(timeout: number): void;
+  /** The loop woke up from idling. */
+  afterIdle?(): void;
+}
+
+type HookName = keyof Instrument;
+const HOOKS: readonly HookName[] = ['taskSpawned', 'beforeTaskStep', 'afterTaskStep', 'taskExited', 'beforeIdle', 'afterIdle'];
+
+/** @internal The loop's instruments, cached per hook. */
+export class InstrumentRegistry {
+  readonly instruments: Instrument[] = [];
+  private readonly loop: EventLoop;
+  private taskSpawnedHooks: Instrument[] = [];
+  private beforeTaskStepHooks: Instrument[] = [];
+  private afterTaskStepHooks: Instrument[] = [];
+  private taskExitedHooks: Instrument[] = [];
+  private beforeIdleHooks: Instrument[] = [];
+  private afterIdleHooks: Instrument[] = [];
+
+  constructor(loop: EventLoop) {
+    this.loop = loop;
+  }
+
+  add(instrument: Instrument): void {
+    if (this.instruments.includes(instrument)) return;
+    this.instruments.push(instrument);
+    this.rebuild();
+  }
+
+  /** Returns false if the instrument was not installed. */
+  remove(instrument: Instrument): boolean {
+    const index = this.instruments.indexOf(instrument);
+    if (index < 0) return false;
+    this.instruments.splice(index, 1);
+    this.rebuild();
+    return true;
+  }
+
+  private rebuild(): void {
+    const has = (name: HookName): Instrument[] => this.instruments.filter((i) => typeof i[name] === 'function');
+    this.taskSpawnedHooks = has('taskSpawned');
+    this.beforeTaskStepHooks = has('beforeTaskStep');
+    this.afterTaskStepHooks = has('afterTaskStep');
+    this.taskExitedHooks = has('taskExited');
+    this.beforeIdleHooks = has('beforeIdle');
+    this.afterIdleHooks = has('afterIdle');
+  }
+
+  taskSpawned(task: Task<unknown>): void {
+    if (this.taskSpawnedHooks.length > 0) this.call(this.taskSpawnedHooks, 'taskSpawned', task);
+  }
+
+  beforeTaskStep(task: Task<unknown>): void {
+    if (this.beforeTaskStepHooks.length > 0) this.call(this.beforeTaskStepHooks, 'beforeTaskStep', task);
+  }
+
+  afterTaskStep(task: Task<unknown>): void {
+    if (this.afterTaskStepHooks.length > 0) this.call(this.afterTaskStepHooks, 'afterTaskStep', task);
+  }
+
+  taskExited(task: Task<unknown>): void {
+    if (this.taskExitedHooks.length > 0) this.call(this.taskExitedHooks, 'taskExited', task);
+  }
+
+  beforeIdle(timeout: number): void {
+    if (this.beforeIdleHooks.length > 0) this.call(this.beforeIdleHooks, 'beforeIdle', timeout);
+  }
+
+  afterIdle(): void {
+    if (this.afterIdleHooks.length > 0) this.call(this.afterIdleHooks, 'afterIdle', undefined);
+  }
+
+  private call(hooks: Instrument[], name: HookName, arg: unknown): void {
+    for (const instrument of hooks.slice()) {
+      try {
+        (instrument[name] as (this: Instrument, arg: unknown) => void).call(instrument, arg);
+      } catch (error) {
+        this.remove(instrument);
+        this.loop.callExceptionHandler({ message: `Instrument has been disabled: its ${name} hook raised`, exception: error, instrument });
+      }
+    }
+  }
+}
+
+/** @internal The names of the hooks, for validation. */
+export const INSTRUMENT_HOOKS: readonly string[] = HOOKS;
