@@ -27,6 +27,11 @@ describe('examples: the seed\'s use cases print what the article prints', () => 
     assert.deepEqual(await capture(main), ['["✓ malt", "✓ hops", "✓ water", 3, 2, 1, "🍺 Beer ready!"]']);
   });
 
+  test('brew, async (seed §15.1): the same steps, one per line, 3.3 virtual seconds', async () => {
+    const { main } = await import('../examples/brew/async.ts');
+    assert.deepEqual(await capture(main), ['✓ malt', '✓ hops', '✓ water', '3', '2', '1', '🍺 Beer ready!']);
+  });
+
   test('brew, sync: run as a script, it prints the same line', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'examples/brew/sync.ts'], { cwd: root, encoding: 'utf8' });
     assert.equal(result.status, 0, result.stderr);

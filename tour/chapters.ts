@@ -184,4 +184,37 @@ export const chapters: Chapter[] = [
     ],
     asyncio: "task.cancel('power cut')  # CancelledError raised at the await",
   },
+  {
+    section: '15',
+    title: 'Async generators (PEP 525) and aclose()',
+    file: 'examples/tour/15-async-generators.ts',
+    notes: [
+      'await for the I/O and yield to produce lazily, in one function: asyncGenerator(function* ...) is async def + yield.',
+      'asyncFor is async for: the consumer pulls at its own pace, and returning BREAK calls aclose() for you,',
+      "which runs the generator's finally block (Python injects GeneratorExit, as close() does in §5).",
+    ],
+    asyncio: 'async for check in quality_check("Pilsner"): ...; break  # aclose() runs',
+  },
+  {
+    section: '15',
+    title: 'PEP 828: async yield from',
+    file: 'examples/tour/15-pep828.ts',
+    notes: [
+      'Python 3.15 (PEP 828, draft) brings yield from to async generators. yieldio has it: yield* otherAgen in an',
+      'async-generator body forwards asend/athrow/aclose and returns the sub-generator\'s return value,',
+      'which an async generator may now produce (StopAsyncIteration.value). An asyncFor pass-through forwards values only.',
+    ],
+    asyncio: 'result = async yield from accumulator()  # PEP 828',
+  },
+  {
+    section: '16',
+    title: 'Real use cases: the brew, sync then async',
+    file: 'examples/tour/16-use-cases.ts',
+    notes: [
+      "The article's 15.1: the same brew, as generators and as async generators. The transformation is mechanical:",
+      'function* → asyncGenerator(function* ...), for...of → asyncFor, await → yield*.',
+      'More in examples/: brew/ (both versions), scraping/ (backpressure, a Semaphore), testing/ (fixtures, fakes, a 30 s backoff in ms).',
+    ],
+    asyncio: 'asyncio.run(brew())  # ✓ malt, ✓ hops, ✓ water, 3, 2, 1, 🍺 Beer ready!',
+  },
 ];
