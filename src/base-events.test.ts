@@ -341,6 +341,35 @@ describe('EventLoop lifecycle', () => {
   });
 });
 
+describe('EventLoop async generators', () => {
+  test('shutdown_asyncgens: closes every tracked generator; a failing aclose is reported, the others still close', () => {
+    const loop = virtualLoop();
+    const errors = recordErrors(loop);
+    const closed: string[] = [];
+    const failure = new Error('aclose failed');
+    const good = {
+      *aclose(): Coroutine<void> {
+        yield* sleep(1);
+        closed.push('good');
+      },
+    };
+    const bad = {
+      *aclose(): Coroutine<void> {
+        throw failure;
+      },
+    };
+    loop._registerAsyncgen(good);
+    loop._registerAsyncgen(bad);
+    loop.runUntilCompleteSync(loop.shutdownAsyncgens());
+    assert.deepEqual(closed, ['good']);
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0]?.message, 'an error occurred during closing of asynchronous generator');
+    assert.equal(errors[0]?.exception, failure);
+    assert.equal(errors[0]?.asyncgen, bad);
+    assert.equal(loop._asyncgens.size, 0);
+  });
+});
+
 describe('EventLoop exception handler', () => {
   test('default_exc_handler_callback: a failing callback is reported with message, exception, handle', () => {
     const loop = virtualLoop();
