@@ -31,3 +31,15 @@ export {
 } from './contextlib.ts';
 export { fromPromise, toPromise, withAbortSignal } from './host.ts';
 export type { WithAbortSignalOptions } from './host.ts';
+// --- async generators, asyncFor (issue 6)
+export {
+  asyncGenerator,
+  AsyncGen,
+  asyncFor,
+  BREAK,
+  GeneratorExit,
+  toAsyncIterable,
+  fromAsyncIterable,
+  HostAsyncIterator,
+} from './asyncgen.ts';
+export type { AsyncGenBody, AsyncGenFunction, SendOf, AsyncIteratorLike, AsyncIterableLike } from './asyncgen.ts';
