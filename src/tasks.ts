@@ -274,6 +274,8 @@ export class Task<T = unknown> extends Future<T> {
         Future.prototype.cancel.call(this, this._cancelMessage);
       } else {
         Future.prototype.setResult.call(this, result.value);
+        // cpython #111379: a swallowed cancellation breaks timeout() and TaskGroup; say so in debug.
+        if (loop._debug && this._numCancelsRequested > 0) this._reportSwallowedCancel();
       }
       if (instruments !== null) this._reportExit(instruments);
       return;
@@ -334,6 +336,15 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal The awaited Future is done: step now (we are already a loop callback). */
   _wakeup(_future: Future<unknown>): void {
     this._step();
+  }
+
+  private _reportSwallowedCancel(): void {
+    this._loop.callExceptionHandler({
+      message:
+        `${this} was cancelled ${this._numCancelsRequested} time(s) and returned normally: it swallowed the CancelledError. ` +
+        'Re-raise it, or call uncancel() if ignoring the cancellation is intended; otherwise timeout() and TaskGroup misbehave.',
+      task: this,
+    });
   }
 
   private _reportExit(instruments: InstrumentRegistry): void {
@@ -511,6 +522,28 @@ const sleep0Iterator = {
 const sleep0Yield: IteratorResult<Suspend, void> = Object.freeze({ value: SLEEP0, done: false });
 const sleep0Done: IteratorResult<Suspend, void> = Object.freeze({ value: undefined, done: true });
 
+// Debug mode: a coroutine yieldio hands out that is collected without ever being started was
+// never awaited (asyncio's "coroutine ... was never awaited" RuntimeWarning).
+const neverAwaited = new FinalizationRegistry<{ loop: EventLoop; name: string }>((held) => {
+  held.loop.callExceptionHandler({ message: `coroutine '${held.name}' was never awaited: write \`yield* ${held.name}(...)\`` });
+});
+
+/**
+ * @internal In debug mode, wraps a coroutine yieldio returns so that it is reported if it is never
+ * started (someone wrote `sleep(10)` instead of `yield* sleep(10)`). Free when debug is off.
+ */
+export function trackNeverAwaited<T>(coro: Coroutine<T>, name: string): Coroutine<T> {
+  const loop = getRunningLoopOrNull();
+  if (loop === null || !loop._debug) return coro;
+  const token = {};
+  const wrapper = (function* started(): Coroutine<T> {
+    neverAwaited.unregister(token);
+    return yield* coro;
+  })();
+  neverAwaited.register(wrapper, { loop, name }, token);
+  return wrapper;
+}
+
 function setResultUnlessCancelled<T>(future: Future<T>, value: T): void {
   if (!future.done()) future.setResult(value);
 }
@@ -550,7 +583,7 @@ export function sleep<T>(delay = 0, value?: T): Coroutine<T | undefined> {
     if (value === undefined) return sleep0Iterator as unknown as Coroutine<undefined>;
     return sleep0With(value);
   }
-  return sleepFor(delay, value);
+  return trackNeverAwaited(sleepFor(delay, value), 'sleep');
 }
 
 export { isFuture };
