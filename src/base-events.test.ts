@@ -22,6 +22,18 @@ describe('EventLoop ordering', () => {
     assert.deepEqual(seen, ['a', [1, 'two'], 3]);
   });
 
+  test('call_soon/call_later without arguments call the callback with no arguments (regression: was one undefined)', () => {
+    const loop = virtualLoop();
+    const counts: number[] = [];
+    loop.callSoon((...args: unknown[]) => counts.push(args.length));
+    loop.callLater(0, (...args: unknown[]) => counts.push(args.length));
+    loop.callAt(0, (...args: unknown[]) => counts.push(args.length));
+    loop.callSoon((...args: unknown[]) => counts.push(args.length), undefined);
+    runAll(loop);
+    // As asyncio's call_soon(print) prints an empty line, callSoon(console.log) must not print "undefined".
+    assert.deepEqual(counts, [0, 1, 0, 0]);
+  });
+
   test('run_once: a callback scheduled during a pass runs in the next pass', () => {
     const loop = virtualLoop();
     const seen: string[] = [];

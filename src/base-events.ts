@@ -236,7 +236,7 @@ export class EventLoop {
   callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
     checkCallback(callback, 'callback');
     this._checkClosed();
-    return this._callSoonInternal(callback as never, undefined, args.length === 1 ? args[0] : undefined, args.length > 1 ? args : null);
+    return this._callSoonInternal(callback as never, undefined, args.length === 1 ? args[0] : undefined, args.length !== 1 ? args : null);
   }
 
   /**
@@ -290,7 +290,7 @@ export class EventLoop {
 
   /** @internal */
   _callAtInternal(when: number, callback: (...args: never[]) => unknown, args: unknown[]): TimerHandle {
-    const timer = new TimerHandle(when, this._timerSeq++, callback, args.length === 1 ? args[0] : undefined, args.length > 1 ? args : null, this);
+    const timer = new TimerHandle(when, this._timerSeq++, callback, args.length === 1 ? args[0] : undefined, args.length !== 1 ? args : null, this);
     timer._scheduled = true;
     this._scheduled.push(timer);
     if (this._wakeup !== null) this._wakeup();
