@@ -39,6 +39,26 @@ describe('examples: the seed\'s use cases print what the article prints', () => 
   });
 });
 
+describe('examples/scraping (seed §15.2): a real local HTTP server, fetch through fromPromise', () => {
+  test('backpressure: the producer fetches the next page only after the slow consumer took every link', async () => {
+    const { main } = await import('../examples/scraping/backpressure.ts');
+    const lines: string[] = [];
+    for (let n = 1; n <= 3; n++) {
+      lines.push(`  producer: GET /page/${n}`, `  producer: yield /page/${n}`);
+      lines.push(`consumer: /item/${n}a (processing...)`, `consumer: /item/${n}b (processing...)`);
+    }
+    assert.deepEqual(await capture(main), lines);
+  });
+
+  test('bounded: a Semaphore(2) keeps at most 2 requests in flight, and every link is found', async () => {
+    const { main } = await import('../examples/scraping/bounded.ts');
+    assert.deepEqual(await capture(main), [
+      '12 links: /item/1a /item/1b /item/2a /item/2b /item/3a /item/3b /item/4a /item/4b /item/5a /item/5b /item/6a /item/6b',
+      'most requests in flight at once: 2 (limit 2)',
+    ]);
+  });
+});
+
 describe('examples/testing: the seed\'s testing patterns (§15.3) pass under node:test', () => {
   test('every examples/testing/*.test.ts file passes, and none is skipped', () => {
     const files = readdirSync(`${root}examples/testing`).filter((f) => f.endsWith('.test.ts')).map((f) => `examples/testing/${f}`);
