@@ -31,7 +31,10 @@ export type ErrorClass<E = unknown> = abstract new (...args: never[]) => E;
 export type Matcher = ErrorClass | readonly ErrorClass[] | ((error: unknown) => boolean);
 
 /** The leaf type a matcher selects: `Matched<typeof TypeError>` is `TypeError`. */
-export type Matched<M> = M extends ErrorClass<infer E> ? E : M extends readonly ErrorClass<infer E>[] ? E : unknown;
+export type Matched<M> = M extends ErrorClass<infer E> ? E : M extends readonly (infer C)[] ? InstanceOf<C> : unknown;
+
+/** The instance type of each class in a union of classes. */
+type InstanceOf<C> = C extends ErrorClass<infer E> ? E : never;
 
 /**
  * A group of errors raised together (by a TaskGroup, by `catchGroup` handlers).

@@ -1,0 +1,428 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, asCompleted, gather, shield, wait, waitFor } from './combinators.ts';
+import { CancelledError, StopAsyncIteration, TimeoutError } from './exceptions.ts';
+import { getRunningLoop } from './events.ts';
+import { Future } from './futures.ts';
+import { createTask, currentTask, sleep } from './tasks.ts';
+import type { Task } from './tasks.ts';
+import { asyncFor } from './asyncgen.ts';
+import { runSync } from './runners.ts';
+import { flavours } from '../test/support/flavours.ts';
+import type { Awaitable, Coroutine } from './types.ts';
+
+function* catching(body: Awaitable<unknown>): Coroutine<unknown> {
+  try {
+    yield* body;
+  } catch (error) {
+    return error;
+  }
+  assert.fail('expected an error');
+}
+
+function* fail(delay: number, message: string): Coroutine<never> {
+  yield* sleep(delay);
+  throw new Error(message);
+}
+
+describe('gather', () => {
+  flavours('gather: results in argument order, not completion order', function* () {
+    const loop = getRunningLoop();
+    const t = createTask(sleep(5, 'task'));
+    const results = yield* gather([sleep(30, 'a'), t, sleep(10, 2)]);
+    assert.deepEqual(results, ['a', 'task', 2]);
+    assert.equal(loop.time(), 30);
+    const variadic = yield* gather(sleep(1, 'x'), sleep(2, 'y'));
+    assert.deepEqual(variadic, ['x', 'y']);
+    assert.deepEqual(yield* gather([]), []);
+    assert.deepEqual(yield* gather(), []);
+  });
+
+  flavours('gather: the first error fails the gather; the others keep running', function* () {
+    const other = createTask(sleep(20, 'other'));
+    const error = yield* catching(gather([fail(5, 'boom'), other]));
+    assert.ok(error instanceof Error);
+    assert.equal(error.message, 'boom');
+    assert.ok(!other.done());
+    assert.equal(yield* other, 'other');
+  });
+
+  flavours('gather_return_exceptions: errors and cancellations come back in place', function* () {
+    const victim = createTask(sleep(100));
+    getRunningLoop().callLater(1, () => victim.cancel('bye'));
+    const results = yield* gather([sleep(2, 1), fail(3, 'x'), victim], { returnExceptions: true });
+    assert.equal(results[0], 1);
+    assert.ok(results[1] instanceof Error);
+    assert.equal(results[1].message, 'x');
+    assert.ok(results[2] instanceof CancelledError);
+    assert.equal(results[2].message, ''); // CPython 3.13 too: [CancelledError('')] (the message went to the awaited future)
+  });
+
+  flavours('gather_cancel: cancelling the gather cancels the children; the error comes from the last child', function* () {
+    const a = createTask(sleep(100));
+    const b = createTask(sleep(100));
+    const g = gather([a, b]);
+    yield* sleep(1);
+    assert.equal(g.cancel('stop'), true);
+    const error = yield* catching(g);
+    assert.ok(error instanceof CancelledError);
+    assert.equal(error.message, 'stop');
+    assert.ok(a.cancelled() && b.cancelled());
+    assert.equal(g.cancelled(), false); // CPython 3.13: gather cancelled CancelledError('boo') False True
+    assert.ok(g.done());
+    assert.equal(g.cancel(), false);
+  });
+
+  flavours('gather_cancel_last_child_message: the message is the last child in argument order', function* () {
+    const a = createTask(sleep(100));
+    const b = createTask(sleep(100));
+    const g = gather([a, b]);
+    yield* sleep(1);
+    a.cancel('first');
+    g.cancel('second'); // b gets 'second'; a is already being cancelled with 'first'
+    const error = yield* catching(g);
+    assert.ok(error instanceof CancelledError);
+    assert.equal(error.message, 'second');
+  });
+
+  flavours('gather_child_cancelled: a child cancelled alone fails the gather with its CancelledError', function* () {
+    const a = createTask(sleep(100));
+    const b = createTask(sleep(5, 'b'));
+    const g = gather([a, b]);
+    yield* sleep(1);
+    a.cancel('only a');
+    const error = yield* catching(g);
+    assert.ok(error instanceof CancelledError);
+    assert.equal(error.message, 'only a');
+    assert.equal(g.cancelled(), false);
+    assert.equal(yield* b, 'b');
+  });
+
+  flavours('gather_cancel_parent: cancelling the awaiting task cancels the gather and its children', function* () {
+    let children: Task<unknown>[] = [];
+    const parent = createTask(
+      (function* (): Coroutine<unknown> {
+        children = [createTask(sleep(100)), createTask(sleep(100))];
+        return yield* gather(children);
+      })(),
+    );
+    yield* sleep(1);
+    parent.cancel();
+    const error = yield* catching(parent);
+    assert.ok(error instanceof CancelledError);
+    assert.ok(parent.cancelled());
+    assert.ok(children.every((c) => c.cancelled()));
+  });
+
+  flavours('gather_duplicate_coroutine: a repeated coroutine runs once and fills both slots', function* () {
+    let runs = 0;
+    function* once(): Coroutine<string> {
+      runs++;
+      yield* sleep(1);
+      return 'v';
+    }
+    const coro = once();
+    const t = createTask(sleep(2, 't'));
+    assert.deepEqual(yield* gather([coro, t, coro, t]), ['v', 't', 'v', 't']);
+    assert.equal(runs, 1);
+  });
+
+  test('gather_bad_argument: a non-awaitable names its index', () => {
+    runSync(function* () {
+      assert.throws(() => gather([sleep(1), 42 as never]), {
+        name: 'TypeError',
+        message: 'An asyncio.Future, a coroutine or an awaitable is required: gather() got `42` (number) as `aws[1]`.',
+      });
+      assert.throws(() => gather(sleep(1), Promise.resolve(1) as never), {
+        name: 'TypeError',
+        message: 'An asyncio.Future, a coroutine or an awaitable is required: gather() got `[object Promise]` (object) as argument 1. A Promise is not a yieldio awaitable: wrap it with fromPromise(promise).',
+      });
+      function* work(): Coroutine<void> {}
+      assert.throws(() => gather([work as never]), {
+        name: 'TypeError',
+        message: 'An asyncio.Future, a coroutine or an awaitable is required: gather() got `function work` (function) as `aws[0]`. Call the function to get a coroutine: work() instead of work.',
+      });
+      const t = createTask(sleep(1));
+      assert.throws(() => gather(t, { returnExceptions: true } as never), {
+        name: 'TypeError',
+        message:
+          'An asyncio.Future, a coroutine or an awaitable is required: gather() got `[object Object]` (object) as argument 1. To pass options, put the awaitables in an array: gather([a, b], { returnExceptions: true }).',
+      });
+      assert.throws(() => gather([t], { returnExceptions: 'yes' } as never), {
+        name: 'TypeError',
+        message: 'Expected `options.returnExceptions` to be a boolean, got `"yes"` (string)',
+      });
+      assert.throws(() => (gather as (...args: unknown[]) => unknown)([t], [t], 3), {
+        name: 'TypeError',
+        message: 'gather() takes an array of awaitables and an optional options object, got 3 arguments',
+      });
+      yield* t;
+    });
+  });
+
+  flavours('gather_done_children: already-finished futures are collected at once', function* () {
+    const loop = getRunningLoop();
+    const f = loop.createFuture<number>();
+    f.setResult(7);
+    const bad = loop.createFuture<number>();
+    bad.setException(new RangeError('done already'));
+    assert.deepEqual(yield* gather([f, f]), [7, 7]);
+    const error = yield* catching(gather([f, bad]));
+    assert.ok(error instanceof RangeError);
+  });
+});
+
+describe('wait', () => {
+  flavours('wait_first_completed: returns as soon as one is done', function* () {
+    const a = createTask(sleep(10, 'a'));
+    const b = createTask(sleep(20, 'b'));
+    const [done, pending] = yield* wait([a, b], { returnWhen: FIRST_COMPLETED });
+    assert.deepEqual([...done], [a]);
+    assert.deepEqual([...pending], [b]);
+    assert.equal(getRunningLoop().time(), 10);
+    yield* b;
+  });
+
+  flavours('wait_first_exception: returns at the first failure', function* () {
+    const a = createTask(sleep(30, 'a'));
+    const b = createTask(fail(10, 'x'));
+    const [done, pending] = yield* wait([a, b], { returnWhen: FIRST_EXCEPTION });
+    assert.deepEqual([...done], [b]);
+    assert.deepEqual([...pending], [a]);
+    assert.equal(b.exception() instanceof Error, true);
+    const [done2] = yield* wait([a], { returnWhen: FIRST_EXCEPTION });
+    assert.deepEqual([...done2], [a]); // no failure: waits for all
+  });
+
+  flavours('wait_all_completed and timeout: nothing raised, nothing cancelled', function* () {
+    const a = createTask(sleep(10, 'a'));
+    const b = createTask(sleep(50, 'b'));
+    const [done, pending] = yield* wait([a, b], { timeout: 20 });
+    assert.deepEqual([...done], [a]);
+    assert.deepEqual([...pending], [b]);
+    assert.equal(getRunningLoop().time(), 20);
+    assert.ok(!b.cancelled());
+    const [all, none] = yield* wait([a, b], { returnWhen: ALL_COMPLETED });
+    assert.equal(all.size, 2);
+    assert.equal(none.size, 0);
+  });
+
+  test('wait_bad_arguments', () => {
+    runSync(function* () {
+      const t = createTask(sleep(1));
+      assert.throws(() => wait([]), { name: 'RangeError', message: 'Set of Tasks/Futures is empty.' });
+      assert.throws(() => wait(t as never), { name: 'TypeError', message: 'expect a list of futures, not `[object Task]` (object). Put it in an array: wait([task]).' });
+      assert.throws(() => wait([sleep(1)] as never), { name: 'TypeError', message: 'Passing coroutines is forbidden, use tasks explicitly.' });
+      assert.throws(() => wait([t, 5] as never), { name: 'TypeError', message: 'Expected every element of `aws` to be a Future or a Task, got `5` (number) at index 1' });
+      assert.throws(() => wait([t], { returnWhen: 'SOMETIMES' as never }), { name: 'RangeError', message: 'Invalid returnWhen value: SOMETIMES' });
+      assert.throws(() => wait([t], { timeout: NaN }), { name: 'RangeError', message: 'Expected `timeout` to be a number of milliseconds, got `NaN` (number)' });
+      yield* t;
+    });
+  });
+});
+
+describe('waitFor', () => {
+  flavours('wait_for: returns the result in time', function* () {
+    assert.equal(yield* waitFor(sleep(10, 'ok'), 100), 'ok');
+    assert.equal(yield* waitFor(sleep(10, 'none'), null), 'none');
+    assert.equal(getRunningLoop().time(), 20);
+  });
+
+  flavours('wait_for_timeout: the inner task is cancelled and awaited before TimeoutError', function* () {
+    const log: string[] = [];
+    function* slowCleanup(): Coroutine<void> {
+      try {
+        yield* sleep(1000);
+      } finally {
+        yield* sleep(5);
+        log.push(`cleaned at ${getRunningLoop().time()}`);
+      }
+    }
+    const inner = createTask(slowCleanup());
+    const error = yield* catching(waitFor(inner, 10));
+    assert.ok(error instanceof TimeoutError);
+    assert.ok(error.cause instanceof CancelledError);
+    assert.deepEqual(log, ['cleaned at 15']);
+    assert.ok(inner.cancelled());
+    assert.equal(getRunningLoop().time(), 15);
+  });
+
+  flavours('wait_for_zero_timeout: a done future returns; a pending one is cancelled and awaited', function* () {
+    const loop = getRunningLoop();
+    const ready = loop.createFuture<number>();
+    ready.setResult(1);
+    assert.equal(yield* waitFor(ready, 0), 1);
+    const pending = createTask(sleep(100));
+    const error = yield* catching(waitFor(pending, -5));
+    assert.ok(error instanceof TimeoutError);
+    assert.ok(pending.cancelled());
+  });
+
+  flavours('wait_for_cancellation_suppressed: an inner task that swallows the cancel returns its value', function* () {
+    function* stubborn(): Coroutine<string> {
+      try {
+        yield* sleep(1000);
+      } catch (e) {
+        if (!(e instanceof CancelledError)) throw e;
+        return 'kept going';
+      }
+      return 'finished';
+    }
+    assert.equal(yield* waitFor(createTask(stubborn()), 10), 'kept going');
+    assert.equal(yield* waitFor(stubborn(), 10), 'kept going');
+    const started = createTask(stubborn());
+    yield* sleep(0); // started: a task cancelled before its first step never reaches its try block
+    assert.equal(yield* waitFor(started, 0), 'kept going');
+    assert.equal(currentTask()?.cancelling(), 0);
+  });
+
+  flavours('wait_for_same_instant: the deadline and the inner result in the same instant', function* () {
+    // The timer scheduled first wins: the deadline (scheduled before the inner sleep) fires first.
+    const error = yield* catching(waitFor(sleep(10, 'v'), 10));
+    assert.ok(error instanceof TimeoutError);
+  });
+
+  flavours('wait_for_cancel_outer: cancelling the caller cancels the inner work, CancelledError not TimeoutError', function* () {
+    const inner = createTask(sleep(1000));
+    const caller = createTask(waitFor(inner, 100));
+    yield* sleep(5);
+    caller.cancel('outer');
+    const error = yield* catching(caller);
+    assert.ok(error instanceof CancelledError);
+    assert.ok(inner.cancelled());
+  });
+
+  test('wait_for_bad_arguments', () => {
+    runSync(function* () {
+      assert.throws(() => waitFor(sleep(1), NaN), { name: 'RangeError', message: 'Expected `timeout` to be a number of milliseconds, got `NaN` (number)' });
+      assert.throws(() => waitFor(5 as never, 1), {
+        name: 'TypeError',
+        message: 'An asyncio.Future, a coroutine or an awaitable is required: waitFor() got `5` (number) as `aw`.',
+      });
+    });
+  });
+});
+
+describe('asCompleted', () => {
+  flavours('as_completed: a plain for loop over coroutines, in completion order', function* () {
+    const got: string[] = [];
+    for (const next of asCompleted([sleep(30, 'slow'), sleep(10, 'fast'), sleep(20, 'mid')])) {
+      got.push(yield* next);
+    }
+    assert.deepEqual(got, ['fast', 'mid', 'slow']);
+  });
+
+  flavours('as_completed async: asyncFor yields the original tasks (3.13)', function* () {
+    const a = createTask(sleep(20, 'a'));
+    const b = createTask(sleep(10, 'b'));
+    const seen: unknown[] = [];
+    yield* asyncFor(asCompleted([a, b]), function* (task) {
+      seen.push(task);
+      seen.push(yield* task);
+    });
+    assert.deepEqual(seen, [b, 'b', a, 'a']);
+  });
+
+  flavours('as_completed_timeout: the awaits after the deadline raise TimeoutError', function* () {
+    const errors: unknown[] = [];
+    const results: unknown[] = [];
+    const it = asCompleted([sleep(5, 'ok'), sleep(100, 'late'), sleep(200, 'later')], { timeout: 10 });
+    for (const next of it) {
+      try {
+        results.push(yield* next);
+      } catch (e) {
+        errors.push(e);
+      }
+    }
+    assert.deepEqual(results, ['ok']);
+    assert.equal(errors.length, 2);
+    assert.ok(errors.every((e) => e instanceof TimeoutError));
+  });
+
+  flavours('as_completed anext/aclose: StopAsyncIteration at the end; aclose stops early', function* () {
+    const t = createTask(sleep(1, 1));
+    const it = asCompleted([t]);
+    assert.equal(yield* it.anext(), t);
+    const end = yield* catching(it.anext());
+    assert.ok(end instanceof StopAsyncIteration);
+    const u = createTask(sleep(50, 2));
+    const it2 = asCompleted([u, createTask(sleep(60, 3))]);
+    yield* it2.aclose();
+    assert.ok(it2.next().done);
+    yield* u;
+  });
+
+  flavours('as_completed_concurrent_consumers: two awaits pending at once each get one result', function* () {
+    const it = asCompleted([sleep(10, 'x'), sleep(20, 'y')]);
+    const first = it.next().value as Coroutine<string>;
+    const second = it.next().value as Coroutine<string>;
+    const results = yield* gather([first, second]);
+    assert.deepEqual(results, ['x', 'y']);
+  });
+
+  test('as_completed_bad_arguments', () => {
+    runSync(function* () {
+      const t = createTask(sleep(1));
+      assert.throws(() => asCompleted(t as never), { name: 'TypeError' });
+      assert.throws(() => asCompleted([t, 5] as never), {
+        name: 'TypeError',
+        message: 'An asyncio.Future, a coroutine or an awaitable is required: asCompleted() got `5` (number) at index 1.',
+      });
+      assert.throws(() => asCompleted(7 as never), { name: 'TypeError', message: 'expects an iterable of awaitables, not `7` (number)' });
+      yield* t;
+    });
+  });
+});
+
+describe('shield', () => {
+  flavours('shield: cancelling the caller leaves the inner task running', function* () {
+    const inner = createTask(sleep(20, 'saved'));
+    const caller = createTask(
+      (function* (): Coroutine<string> {
+        return yield* shield(inner);
+      })(),
+    );
+    yield* sleep(5);
+    caller.cancel();
+    const error = yield* catching(caller);
+    assert.ok(error instanceof CancelledError);
+    assert.ok(!inner.done());
+    assert.equal(yield* inner, 'saved');
+  });
+
+  flavours('shield_finished: shield of an already-finished task returns that task', function* () {
+    const t = createTask(sleep(0, 'done'));
+    yield* t;
+    assert.equal(shield(t), t);
+    assert.equal(yield* shield(t), 'done');
+  });
+
+  flavours('shield_inner_fails_or_is_cancelled: the outer future follows', function* () {
+    const bad = createTask(fail(1, 'inner'));
+    const error = yield* catching(shield(bad));
+    assert.ok(error instanceof Error);
+    assert.equal(error.message, 'inner');
+    const victim = createTask(sleep(100));
+    const outer = shield(victim);
+    yield* sleep(1);
+    victim.cancel();
+    const cancelled = yield* catching(outer);
+    assert.ok(cancelled instanceof CancelledError);
+    assert.ok(outer.cancelled());
+  });
+
+  flavours('shield_coroutine: a coroutine is wrapped in a task', function* () {
+    const outer = shield(sleep(3, 'c'));
+    assert.ok(outer instanceof Future);
+    assert.equal(yield* outer, 'c');
+  });
+
+  test('shield_bad_argument', () => {
+    runSync(function* () {
+      assert.throws(() => shield(null as never), {
+        name: 'TypeError',
+        message: 'An asyncio.Future, a coroutine or an awaitable is required: shield() got `null` (null) as `aw`.',
+      });
+    });
+  });
+});
