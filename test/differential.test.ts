@@ -10,7 +10,8 @@
  *   and prints the same lines through `log` (it is imported in this process, so keep module state
  *   local to `main`). Use `runSync` (virtual clock) or `await run(main, { clock: 'virtual' })`.
  * - Time: the `.py` sleeps `ms / 1000` seconds for the `.ts` side's `ms`. Print times only in ms,
- *   rounded coarsely on the Python side (real clock: `round(elapsed_ms / 100) * 100`), and keep
+ *   rounded coarsely on the Python side (real clock: `round(elapsed_ms / 200) * 200`), keep
+ *   timers that must not race apart by 200 ms or more (a loaded machine delays Python), and keep
  *   every program's total real sleeping well under a second. Never print default task names
  *   (`Task-N` counters differ), reprs, or exception class names that api.md maps
  *   (ValueError → RangeError): print messages and your own class names instead.

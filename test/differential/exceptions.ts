@@ -36,7 +36,7 @@ function* top(log: Log): Coroutine<void> {
 }
 
 function* sibling(log: Log): Coroutine<string> {
-  yield* sleep(20);
+  yield* sleep(150);
   log('sibling finished normally');
   return 'ok';
 }

@@ -1,5 +1,6 @@
 # Ordering: call_soon FIFO, a callback scheduled during a pass runs in the next one, timers by
 # deadline, due timers after the callbacks already ready, tasks taking turns with sleep(0).
+# Timers are far apart (200 ms) so a loaded machine cannot make one due early on the real clock.
 import asyncio
 
 
@@ -14,8 +15,8 @@ async def main():
     loop = asyncio.get_running_loop()
     log = print
     loop.call_soon(log, 'soon 1')
-    loop.call_later(0.03, log, 'timer 30')
-    loop.call_later(0.01, log, 'timer 10')
+    loop.call_later(0.4, log, 'timer 400')
+    loop.call_later(0.2, log, 'timer 200')
     loop.call_soon(log, 'soon 2')
     loop.call_later(0, log, 'timer 0')
     loop.call_later(-0.5, log, 'timer negative')
@@ -31,7 +32,7 @@ async def main():
     await asyncio.sleep(0)
     log('main after sleep(0)')
     log(f'results {await a} {await b}')
-    await asyncio.sleep(0.06)
+    await asyncio.sleep(0.45)
     log('main done')
 
 

@@ -13,8 +13,8 @@ export default function main(log: (line: string) => void): void {
   runSync(function* () {
     const loop = getRunningLoop();
     loop.callSoon(log, 'soon 1');
-    loop.callLater(30, log, 'timer 30');
-    loop.callLater(10, log, 'timer 10');
+    loop.callLater(400, log, 'timer 400');
+    loop.callLater(200, log, 'timer 200');
     loop.callSoon(log, 'soon 2');
     loop.callLater(0, log, 'timer 0');
     loop.callLater(-500, log, 'timer negative');
@@ -30,7 +30,7 @@ export default function main(log: (line: string) => void): void {
     const ra = yield* a;
     const rb = yield* b;
     log(`results ${ra} ${rb}`);
-    yield* sleep(60);
+    yield* sleep(450);
     log('main done');
   });
 }
