@@ -43,3 +43,11 @@ export {
   HostAsyncIterator,
 } from './asyncgen.ts';
 export type { AsyncGenBody, AsyncGenFunction, SendOf, AsyncIteratorLike, AsyncIterableLike } from './asyncgen.ts';
+// --- combinators, timeouts, TaskGroup, ExceptionGroup (issue 4)
+export { ExceptionGroup, catchGroup } from './exception-groups.ts';
+export type { ErrorClass, Matcher, Matched, CatchClause, CatchClauses } from './exception-groups.ts';
+export { Timeout, timeout, timeoutAt } from './timeouts.ts';
+export { TaskGroup, taskGroup } from './taskgroups.ts';
+export type { TaskGroupTaskOptions } from './taskgroups.ts';
+export { gather, GatheringFuture, wait, waitFor, asCompleted, AsCompleted, shield, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED } from './combinators.ts';
+export type { GatherResult, GatherResultOrError, GatherOptions, ReturnWhen, WaitOptions, AsCompletedOptions } from './combinators.ts';
