@@ -5,6 +5,7 @@ import { createTask, sleep, currentTask } from './tasks.ts';
 import { getRunningLoop, getRunningLoopOrNull } from './events.ts';
 import { CancelledError, RuntimeError } from './exceptions.ts';
 import type { EventLoop, ExceptionContext } from './base-events.ts';
+import { fromPromise } from './host.ts';
 import type { Coroutine } from './types.ts';
 
 function* answer(): Coroutine<number> {
@@ -196,6 +197,18 @@ describe('runSync', () => {
     );
     assert.deepEqual(seen, ['main finally']);
     assert.equal(getRunningLoopOrNull(), null);
+  });
+
+  test('runSync on a program awaiting a Promise (fromPromise): the error names run(); run() completes it', async () => {
+    function* main(): Coroutine<string> {
+      return yield* fromPromise(Promise.resolve('from the host'));
+    }
+    assert.throws(() => runSync(main), (e: unknown) => {
+      assert.ok(e instanceof RuntimeError);
+      assert.match(e.message, /^runSync\(\) cannot finish: .* Use `await run\(main\)` instead, which lets host callbacks in\.$/);
+      return true;
+    });
+    assert.equal(await run(main, { clock: 'virtual' }), 'from the host');
   });
 
   test('runSync cancels the tasks left at the end, like run', () => {
