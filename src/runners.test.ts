@@ -6,6 +6,7 @@ import { getRunningLoop, getRunningLoopOrNull } from './events.ts';
 import { CancelledError, RuntimeError } from './exceptions.ts';
 import type { EventLoop, ExceptionContext } from './base-events.ts';
 import { fromPromise } from './host.ts';
+import { Context, ContextVar } from './contextvars.ts';
 import type { Coroutine } from './types.ts';
 
 function* answer(): Coroutine<number> {
@@ -288,6 +289,25 @@ describe('Runner', () => {
     }), true);
     runner.closeSync();
     assert.throws(() => runner.getLoop(), { name: 'RuntimeError', message: 'Runner is closed' });
+  });
+
+  test('runner_run_with_context: main runs in the given Context', () => {
+    const v = new ContextVar<string>('v', { default: 'default' });
+    const ctx = new Context();
+    ctx.run(() => v.set('given'));
+    const runner = new Runner({ clock: 'virtual' });
+    const seen = runner.runSync(
+      function* () {
+        const before = v.get();
+        v.set('changed by main');
+        return before;
+      },
+      { context: ctx },
+    );
+    runner.closeSync();
+    assert.equal(seen, 'given');
+    assert.equal(ctx.get(v), 'changed by main');
+    assert.equal(v.get(), 'default');
   });
 
   test('runner: a closed runner that never made a loop closes cleanly', async () => {

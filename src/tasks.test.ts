@@ -80,6 +80,17 @@ describe('Task basics', () => {
     assert.throws(() => t.result(), (e) => e === boom);
   });
 
+  flavours('a thrown non-Error value (JavaScript allows it) travels through tasks unchanged', function* () {
+    function* throwsString(): Coroutine<void> {
+      yield* sleep(1);
+      throw 'plain string';
+    }
+    const t = createTask(throwsString());
+    assert.equal(yield* errorOf(t), 'plain string');
+    assert.equal(t.exception(), 'plain string');
+    assert.equal(t.cancelled(), false);
+  });
+
   flavours('current_task: the task whose step runs; null in a plain callback; allTasks holds unfinished tasks', function* () {
     const loop = getRunningLoop();
     const main = currentTask();
