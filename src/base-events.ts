@@ -86,7 +86,7 @@ const MIN_SCHEDULED_TIMER_HANDLES = 100;
 const MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5;
 // How long the async driver runs callbacks before giving the thread back to the host.
 const HOST_YIELD_BUDGET_MS = 8;
-const HOST_YIELD_CHECK_EVERY = 1024;
+const HOST_YIELD_CHECK_MAX = 4096;
 // setTimeout takes at most a signed 32-bit delay; longer ones are slept in chunks.
 const MAX_HOST_TIMEOUT_MS = 0x7fffffff;
 
@@ -143,6 +143,7 @@ function isAliveTimer(timer: TimerHandle): boolean {
  *
  * Fields:
  * - `_ready`            the ready queue: Handles to run, FIFO (a ring buffer)
+ * - `_passRemaining`    callbacks of the current pass (asyncio's ntodo) not yet run
  * - `_scheduled`        the timer heap, by (deadline, sequence)
  * - `_timerCancelledCount` cancelled timers still in the heap (for compaction)
  * - `_timerSeq`         the next timer's sequence number (tie-breaker)
@@ -174,7 +175,7 @@ export class EventLoop {
   _asyncgens: Set<WeakRef<AsyncGenLike>>;
   _asyncgensShutdownCalled: boolean;
   _unretrieved: Set<Future<unknown>> | null;
-  _callbacksSinceCheck: number;
+  _passRemaining: number;
   _instruments: InstrumentRegistry | null;
   /**
    * Debug mode reports a callback or task step that runs longer than this many milliseconds.
@@ -206,7 +207,7 @@ export class EventLoop {
     this._asyncgens = new Set();
     this._asyncgensShutdownCalled = false;
     this._unretrieved = null;
-    this._callbacksSinceCheck = 0;
+    this._passRemaining = 0;
     this._instruments = null;
     this.slowCallbackDuration = 100;
   }
@@ -355,6 +356,38 @@ export class EventLoop {
    * @asyncio BaseEventLoop._run_once()
    */
   runOnce(): number {
+    let ran = this._runSome(Infinity);
+    while (this._passRemaining > 0) ran += this._runSome(Infinity);
+    return ran;
+  }
+
+  /**
+   * @internal Runs at most `limit` callbacks of the current pass, starting a new pass (moving due
+   * timers, snapshotting ntodo) when none is in progress. `run()` uses small limits so a pass over
+   * a huge ready queue can pause for the host; FIFO order is the same either way.
+   */
+  _runSome(limit: number): number {
+    const ready = this._ready;
+    if (this._passRemaining === 0) {
+      this._moveDueTimers();
+      // This is the only place where callbacks are actually *called*. All other places just add
+      // them to ready. Only those ready when the pass began run in it (no starvation).
+      this._passRemaining = ready.length;
+    }
+    const count = Math.min(limit, this._passRemaining);
+    this._passRemaining -= count;
+    if (this._debug) {
+      for (let i = 0; i < count; i++) this._runHandleDebug(ready.shift() as Runnable);
+    } else {
+      for (let i = 0; i < count; i++) {
+        const handle = ready.shift() as Runnable;
+        if (!handle._cancelled) handle._run();
+      }
+    }
+    return count;
+  }
+
+  private _moveDueTimers(): void {
     const scheduled = this._scheduled;
     // Compact the heap when cancelled timers dominate, else drop cancelled ones at its head.
     if (scheduled.length > MIN_SCHEDULED_TIMER_HANDLES && this._timerCancelledCount > scheduled.length * MIN_CANCELLED_TIMER_HANDLES_FRACTION) {
@@ -363,30 +396,17 @@ export class EventLoop {
     } else {
       this._dropCancelledHead();
     }
+    if (scheduled.length === 0) return;
     const ready = this._ready;
-    if (scheduled.length > 0) {
-      const now = this.time();
-      for (;;) {
-        const timer = scheduled.peek();
-        if (timer === undefined || timer._when > now) break;
-        scheduled.pop();
-        timer._scheduled = false;
-        if (timer._cancelled) this._timerCancelledCount--;
-        else ready.push(timer);
-      }
+    const now = this.time();
+    for (;;) {
+      const timer = scheduled.peek();
+      if (timer === undefined || timer._when > now) break;
+      scheduled.pop();
+      timer._scheduled = false;
+      if (timer._cancelled) this._timerCancelledCount--;
+      else ready.push(timer);
     }
-    // This is the only place where callbacks are actually *called*. All other places just add
-    // them to ready. Only those ready when the pass began run now (no starvation).
-    const ntodo = ready.length;
-    if (this._debug) {
-      for (let i = 0; i < ntodo; i++) this._runHandleDebug(ready.shift() as Runnable);
-    } else {
-      for (let i = 0; i < ntodo; i++) {
-        const handle = ready.shift() as Runnable;
-        if (!handle._cancelled) handle._run();
-      }
-    }
-    return ntodo;
   }
 
   private _runHandleDebug(handle: Runnable): void {
@@ -532,19 +552,22 @@ export class EventLoop {
     const previous = setRunningLoop(this);
     try {
       const start = budgeted ? hostNow() : 0;
+      // Read the clock after `checkEvery` callbacks, doubling it while under budget: slow
+      // callbacks get checked early, fast ones pay for a clock read every few thousand.
+      let checkEvery = 8;
+      let sinceCheck = 0;
       while (!this._stopping) {
-        const ran = this.runOnce();
-        if (this._ready.length === 0) {
+        sinceCheck += this._runSome(budgeted ? checkEvery : Infinity) + 1;
+        if (budgeted && sinceCheck >= checkEvery) {
+          sinceCheck = 0;
+          const elapsed = hostNow() - start;
+          if (elapsed >= HOST_YIELD_BUDGET_MS) return;
+          if (checkEvery < HOST_YIELD_CHECK_MAX && elapsed < HOST_YIELD_BUDGET_MS / 2) checkEvery *= 2;
+        }
+        if (this._passRemaining === 0 && this._ready.length === 0) {
           // Idle unless a timer is already due.
           const next = this._nextDeadline();
           if (next === null || next > this.time()) return;
-        }
-        if (budgeted) {
-          this._callbacksSinceCheck += ran + 1;
-          if (this._callbacksSinceCheck >= HOST_YIELD_CHECK_EVERY) {
-            this._callbacksSinceCheck = 0;
-            if (hostNow() - start >= HOST_YIELD_BUDGET_MS) return;
-          }
         }
       }
     } finally {
