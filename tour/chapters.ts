@@ -166,6 +166,16 @@ export const chapters: Chapter[] = [
   },
   {
     section: '14',
+    title: 'asyncio.run() and gather()',
+    file: 'examples/tour/14-gather.ts',
+    notes: [
+      "The article's §14 program: gather runs both brews as tasks on one loop; yield* sleep(0) is the yield of §13.",
+      'yield → yield*, generator → Coroutine, next() → the loop, manual scheduler → run(), deque → the ready queue.',
+    ],
+    asyncio: 'asyncio.run(main())  # await asyncio.gather(brew("Pilsner"), brew("IPA"))',
+  },
+  {
+    section: '14',
     title: 'asyncio.run(): the same program on yieldio',
     file: 'examples/tour/14-run.ts',
     notes: [
