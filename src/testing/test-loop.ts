@@ -130,12 +130,9 @@ export class TestLoop extends EventLoop {
     return this._ranCount - before;
   }
 
-  /**
-   * One iteration, as EventLoop's; counted so `advance` / `runUntilIdle` can say how much ran.
-   * @asyncio BaseEventLoop._run_once()
-   */
-  override runOnce(): number {
-    const ran = super.runOnce();
+  /** @internal Every callback run goes through here (runOnce too): counted for advance / runUntilIdle. */
+  override _runSome(limit: number): number {
+    const ran = super._runSome(limit);
     this._ranCount += ran;
     return ran;
   }
