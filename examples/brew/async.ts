@@ -3,8 +3,7 @@
 // Run: node --import tsx examples/brew/async.ts          (virtual clock: instant)
 //      node --import tsx examples/brew/async.ts --real   (real clock: 3.3 s, as in the article)
 // Prints the article's output: ✓ malt, ✓ hops, ✓ water, 3, 2, 1, 🍺 Beer ready!
-import { run, runSync, sleep, type Coroutine } from '../../src/index.ts';
-import { asyncFor, asyncGenerator } from '../../src/asyncgen.ts';
+import { asyncFor, asyncGenerator, run, runSync, sleep, type Coroutine } from '../../src/index.ts';
 
 export const qualityCheck = asyncGenerator(function* qualityCheck() {
   for (const ingredient of ['malt', 'hops', 'water']) {

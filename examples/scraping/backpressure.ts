@@ -3,8 +3,7 @@
 // for the next link. The consumer is slow (50 ms per link): the log shows the producer parked at
 // its `yield` until every link of the previous page has been handled.
 // Run: node --import tsx examples/scraping/backpressure.ts
-import { fromPromise, run, sleep, type Coroutine } from '../../src/index.ts';
-import { asyncFor, asyncGenerator } from '../../src/asyncgen.ts';
+import { asyncFor, asyncGenerator, fromPromise, run, sleep, type Coroutine } from '../../src/index.ts';
 import { startSite } from './server.ts';
 
 export const fetchPages = asyncGenerator(function* fetchPages(urls: string[]) {

@@ -2,8 +2,7 @@
 // asyncGenerator(function* ...) is `async def` with `yield`: inside, `yield value` produces a
 // value and `yield* awaitable` awaits. asyncFor is `async for`; returning BREAK leaves the loop,
 // and leaving early calls aclose(), which runs the generator's finally block.
-import { runSync, sleep, type Coroutine } from '../../src/index.ts';
-import { asyncFor, asyncGenerator, BREAK } from '../../src/asyncgen.ts';
+import { asyncFor, asyncGenerator, BREAK, runSync, sleep, type Coroutine } from '../../src/index.ts';
 
 type Check = { name: string; quality: number };
 const INGREDIENTS: Check[] = [

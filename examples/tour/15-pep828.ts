@@ -2,8 +2,7 @@
 // full delegation: values come out, asend()/athrow()/aclose() go in, and the sub-generator's
 // return value comes back (async generators may return a value, carried by
 // StopAsyncIteration.value). A hand-written asyncFor pass-through forwards values only.
-import { runSync, StopAsyncIteration, type Coroutine, type Suspend } from '../../src/index.ts';
-import { asyncFor, asyncGenerator } from '../../src/asyncgen.ts';
+import { asyncFor, asyncGenerator, runSync, StopAsyncIteration, type Coroutine, type Suspend } from '../../src/index.ts';
 
 const accumulator = asyncGenerator(function* accumulator(): Generator<number | Suspend, number, number | undefined> {
   let total = 0;
