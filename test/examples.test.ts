@@ -58,18 +58,4 @@ describe('examples/scraping (seed §15.2): a real local HTTP server, fetch throu
     ]);
   });
 });
-
-describe('examples/testing: the seed\'s testing patterns (§15.3) pass under node:test', () => {
-  test('every examples/testing/*.test.ts file passes, and none is skipped', () => {
-    const files = readdirSync(`${root}examples/testing`).filter((f) => f.endsWith('.test.ts')).map((f) => `examples/testing/${f}`);
-    assert.deepEqual(files.sort(), ['examples/testing/db-fixture.test.ts', 'examples/testing/paginated-api.test.ts', 'examples/testing/retry-client.test.ts']);
-    // Without NODE_TEST_CONTEXT, or the child reports to this runner instead of printing its TAP.
-    const env = { ...process.env };
-    delete env['NODE_TEST_CONTEXT'];
-    const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', ...files], { cwd: root, encoding: 'utf8', env });
-    assert.equal(result.status, 0, result.stdout + result.stderr);
-    assert.match(result.stdout, /^# pass 20$/m);
-    assert.match(result.stdout, /^# fail 0$/m);
-    assert.match(result.stdout, /^# skipped 0$/m);
-  });
-});
+// examples/testing/*.test.ts run in the main suite (scripts/test.ts lists examples/ too).
