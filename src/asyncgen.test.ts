@@ -5,14 +5,13 @@ import { runInNewContext } from 'node:vm';
 import {
   AsyncGen,
   BREAK,
-  GeneratorExit,
   asyncFor,
   asyncGenerator,
   fromAsyncIterable,
   toAsyncIterable,
 } from './asyncgen.ts';
 import type { AsyncGenBody, AsyncIteratorLike } from './asyncgen.ts';
-import { CancelledError, RuntimeError, StopAsyncIteration } from './exceptions.ts';
+import { CancelledError, GeneratorExit, RuntimeError, StopAsyncIteration } from './exceptions.ts';
 import { getRunningLoop } from './events.ts';
 import { createTask, sleep } from './tasks.ts';
 import { run, runSync } from './runners.ts';

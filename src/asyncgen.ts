@@ -37,7 +37,7 @@
  *   and does nothing once the loop is closed, whose shutdown has already closed every generator it
  *   could still reach.
  */
-import { CancelledError, RuntimeError, StopAsyncIteration } from './exceptions.ts';
+import { CancelledError, GeneratorExit, RuntimeError, StopAsyncIteration } from './exceptions.ts';
 import { getRunningLoopOrNull } from './events.ts';
 import { Future } from './futures.ts';
 import { SLEEP0, isCoroutine } from './tasks.ts';
@@ -46,17 +46,6 @@ import { describeValue } from './internal/repr.ts';
 import type { EventLoop } from './base-events.ts';
 import type { Awaitable, Coroutine, Suspend } from './types.ts';
 
-/**
- * The close signal: `aclose()` throws it into an async generator at its suspended `yield`.
- * A `catch` that handles everything must rethrow it (or return), never `yield` a value after it.
- * @asyncio GeneratorExit
- * Differs from asyncio: an `Error` subclass (JavaScript has no BaseException).
- * @example
- * try { yield row; } catch (e) { if (e instanceof GeneratorExit) throw e; log(e); }
- */
-export class GeneratorExit extends Error {
-  override name = 'GeneratorExit';
-}
 
 /**
  * Returned by an `asyncFor` body to leave the loop, like `break` (the iterator is then closed).

@@ -23,7 +23,7 @@
  *   "no error" (JavaScript cannot tell them apart there), but `asyncWith` still re-raises it.
  * @module
  */
-import { RuntimeError } from './exceptions.ts';
+import { GeneratorExit, RuntimeError } from './exceptions.ts';
 import { Future } from './futures.ts';
 import { SLEEP0, isCoroutine } from './tasks.ts';
 import { fromPromise, toPromise } from './host.ts';
@@ -200,11 +200,6 @@ export function withContext<R>(cm: unknown, body: (value: unknown) => R): R | un
 }
 
 // ---------------------------------------------------------------- generator-based managers
-
-/** Thrown into a body generator to close it, as Python's `gen.aclose()` throws GeneratorExit. */
-class GeneratorExit extends Error {
-  override name = 'GeneratorExit';
-}
 
 type AnyGen = Generator<unknown, unknown, unknown>;
 

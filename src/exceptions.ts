@@ -62,6 +62,18 @@ export class StopAsyncIteration extends Error {
 }
 
 /**
+ * The close signal: `aclose()` throws it into an async generator at its suspended `yield`.
+ * A `catch` that handles everything must rethrow it (or return), never `yield` a value after it.
+ * @asyncio GeneratorExit
+ * Differs from asyncio: an `Error` subclass (JavaScript has no BaseException).
+ * @example
+ * try { yield row; } catch (e) { if (e instanceof GeneratorExit) throw e; log(e); }
+ */
+export class GeneratorExit extends Error {
+  override name = 'GeneratorExit';
+}
+
+/**
  * A broken invariant inside yieldio itself: never a user error. Please report it.
  * Kept apart from user-facing classes, as Trio and curio do.
  */

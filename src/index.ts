@@ -5,7 +5,7 @@
  * @module
  */
 export type { Suspend, Coroutine, Awaitable, AwaitedBy, AsyncContextManager, ContextManager } from './types.ts';
-export { CancelledError, TimeoutError, InvalidStateError, RuntimeError, StopAsyncIteration } from './exceptions.ts';
+export { CancelledError, TimeoutError, InvalidStateError, RuntimeError, StopAsyncIteration, GeneratorExit } from './exceptions.ts';
 export { Handle, TimerHandle, getRunningLoop } from './events.ts';
 export { EventLoop } from './base-events.ts';
 export type { Clock, LoopOptions, ExceptionContext, ExceptionHandler, TaskFactory } from './base-events.ts';
@@ -37,7 +37,6 @@ export {
   AsyncGen,
   asyncFor,
   BREAK,
-  GeneratorExit,
   toAsyncIterable,
   fromAsyncIterable,
   HostAsyncIterator,
