@@ -18,16 +18,7 @@ import { run, runSync } from './runners.ts';
 import { fromPromise } from './host.ts';
 import type { ExceptionContext } from './base-events.ts';
 import type { Coroutine } from './types.ts';
-
-/** Runs `fn` expecting it to throw; returns the error (for assertions on class, message, value). */
-function* catching(aw: Coroutine<unknown>): Coroutine<unknown> {
-  try {
-    yield* aw;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected an error');
-}
+import { catching } from '../test/support/coroutines.ts';
 
 // --------------------------------------------------------------- the seed's examples (§15)
 

@@ -10,20 +10,7 @@ import { asyncFor } from './asyncgen.ts';
 import { runSync } from './runners.ts';
 import { flavours } from '../test/support/flavours.ts';
 import type { Awaitable, Coroutine } from './types.ts';
-
-function* catching(body: Awaitable<unknown>): Coroutine<unknown> {
-  try {
-    yield* body;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected an error');
-}
-
-function* fail(delay: number, message: string): Coroutine<never> {
-  yield* sleep(delay);
-  throw new Error(message);
-}
+import { catching, fail } from '../test/support/coroutines.ts';
 
 describe('gather', () => {
   flavours('gather: results in argument order, not completion order', function* () {

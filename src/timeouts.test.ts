@@ -8,16 +8,7 @@ import { createTask, currentTask, sleep } from './tasks.ts';
 import type { Task } from './tasks.ts';
 import { runSync } from './runners.ts';
 import type { Awaitable, Coroutine } from './types.ts';
-
-/** Runs `body` and returns what it threw (fails if it did not throw). */
-function* catching(body: Awaitable<unknown>): Coroutine<unknown> {
-  try {
-    yield* body;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected an error');
-}
+import { catching } from '../test/support/coroutines.ts';
 
 describe('timeout', () => {
   test('timeout_basic: the deadline cancels the block and raises TimeoutError from the CancelledError', () => {
