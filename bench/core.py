@@ -1,20 +1,6 @@
 """asyncio twins of bench/core.bench.ts: prints JSON lines {"id", "name", "ms"} per workload."""
-import asyncio, json, sys, time
-
-FILTER = sys.argv[1] if len(sys.argv) > 1 else ""
-
-
-def measure(group_id, make, repeat=3):
-    if FILTER and FILTER not in group_id:
-        return
-    times = []
-    for i in range(repeat + 1):
-        start = time.perf_counter()
-        asyncio.run(make())
-        ms = (time.perf_counter() - start) * 1000
-        if i > 0:
-            times.append(ms)
-    print(json.dumps({"id": group_id, "name": "asyncio (CPython %d.%d)" % sys.version_info[:2], "ms": times}), flush=True)
+import asyncio
+from _measure import measure
 
 
 async def switcher(n):

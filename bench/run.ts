@@ -62,7 +62,7 @@ if (python === null) {
   console.warn(`\n*** ${pythonNote} ***\n`);
 } else {
   pythonNote = `asyncio: CPython ${python.version}.`;
-  for (const file of readdirSync(here).filter((f) => f.endsWith('.py')).sort()) {
+  for (const file of readdirSync(here).filter((f) => f.endsWith('.py') && !f.startsWith('_')).sort()) {
     const out = execFileSync(python.cmd, [join(here, file), filter], { env: python.env, encoding: 'utf8', maxBuffer: 1 << 24 });
     for (const line of out.trim().split('\n')) {
       if (!line.startsWith('{')) continue;

@@ -1,0 +1,23 @@
+"""Shared by the asyncio twins in bench/: time a workload under asyncio.run, print one JSON line.
+
+bench/run.ts runs every bench/*.py (not the _-prefixed ones) with an optional group-id filter as
+argv[1] and reads lines {"id": group id, "name": implementation, "ms": [timed repetitions]}.
+"""
+import asyncio, json, sys, time
+
+FILTER = sys.argv[1] if len(sys.argv) > 1 else ""
+NAME = "asyncio (CPython %d.%d)" % sys.version_info[:2]
+
+
+def measure(group_id, make, repeat=3):
+    """Runs asyncio.run(make()) once to warm up, then `repeat` timed times."""
+    if FILTER and FILTER not in group_id:
+        return
+    times = []
+    for i in range(repeat + 1):
+        start = time.perf_counter()
+        asyncio.run(make())
+        ms = (time.perf_counter() - start) * 1000
+        if i > 0:
+            times.append(ms)
+    print(json.dumps({"id": group_id, "name": NAME, "ms": times}), flush=True)
