@@ -4,7 +4,7 @@
  * @module
  */
 import { CancelledError, InvalidStateError } from './exceptions.ts';
-import { getRunningLoop } from './events.ts';
+import { getRunningLoop, type Runnable } from './events.ts';
 import { inspectSymbol, shortRepr } from './internal/repr.ts';
 import type { EventLoop } from './base-events.ts';
 import type { Awaitable, Suspend } from './types.ts';
@@ -111,7 +111,9 @@ class DoneIterator<T> {
  * - `_result`       the value, once FINISHED without exception
  * - `_exception`    the error, once FINISHED with one (`_hasException` tells, since any value can be thrown)
  * - `_loop`         the loop that runs the callbacks
- * - `_callback0`    the first done callback (most futures have exactly one), `_callbacks` the rest
+ * - `_callback0`    the first done callback (most futures have exactly one), `_callbacks` the rest;
+ *                   a waiting Task is stored as itself and put back on the ready queue when done
+ *                   (asyncio's C task_wakeup fast path: no closure, no Handle)
  * - `_blocking`     asyncio's `_asyncio_future_blocking`: set by `yield*`, checked and cleared by the task
  * - `_cancelMessage`/`_cancelledExc`  what `_makeCancelledError` hands out (3.13 semantics)
  * - `_iterator`     the shared iterator for `yield*`, made on first await
@@ -127,8 +129,8 @@ export class Future<T = unknown> implements Awaitable<T> {
   _exception: unknown;
   _hasException: boolean;
   _loop: EventLoop;
-  _callback0: DoneCallback<never> | null;
-  _callbacks: DoneCallback<never>[] | null;
+  _callback0: DoneCallback<never> | Runnable | null;
+  _callbacks: (DoneCallback<never> | Runnable)[] | null;
   _blocking: boolean;
   _cancelMessage: string | null;
   _cancelledExc: CancelledError | null;
@@ -265,7 +267,18 @@ export class Future<T = unknown> implements Awaitable<T> {
     const cb = callback as DoneCallback<never>;
     if (this._state !== PENDING) {
       this._loop._callSoonInternal(cb, undefined, this);
-    } else if (this._callback0 === null && this._callbacks === null) {
+    } else {
+      this._addCallback(cb);
+    }
+  }
+
+  /** @internal A waiting task registers itself: when this future is done it goes back on the ready queue. */
+  _addWaiter(task: Runnable): void {
+    this._addCallback(task);
+  }
+
+  private _addCallback(cb: DoneCallback<never> | Runnable): void {
+    if (this._callback0 === null && this._callbacks === null) {
       this._callback0 = cb;
     } else if (this._callbacks === null) {
       this._callbacks = [cb];
@@ -318,12 +331,17 @@ export class Future<T = unknown> implements Awaitable<T> {
     const first = this._callback0;
     if (first !== null) {
       this._callback0 = null;
-      loop._callSoonInternal(first, undefined, this);
+      if (typeof first === 'function') loop._callSoonInternal(first, undefined, this);
+      else loop._pushReady(first);
     }
     const rest = this._callbacks;
     if (rest !== null) {
       this._callbacks = null;
-      for (let i = 0; i < rest.length; i++) loop._callSoonInternal(rest[i] as DoneCallback<never>, undefined, this);
+      for (let i = 0; i < rest.length; i++) {
+        const cb = rest[i] as DoneCallback<never> | Runnable;
+        if (typeof cb === 'function') loop._callSoonInternal(cb, undefined, this);
+        else loop._pushReady(cb);
+      }
     }
   }
 

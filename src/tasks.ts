@@ -55,11 +55,11 @@ export function setStepHook(hook: StepHook | null): StepHook | null {
  *
  * A task is in one of three states while pending (asyncio's invariant, tasks.py):
  * 1. scheduled: its step handle is in the ready queue, `_futWaiter` is null;
- * 2. waiting: `_futWaiter` is the Future it awaits, its wakeup is that Future's done callback;
+ * 2. waiting: `_futWaiter` is the Future it awaits, which holds the task among its callbacks;
  * 3. running: its step is on the stack (`loop._currentTask === this`).
  * Transitions: scheduled → running (the loop runs the step); running → scheduled (`sleep(0)`,
  * bare yield, an error to throw in); running → waiting (yielded a pending Future); waiting →
- * scheduled-and-running (the Future is done: wakeup runs the step); running → done.
+ * scheduled (the Future is done and puts the task back on the ready queue); running → done.
  *
  * Fields, beyond Future's:
  * - `_coro`        the coroutine (a generator object)
@@ -70,7 +70,6 @@ export function setStepHook(hook: StepHook | null): StepHook | null {
  * - `_sendValue`, `_throwValue`  what the next step sends or throws into the coroutine
  * - `_cancelled`   (on the prototype: always false) the ready-queue protocol: a Task is its own
  *                  step callback, so scheduling a step allocates nothing; only Handles get skipped
- * - `_wakeupCallback`  the done callback handed to awaited Futures, made on first wait
  * - `_context`     the contextvars Context every step runs in, made on first use from
  *                  `_contextValues` (the creator's values, an immutable snapshot)
  * - `_prevLinked`, `_nextLinked`, `_listed`  membership in `loop._tasks` (an intrusive list)
@@ -85,7 +84,6 @@ export class Task<T = unknown> extends Future<T> {
   _sendValue: unknown;
   _throwValue: unknown;
   declare _cancelled: boolean;
-  _wakeupCallback: ((future: Future<unknown>) => void) | null;
   _context: Context | null;
   _contextValues: ContextValues | null;
   _prevLinked: Task<unknown> | null;
@@ -102,7 +100,6 @@ export class Task<T = unknown> extends Future<T> {
     this._numCancelsRequested = 0;
     this._sendValue = undefined;
     this._throwValue = null;
-    this._wakeupCallback = null;
     // The task runs in a copy of its creator's context; the snapshot costs no allocation: the
     // Context object is made only if the task asks for it (getContext, ContextVar.set).
     const context = options?.context;
@@ -309,9 +306,7 @@ export class Task<T = unknown> extends Future<T> {
       this._throwNext(new RuntimeError(`Task cannot await on itself: ${this}`));
     } else {
       future._blocking = false;
-      let wakeup = this._wakeupCallback;
-      if (wakeup === null) wakeup = this._wakeupCallback = (done: Future<unknown>) => this._wakeup(done);
-      future.addDoneCallback(wakeup);
+      future._addWaiter(this); // asyncio's __wakeup: done, the future puts us back on the ready queue
       this._futWaiter = future;
       if (this._mustCancel && future.cancel(this._cancelMessage)) this._mustCancel = false;
     }
@@ -331,11 +326,6 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal How debug reports and errors name a scheduled step. */
   describeCallback(): string {
     return this.toString();
-  }
-
-  /** @internal The awaited Future is done: step now (we are already a loop callback). */
-  _wakeup(_future: Future<unknown>): void {
-    this._step();
   }
 
   private _reportSwallowedCancel(): void {
