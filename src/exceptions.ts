@@ -80,3 +80,39 @@ export class GeneratorExit extends Error {
 export function internalError(what: string, cause?: unknown): Error {
   return new Error(`yieldio internal error: ${what} (please report this)`, { cause });
 }
+
+/**
+ * The stream ended before the requested bytes arrived (`readexactly`, `readuntil`).
+ * @asyncio asyncio.IncompleteReadError(partial, expected)
+ * Differs from asyncio: an `Error` (Python's is an EOFError); `expected` is `null` for "undefined".
+ * @example
+ * try { yield* reader.readexactly(4); } catch (e) { if (e instanceof IncompleteReadError) use(e.partial); else throw e; }
+ */
+export class IncompleteReadError extends Error {
+  override name = 'IncompleteReadError';
+  /** The bytes read before the end of the stream. */
+  readonly partial: Uint8Array;
+  /** How many bytes were expected, or `null` when the read had no fixed size (`readuntil`). */
+  readonly expected: number | null;
+  constructor(partial: Uint8Array, expected: number | null) {
+    super(`${partial.length} bytes read on a total of ${expected === null ? 'undefined' : expected} expected bytes`);
+    this.partial = partial;
+    this.expected = expected;
+  }
+}
+
+/**
+ * A separator was not found within the reader's `limit` (`readuntil`); the bytes stay buffered.
+ * @asyncio asyncio.LimitOverrunError(message, consumed)
+ * @example
+ * try { yield* reader.readuntil('\r\n'); } catch (e) { if (e instanceof LimitOverrunError) yield* reader.read(e.consumed); else throw e; }
+ */
+export class LimitOverrunError extends Error {
+  override name = 'LimitOverrunError';
+  /** How many bytes to consume to skip past the data checked so far. */
+  readonly consumed: number;
+  constructor(message: string, consumed: number) {
+    super(message);
+    this.consumed = consumed;
+  }
+}

@@ -50,3 +50,5 @@ export { TaskGroup, taskGroup } from './taskgroups.ts';
 export type { TaskGroupTaskOptions } from './taskgroups.ts';
 export { gather, GatheringFuture, wait, waitFor, asCompleted, AsCompleted, shield, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED } from './combinators.ts';
 export type { GatherResult, GatherResultOrError, GatherOptions, ReturnWhen, WaitOptions, AsCompletedOptions } from './combinators.ts';
+// --- stream exceptions (yieldio/node streams raise them; pure classes, so the core exports them)
+export { IncompleteReadError, LimitOverrunError } from './exceptions.ts';
