@@ -5,7 +5,7 @@
  * @module
  */
 import { CancelledError, RuntimeError, internalError } from './exceptions.ts';
-import { getRunningLoop, getRunningLoopOrNull } from './events.ts';
+import { getRunningLoop, getRunningLoopOrNull, type TimerHandle } from './events.ts';
 import { Future, PENDING, isFuture } from './futures.ts';
 import { EventLoop, registerTaskConstructors } from './base-events.ts';
 import { Context, currentContextValues, hasExplicitContext, setTaskContextProvider, swapExplicitContext, type ContextValues } from './contextvars.ts';
@@ -534,19 +534,76 @@ export function trackNeverAwaited<T>(coro: Coroutine<T>, name: string): Coroutin
   return wrapper;
 }
 
-function setResultUnlessCancelled<T>(future: Future<T>, value: T): void {
-  if (!future.done()) future.setResult(value);
+/**
+ * `sleep(delay > 0)`: a Future set by a timer, as asyncio's sleep, but as a small iterator object
+ * instead of a generator, and with the timer calling back into it (no argument array): a sleep
+ * allocates this object, its Future and its TimerHandle. The loop is looked up on first `next()`.
+ */
+class TimedSleep<T> {
+  private readonly delay: number;
+  private readonly value: T;
+  private future: Future<T> | null;
+  private iterator: Iterator<Suspend, T> | null;
+  private timer: TimerHandle | null;
+
+  constructor(delay: number, value: T) {
+    this.delay = delay;
+    this.value = value;
+    this.future = null;
+    this.iterator = null;
+    this.timer = null;
+  }
+
+  next(): IteratorResult<Suspend, T> {
+    let iterator = this.iterator;
+    if (iterator === null) {
+      const loop = getRunningLoop();
+      const future = (this.future = loop.createFuture<T>());
+      this.timer = loop._callAtInternal(loop.time() + this.delay, fireSleep as never, [this]);
+      iterator = this.iterator = future[Symbol.iterator]();
+    }
+    let result: IteratorResult<Suspend, T>;
+    try {
+      result = iterator.next();
+    } catch (error) {
+      this.cancelTimer();
+      throw error;
+    }
+    if (result.done === true) this.cancelTimer();
+    return result;
+  }
+
+  throw(error: unknown): never {
+    this.cancelTimer();
+    throw error;
+  }
+
+  return(value: T): IteratorResult<Suspend, T> {
+    this.cancelTimer();
+    return { value, done: true };
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  /** @internal The timer's callback. */
+  _fire(): void {
+    const future = this.future as Future<T>;
+    if (!future.done()) future.setResult(this.value);
+  }
+
+  private cancelTimer(): void {
+    const timer = this.timer;
+    if (timer !== null) {
+      this.timer = null;
+      timer.cancel();
+    }
+  }
 }
 
-function* sleepFor<T>(delay: number, value: T): Coroutine<T> {
-  const loop = getRunningLoop();
-  const future = loop.createFuture<T>();
-  const timer = loop._callAtInternal(loop.time() + delay, setResultUnlessCancelled as never, [future, value]);
-  try {
-    return yield* future;
-  } finally {
-    timer.cancel();
-  }
+function fireSleep(sleeper: TimedSleep<unknown>): void {
+  sleeper._fire();
 }
 
 function* sleep0With<T>(value: T): Coroutine<T> {
@@ -573,7 +630,7 @@ export function sleep<T>(delay = 0, value?: T): Coroutine<T | undefined> {
     if (value === undefined) return sleep0Iterator as unknown as Coroutine<undefined>;
     return sleep0With(value);
   }
-  return trackNeverAwaited(sleepFor(delay, value), 'sleep');
+  return trackNeverAwaited(new TimedSleep(delay, value) as unknown as Coroutine<T | undefined>, 'sleep');
 }
 
 export { isFuture };
