@@ -21,7 +21,7 @@
  * @module
  */
 import { Deque } from './internal/deque.ts';
-import { BinaryHeap } from './internal/heap.ts';
+import { TimerHeap } from './internal/timer-heap.ts';
 import { LinkedSet } from './internal/task-list.ts';
 import { checkCallback, checkDelay } from './internal/validate.ts';
 import { inspectSymbol } from './internal/repr.ts';
@@ -122,10 +122,6 @@ function blockThread(ms: number): void {
   }
 }
 
-function compareTimers(a: TimerHandle, b: TimerHandle): boolean {
-  return a._when < b._when || (a._when === b._when && a._seq < b._seq);
-}
-
 function stopLoop(this: EventLoop): void {
   this.stop();
 }
@@ -158,7 +154,7 @@ function isAliveTimer(timer: TimerHandle): boolean {
  */
 export class EventLoop {
   _ready: Deque<Runnable>;
-  _scheduled: BinaryHeap<TimerHandle>;
+  _scheduled: TimerHeap;
   _timerCancelledCount: number;
   _timerSeq: number;
   _virtual: boolean;
@@ -190,7 +186,7 @@ export class EventLoop {
       throw new RangeError(`Expected \`clock\` to be 'real' or 'virtual', got ${JSON.stringify(clock)}`);
     }
     this._ready = new Deque();
-    this._scheduled = new BinaryHeap(compareTimers);
+    this._scheduled = new TimerHeap();
     this._timerCancelledCount = 0;
     this._timerSeq = 0;
     this._virtual = clock === 'virtual';
@@ -548,7 +544,7 @@ export class EventLoop {
   }
 
   /** @internal Runs iterations on this stack until stopped or idle or out of budget. */
-  _runStretch(budgeted: boolean): void {
+  _runStretch(budgeted: boolean, jumpTime = false): void {
     const previous = setRunningLoop(this);
     try {
       const start = budgeted ? hostNow() : 0;
@@ -565,9 +561,14 @@ export class EventLoop {
           if (checkEvery < HOST_YIELD_CHECK_MAX && elapsed < HOST_YIELD_BUDGET_MS / 2) checkEvery *= 2;
         }
         if (this._passRemaining === 0 && this._ready.length === 0) {
-          // Idle unless a timer is already due.
+          // Idle unless a timer is already due; the sync driver on a virtual clock jumps to it
+          // here, without leaving the stretch (one entry for a whole program, not one per deadline).
           const next = this._nextDeadline();
-          if (next === null || next > this.time()) return;
+          if (next === null || next === Infinity) return;
+          if (next > this.time()) {
+            if (!jumpTime || this._instruments !== null) return;
+            this._virtualNow = next;
+          }
         }
       }
     } finally {
@@ -623,7 +624,7 @@ export class EventLoop {
 
   private _driveSync(until: Future<unknown>): void {
     for (;;) {
-      this._runStretch(false);
+      this._runStretch(false, this._virtual);
       if (this._stopping) return;
       if (this._ready.length > 0) continue;
       const next = this._nextDeadline();

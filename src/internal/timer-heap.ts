@@ -1,0 +1,120 @@
+/**
+ * The loop's timer heap: a 4-ary min-heap of TimerHandles by (`_when`, `_seq`), equal deadlines
+ * in scheduling order.
+ *
+ * Why not the generic BinaryHeap: timers fire in an order unrelated to the order they were made,
+ * so a heap of objects touches a cold object at every comparison. Here the keys live in parallel
+ * Float64Arrays (four siblings share a cache line), the comparison is inlined, and a pop reads
+ * handles only to move them. Profiled on 100,000 random timers: the heap stopped being the top
+ * self-time entry.
+ * @module
+ */
+import type { TimerHandle } from '../events.ts';
+
+/** A 4-ary min-heap; `items` (heap order) is readable for `pendingTimers()`. */
+export class TimerHeap {
+  readonly items: TimerHandle[] = [];
+  private whens = new Float64Array(64);
+  private seqs = new Float64Array(64);
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  peek(): TimerHandle | undefined {
+    return this.items[0];
+  }
+
+  push(timer: TimerHandle): void {
+    const items = this.items;
+    let i = items.length;
+    if (i === this.whens.length) this.grow();
+    const whens = this.whens;
+    const seqs = this.seqs;
+    const when = timer._when;
+    const seq = timer._seq;
+    items.push(timer);
+    while (i > 0) {
+      const parent = (i - 1) >> 2;
+      const pw = whens[parent] as number;
+      if (pw < when || (pw === when && (seqs[parent] as number) < seq)) break;
+      items[i] = items[parent] as TimerHandle;
+      whens[i] = pw;
+      seqs[i] = seqs[parent] as number;
+      i = parent;
+    }
+    items[i] = timer;
+    whens[i] = when;
+    seqs[i] = seq;
+  }
+
+  pop(): TimerHandle | undefined {
+    const items = this.items;
+    const last = items.length - 1;
+    if (last < 0) return undefined;
+    const top = items[0] as TimerHandle;
+    const moved = items.pop() as TimerHandle;
+    if (last > 0) this.siftDown(0, moved, this.whens[last] as number, this.seqs[last] as number);
+    return top;
+  }
+
+  /** Keeps only the timers for which keep(timer) is true, then rebuilds the heap in O(n). */
+  filterInPlace(keep: (timer: TimerHandle) => boolean): void {
+    const items = this.items;
+    const whens = this.whens;
+    const seqs = this.seqs;
+    let j = 0;
+    for (let i = 0; i < items.length; i++) {
+      const timer = items[i] as TimerHandle;
+      if (!keep(timer)) continue;
+      items[j] = timer;
+      whens[j] = whens[i] as number;
+      seqs[j] = seqs[i] as number;
+      j++;
+    }
+    items.length = j;
+    for (let i = (j - 2) >> 2; i >= 0; i--) this.siftDown(i, items[i] as TimerHandle, whens[i] as number, seqs[i] as number);
+  }
+
+  private siftDown(start: number, timer: TimerHandle, when: number, seq: number): void {
+    const items = this.items;
+    const whens = this.whens;
+    const seqs = this.seqs;
+    const n = items.length;
+    let i = start;
+    for (;;) {
+      const first = 4 * i + 1;
+      if (first >= n) break;
+      // The earliest of up to four children, compared on the typed arrays only.
+      let best = first;
+      let bestWhen = whens[first] as number;
+      let bestSeq = seqs[first] as number;
+      const end = first + 4 < n ? first + 4 : n;
+      for (let c = first + 1; c < end; c++) {
+        const w = whens[c] as number;
+        if (w < bestWhen || (w === bestWhen && (seqs[c] as number) < bestSeq)) {
+          best = c;
+          bestWhen = w;
+          bestSeq = seqs[c] as number;
+        }
+      }
+      if (when < bestWhen || (when === bestWhen && seq < bestSeq)) break;
+      items[i] = items[best] as TimerHandle;
+      whens[i] = bestWhen;
+      seqs[i] = bestSeq;
+      i = best;
+    }
+    items[i] = timer;
+    whens[i] = when;
+    seqs[i] = seq;
+  }
+
+  private grow(): void {
+    const whens = new Float64Array(this.whens.length * 2);
+    whens.set(this.whens);
+    this.whens = whens;
+    const seqs = new Float64Array(this.seqs.length * 2);
+    seqs.set(this.seqs);
+    this.seqs = seqs;
+  }
+}
