@@ -52,3 +52,8 @@ export { gather, GatheringFuture, wait, waitFor, asCompleted, AsCompleted, shiel
 export type { GatherResult, GatherResultOrError, GatherOptions, ReturnWhen, WaitOptions, AsCompletedOptions } from './combinators.ts';
 // --- stream exceptions (yieldio/node streams raise them; pure classes, so the core exports them)
 export { IncompleteReadError, LimitOverrunError } from './exceptions.ts';
+// --- synchronization primitives and queues (issue 5)
+export { Lock, Event, Condition, Semaphore, BoundedSemaphore, Barrier, BrokenBarrierError } from './locks.ts';
+export type { Truthy } from './locks.ts';
+export { Queue, LifoQueue, PriorityQueue, QueueIterator, QueueEmpty, QueueFull, QueueShutDown } from './queues.ts';
+export type { PriorityQueueOptions } from './queues.ts';

@@ -7,6 +7,9 @@ import { runSync } from './runners.ts';
 import { getRunningLoop } from './events.ts';
 import type { Task } from './tasks.ts';
 import type { Coroutine } from './types.ts';
+import { asyncWith } from './contextlib.ts';
+import { waitFor } from './combinators.ts';
+import { TimeoutError } from './exceptions.ts';
 import { flavours } from '../test/support/flavours.ts';
 
 /** Lets every ready task run `n` loop iterations. */
@@ -862,5 +865,67 @@ test('cancelled errors: acquire re-raises the exact CancelledError with its mess
     yield* tick();
     t.cancel('stop');
     assert.equal(yield* t, 'cancelled: stop');
+  });
+});
+
+describe('async with (asyncWith)', () => {
+  test('lock_by_with_statement: asyncWith holds the lock for the body and releases it on error', () => {
+    runSync(function* () {
+      const lock = new Lock();
+      const value = yield* asyncWith(lock, function* () {
+        assert.equal(lock.locked(), true);
+        return 42;
+      });
+      assert.equal(value, 42);
+      assert.equal(lock.locked(), false);
+      let caught: unknown = null;
+      try {
+        yield* asyncWith(lock, function* (): Coroutine<void> {
+          yield* sleep(1);
+          throw new Error('boom');
+        });
+      } catch (e) {
+        caught = e;
+      }
+      assert.equal((caught as Error).message, 'boom');
+      assert.equal(lock.locked(), false);
+    });
+  });
+
+  test('semaphore and condition work with asyncWith; barrier binds the arrival index', () => {
+    runSync(function* () {
+      const sem = new BoundedSemaphore(2);
+      yield* asyncWith(sem, function* () {
+        assert.equal(sem._value, 1);
+      });
+      assert.equal(sem._value, 2);
+      const cond = new Condition();
+      yield* asyncWith(cond, function* () {
+        assert.equal(cond.locked(), true);
+      });
+      assert.equal(cond.locked(), false);
+      const barrier = new Barrier(1);
+      const index = yield* asyncWith(barrier, function* (i) {
+        return i;
+      });
+      assert.equal(index, 0);
+    });
+  });
+
+  test('timeout_in_block: waitFor(cond.wait(), t) times out and the block still holds the lock (bpo-32751)', () => {
+    runSync(function* () {
+      const cond = new Condition();
+      yield* asyncWith(cond, function* () {
+        let caught: unknown = null;
+        try {
+          yield* waitFor(cond.wait(), 50);
+        } catch (e) {
+          caught = e;
+        }
+        assert.ok(caught instanceof TimeoutError);
+        assert.equal(cond.locked(), true);
+      });
+      assert.equal(cond.locked(), false);
+    });
   });
 });

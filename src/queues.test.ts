@@ -8,6 +8,7 @@ import { getRunningLoop } from './events.ts';
 import { runSync } from './runners.ts';
 import type { Task } from './tasks.ts';
 import type { Coroutine } from './types.ts';
+import { asyncFor, BREAK } from './asyncgen.ts';
 import { flavours } from '../test/support/flavours.ts';
 
 function* tick(n = 1): Coroutine<void> {
@@ -399,6 +400,41 @@ describe('Queue shutdown (3.13)', () => {
       yield* producer;
       assert.deepEqual(got, [0, 1, 2, 3, 4]);
       yield* q.join();
+    });
+  });
+});
+
+describe('asyncFor over a queue', () => {
+  test('asyncFor(queue, body) consumes until shutdown; join sees every taskDone', () => {
+    runSync(function* () {
+      const q = new Queue<number>(3);
+      const got: number[] = [];
+      const consumer = createTask(
+        asyncFor(q, function* (item) {
+          yield* sleep(1);
+          got.push(item);
+          q.taskDone();
+        }),
+      );
+      for (let i = 0; i < 10; i++) yield* q.put(i);
+      yield* q.join();
+      q.shutdown();
+      yield* consumer;
+      assert.deepEqual(got, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    });
+  });
+
+  test('asyncFor(queue.iterate(), body) stops on BREAK and leaves the queue usable', () => {
+    runSync(function* () {
+      const q = new LifoQueue<string>();
+      for (const x of ['a', 'b', 'c']) q.putNowait(x);
+      const seen: string[] = [];
+      yield* asyncFor(q.iterate(), function* (item) {
+        seen.push(item);
+        if (item === 'b') return BREAK;
+      });
+      assert.deepEqual(seen, ['c', 'b']);
+      assert.equal(q.getNowait(), 'a');
     });
   });
 });

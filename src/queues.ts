@@ -365,6 +365,18 @@ export class Queue<T = unknown> extends LoopBound {
     return new QueueIterator(this);
   }
 
+  /**
+   * The async-iterable protocol: `asyncFor(queue, body)` consumes the queue until it is shut down
+   * and empty. Same as `iterate()`.
+   * Differs from asyncio: asyncio's Queue is not async-iterable.
+   * @returns a fresh QueueIterator over this queue.
+   * @example
+   * yield* asyncFor(queue, function* (item) { yield* handle(item); queue.taskDone(); });
+   */
+  aiter(): QueueIterator<T> {
+    return new QueueIterator(this);
+  }
+
   /** Wakes the first waiter that is not done (cancelled ones are skipped and dropped). */
   _wakeupNext(waiters: Deque<Future<void>>): void {
     while (waiters.length !== 0) {
