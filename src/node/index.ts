@@ -4,3 +4,22 @@
  * @module
  */
 export { AsyncLocalStorageVar, bindAsyncLocalStorage } from './context.ts';
+// --- streams, subprocess, signals, threads
+export {
+  StreamReader,
+  StreamWriter,
+  Server,
+  ServerSocket,
+  ConnectionResetError,
+  openConnection,
+  openUnixConnection,
+  startServer,
+  startUnixServer,
+} from './streams.ts';
+export type {
+  ClientConnected,
+  OpenConnectionOptions,
+  OpenUnixConnectionOptions,
+  StartServerOptions,
+  StartUnixServerOptions,
+} from './streams.ts';

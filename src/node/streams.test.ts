@@ -1,0 +1,494 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { existsSync, writeFileSync, rmSync } from 'node:fs';
+import * as net from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { run, runSync } from '../runners.ts';
+import { createTask, sleep } from '../tasks.ts';
+import { getRunningLoop } from '../events.ts';
+import { asyncFor } from '../asyncgen.ts';
+import { asyncWith } from '../contextlib.ts';
+import { CancelledError, IncompleteReadError, LimitOverrunError, RuntimeError } from '../exceptions.ts';
+import type { ExceptionContext } from '../base-events.ts';
+import type { Coroutine } from '../types.ts';
+import { catching } from '../../test/support/coroutines.ts';
+import {
+  ConnectionResetError,
+  StreamReader,
+  StreamTransport,
+  StreamWriter as StreamWriterClass,
+  openConnection,
+  openUnixConnection,
+  startServer,
+  startUnixServer,
+  type Server,
+  type StreamWriter,
+} from './streams.ts';
+
+const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
+const portOf = (server: Server): number => (server.sockets[0]!.getsockname() as [string, number])[1];
+
+/** A reader fed `chunks`, then EOF. */
+function fed(chunks: string[], limit?: number): StreamReader {
+  const reader = new StreamReader(limit);
+  for (const chunk of chunks) reader.feedData(chunk);
+  reader.feedEof();
+  return reader;
+}
+
+describe('StreamReader, fed by hand (asyncio test_streams scenarios)', () => {
+  test('readline: lines keep their newline; the last one may lack it; then empty at EOF', () => {
+    const lines = runSync(function* () {
+      const reader = fed(['line1\nli', 'ne2\nlast']);
+      const out: string[] = [];
+      for (let i = 0; i < 4; i++) out.push(text(yield* reader.readline()));
+      return [out, reader.atEof()];
+    });
+    assert.deepEqual(lines, [['line1\n', 'line2\n', 'last', ''], true]);
+  });
+
+  test('readline waits for data fed later by another task', () => {
+    const line = runSync(function* () {
+      const reader = new StreamReader();
+      createTask((function* () {
+        yield* sleep(10);
+        reader.feedData('hel');
+        yield* sleep(10);
+        reader.feedData('lo\nrest');
+      })());
+      return text(yield* reader.readline());
+    });
+    assert.equal(line, 'hello\n');
+  });
+
+  test('readuntil: a multi-byte separator split across chunks; IncompleteReadError at EOF with .partial and .expected', () => {
+    const [first, error] = runSync(function* () {
+      const reader = fed(['a\r', '\nb\r']);
+      const first = text(yield* reader.readuntil('\r\n'));
+      const error = yield* catching(reader.readuntil('\r\n'));
+      return [first, error] as const;
+    });
+    assert.equal(first, 'a\r\n');
+    assert.ok(error instanceof IncompleteReadError);
+    assert.equal(error.message, '2 bytes read on a total of undefined expected bytes');
+    assert.equal(text(error.partial), 'b\r');
+    assert.equal(error.expected, null);
+  });
+
+  test('readexactly: exact sizes, then IncompleteReadError naming the expected size', () => {
+    const [a, error] = runSync(function* () {
+      const reader = fed(['abc', 'de']);
+      const a = text(yield* reader.readexactly(2));
+      return [a, yield* catching(reader.readexactly(5))] as const;
+    });
+    assert.equal(a, 'ab');
+    assert.ok(error instanceof IncompleteReadError);
+    assert.equal(error.message, '3 bytes read on a total of 5 expected bytes');
+    assert.equal(error.expected, 5);
+    assert.equal(text(error.partial), 'cde');
+  });
+
+  test('read: read(n) returns what is buffered up to n; read() reads to EOF; read(0) is empty', () => {
+    const out = runSync(function* () {
+      const reader = fed(['hello ', 'world']);
+      return [text(yield* reader.read(3)), text(yield* reader.read(0)), text(yield* reader.read()), text(yield* reader.read(10))];
+    });
+    assert.deepEqual(out, ['hel', '', 'lo world', '']);
+  });
+
+  test('readuntil_limit_found_sep / LimitOverrunError: not found within the limit, found past it; the data stays buffered', () => {
+    const [notFound, found, rest] = runSync(function* () {
+      const a = fed(['aaaaaaaaaa'], 4);
+      const notFound = yield* catching(a.readuntil('\n'));
+      const b = fed(['bbbbbbb\n'], 4);
+      const found = yield* catching(b.readuntil('\n'));
+      return [notFound, found, text(yield* b.read())] as const;
+    });
+    assert.ok(notFound instanceof LimitOverrunError);
+    assert.equal(notFound.message, 'Separator is not found, and chunk exceed the limit');
+    assert.equal(notFound.consumed, 10);
+    assert.ok(found instanceof LimitOverrunError);
+    assert.equal(found.message, 'Separator is found, but chunk is longer than limit');
+    assert.equal(found.consumed, 7);
+    assert.equal(rest, 'bbbbbbb\n');
+  });
+
+  test('readline_limit: a line over the limit raises RangeError and is dropped; the next line reads fine', () => {
+    const [error, next] = runSync(function* () {
+      const reader = fed(['0123456789\nok\n'], 4);
+      const error = yield* catching(reader.readline());
+      return [error, text(yield* reader.readline())] as const;
+    });
+    assert.ok(error instanceof RangeError);
+    assert.equal(error.message, 'Separator is found, but chunk is longer than limit');
+    assert.equal(next, 'ok\n');
+  });
+
+  test('exception: setException makes the waiting read and every later read raise it', () => {
+    const [first, second] = runSync(function* () {
+      const reader = new StreamReader();
+      const boom = new Error('boom');
+      const waiting = createTask(catching(reader.read()));
+      yield* sleep(0);
+      reader.setException(boom);
+      reader.feedData('ignored');
+      return [yield* waiting, yield* catching(reader.readline())];
+    });
+    assert.equal((first as Error).message, 'boom');
+    assert.equal(second, first);
+  });
+
+  test('two coroutines waiting on one reader: the second gets asyncio\'s RuntimeError', () => {
+    const error = runSync(function* () {
+      const reader = new StreamReader();
+      const first = createTask(reader.readline());
+      yield* sleep(0);
+      const error = yield* catching(reader.readuntil('x'));
+      reader.feedData('a\n');
+      yield* first;
+      return error;
+    });
+    assert.ok(error instanceof RuntimeError);
+    assert.equal(error.message, 'readuntil() called while another coroutine is already waiting for incoming data');
+  });
+
+  test('asyncFor over a reader yields its lines until EOF (async for line in reader)', () => {
+    const lines = runSync(function* () {
+      const out: string[] = [];
+      yield* asyncFor(fed(['x\ny\n', 'z']), function* (line: Uint8Array) {
+        out.push(text(line));
+      });
+      return out;
+    });
+    assert.deepEqual(lines, ['x\n', 'y\n', 'z']);
+  });
+
+  test('bad arguments: every message', () => {
+    assert.throws(() => new StreamReader(0), { name: 'RangeError', message: 'Limit cannot be <= 0' });
+    assert.throws(() => new StreamReader('big' as never), { name: 'TypeError', message: 'Expected `limit` to be a number of bytes, got `"big"` (string)' });
+    const reader = fed([]);
+    assert.throws(() => reader.feedData('x'), { name: 'RuntimeError', message: 'feedData after feedEof' });
+    assert.throws(() => new StreamReader().feedData(42 as never), {
+      name: 'TypeError',
+      message: 'data argument must be a bytes-like object, not `42` (number). Pass a Uint8Array (or a string, written as UTF-8).',
+    });
+    runSync(function* () {
+      const r = new StreamReader();
+      assert.equal(((yield* catching(r.readuntil(''))) as Error).message, 'Separator should be at least one-byte string');
+      assert.equal(((yield* catching(r.readexactly(-1))) as Error).message, 'readexactly size can not be less than zero');
+      assert.equal(((yield* catching(r.read(1.5))) as Error).message, 'Expected `n` to be an integer number of bytes, got `1.5` (number)');
+    });
+    assert.equal(String(fed(['ab'], 10)), '<StreamReader 2 bytes eof limit=10>');
+  });
+});
+
+/** Echoes each line back in upper case until EOF, then closes. */
+function* upperEcho(reader: StreamReader, writer: StreamWriter): Coroutine<void> {
+  for (;;) {
+    const line = yield* reader.readline();
+    if (line.length === 0) break;
+    writer.write(text(line).toUpperCase());
+    yield* writer.drain();
+  }
+  writer.close();
+  yield* writer.waitClosed();
+}
+
+describe('TCP streams on 127.0.0.1 (real sockets)', () => {
+  test('open_connection: a client talks to a startServer echo server; getExtraInfo names both ends', async () => {
+    const out = await run(function* () {
+      const server = yield* startServer(upperEcho, { host: '127.0.0.1', port: 0 });
+      const port = portOf(server);
+      const [reader, writer] = yield* openConnection({ host: '127.0.0.1', port });
+      writer.write('hello\n');
+      writer.writelines(['wor', new TextEncoder().encode('ld\n')]);
+      yield* writer.drain();
+      const lines = [text(yield* reader.readline()), text(yield* reader.readline())];
+      const peer = writer.getExtraInfo('peername');
+      const sock = writer.getExtraInfo('sockname') as [string, number];
+      assert.ok(writer.getExtraInfo('socket') instanceof net.Socket);
+      assert.equal(writer.getExtraInfo('nothing', 'dflt'), 'dflt');
+      writer.writeEof();
+      assert.equal(text(yield* reader.read()), ''); // the server closed after our EOF
+      writer.close();
+      yield* writer.waitClosed();
+      assert.equal(writer.isClosing(), true);
+      server.close();
+      yield* server.waitClosed();
+      return { lines, peer, sockHost: sock[0], port };
+    });
+    assert.deepEqual(out.lines, ['HELLO\n', 'WORLD\n']);
+    assert.deepEqual(out.peer, ['127.0.0.1', out.port]);
+    assert.equal(out.sockHost, '127.0.0.1');
+  });
+
+  test('writeEof half-closes: the server reads to EOF and still answers on the same connection', async () => {
+    const reply = await run(function* () {
+      const server = yield* startServer(function* (reader, writer) {
+        const request = yield* reader.read();
+        writer.write(`got ${request.length} bytes`);
+        writer.close();
+      }, { host: '127.0.0.1', port: 0 });
+      const [reader, writer] = yield* openConnection({ host: '127.0.0.1', port: portOf(server) });
+      assert.equal(writer.canWriteEof(), true);
+      writer.write('x'.repeat(100_000));
+      writer.writeEof();
+      const reply = text(yield* reader.read());
+      writer.close();
+      server.close();
+      yield* server.waitClosed();
+      return reply;
+    });
+    assert.equal(reply, 'got 100000 bytes');
+  });
+
+  test('flow control: the socket is paused above 2 * limit and resumed as the reader drains it', async () => {
+    const total = await run(function* () {
+      const size = 256 * 1024;
+      const server = yield* startServer(function* (_reader, writer) {
+        writer.write(new Uint8Array(size).fill(7));
+        yield* writer.drain();
+        writer.close();
+      }, { host: '127.0.0.1', port: 0 });
+      const [reader, writer] = yield* openConnection({ host: '127.0.0.1', port: portOf(server), limit: 1024 });
+      const socket = writer.getExtraInfo('socket') as net.Socket;
+      while (!reader._paused) yield* sleep(1); // nobody reads: the buffer grows past 2 * limit
+      assert.ok(reader._buffer.length > 2048);
+      assert.equal(socket.isPaused(), true);
+      let total = 0;
+      for (;;) {
+        const chunk = yield* reader.read(1000);
+        if (chunk.length === 0) break;
+        total += chunk.length;
+      }
+      assert.equal(reader._paused, false);
+      writer.close();
+      server.close();
+      yield* server.waitClosed();
+      return total;
+    });
+    assert.equal(total, 256 * 1024);
+  });
+
+  test('drain: waits while the socket buffer is full, until the peer reads', async () => {
+    const out = await run(function* () {
+      const loop = getRunningLoop();
+      const release = loop.createFuture<void>();
+      let received = 0;
+      const server = yield* startServer(function* (reader, writer) {
+        yield* release; // do not read until told
+        received = (yield* reader.read()).length;
+        writer.close();
+      }, { host: '127.0.0.1', port: 0 });
+      const [, writer] = yield* openConnection({ host: '127.0.0.1', port: portOf(server) });
+      const big = new Uint8Array(16 * 1024 * 1024);
+      writer.write(big);
+      const paused = writer._transport._writePaused;
+      const drain = createTask(writer.drain());
+      yield* sleep(0);
+      const waitedBeforeRelease = !drain.done();
+      release.setResult();
+      yield* drain;
+      writer.writeEof();
+      writer.close();
+      yield* writer.waitClosed();
+      server.close();
+      yield* server.waitClosed();
+      return { paused, waitedBeforeRelease, received };
+    });
+    assert.deepEqual(out, { paused: true, waitedBeforeRelease: true, received: 16 * 1024 * 1024 });
+  });
+
+  test('drain after the connection was lost raises ConnectionResetError("Connection lost")', async () => {
+    const error = await run(function* () {
+      const server = yield* startServer((_reader, writer) => writer.close(), { host: '127.0.0.1', port: 0 });
+      const [reader, writer] = yield* openConnection({ host: '127.0.0.1', port: portOf(server) });
+      yield* reader.read(); // EOF: the server closed
+      writer.close();
+      yield* writer.waitClosed();
+      writer.write('dropped'); // asyncio drops writes to a closed connection
+      server.close();
+      return yield* catching(writer.drain());
+    });
+    assert.ok(error instanceof ConnectionResetError);
+    assert.equal(error.message, 'Connection lost');
+  });
+
+  test('connection refused: Node\'s error (ECONNREFUSED) is raised by openConnection', async () => {
+    const error = await run(function* () {
+      const server = yield* startServer(() => {}, { host: '127.0.0.1', port: 0 });
+      const port = portOf(server);
+      server.close();
+      yield* server.waitClosed();
+      return yield* catching(openConnection({ host: '127.0.0.1', port }));
+    });
+    assert.equal((error as { code?: string }).code, 'ECONNREFUSED');
+  });
+
+  test('a handler that raises: reported as "Unhandled exception in client_connected_cb", its connection closed', async () => {
+    const contexts: ExceptionContext[] = [];
+    const eof = await run(function* () {
+      getRunningLoop().setExceptionHandler((_loop, context) => contexts.push(context));
+      const server = yield* startServer(function* () {
+        throw new Error('handler failed');
+      }, { host: '127.0.0.1', port: 0 });
+      const [reader, writer] = yield* openConnection({ host: '127.0.0.1', port: portOf(server) });
+      const eof = text(yield* reader.read());
+      writer.close();
+      server.close();
+      yield* server.waitClosed();
+      return eof;
+    });
+    assert.equal(eof, '');
+    assert.equal(contexts.length, 1);
+    assert.equal(contexts[0]!.message, 'Unhandled exception in client_connected_cb');
+    assert.equal((contexts[0]!.exception as Error).message, 'handler failed');
+  });
+
+  test('wait_closed: waits for the server to close and for every client connection to end', async () => {
+    const order = await run(function* () {
+      const order: string[] = [];
+      const server = yield* startServer(upperEcho, { host: '127.0.0.1', port: 0 });
+      const [reader, writer] = yield* openConnection({ host: '127.0.0.1', port: portOf(server) });
+      writer.write('a\n');
+      yield* reader.readline();
+      const waiting = createTask((function* () {
+        yield* server.waitClosed();
+        order.push('waitClosed returned');
+      })());
+      server.close();
+      assert.equal(server.isServing(), false);
+      assert.deepEqual(server.sockets, []);
+      yield* sleep(5);
+      order.push('client closes');
+      writer.close(); // the server's handler sees EOF and closes its side
+      yield* waiting;
+      return order;
+    });
+    assert.deepEqual(order, ['client closes', 'waitClosed returned']);
+  });
+
+  test('serve_forever: runs until cancelled, then closes the server; misuse gets asyncio\'s errors', async () => {
+    const out = await run(function* () {
+      const server = yield* startServer(upperEcho, { host: '127.0.0.1', port: 0, startServing: false });
+      assert.equal(server.isServing(), false);
+      assert.deepEqual(server.sockets, []);
+      const forever = createTask(server.serveForever());
+      yield* sleep(0);
+      while (!server.isServing()) yield* sleep(1);
+      const again = yield* catching(server.serveForever());
+      const [reader, writer] = yield* openConnection({ host: '127.0.0.1', port: portOf(server) });
+      writer.write('ping\n');
+      const reply = text(yield* reader.readline());
+      writer.close();
+      forever.cancel();
+      const cancelled = yield* catching(forever);
+      const closed = yield* catching(server.serveForever());
+      return { again, reply, cancelled, closed, serving: server.isServing(), repr: String(server) };
+    });
+    assert.equal(out.reply, 'PING\n');
+    assert.ok(out.cancelled instanceof CancelledError);
+    assert.equal(out.serving, false);
+    assert.match((out.again as Error).message, /^server <Server sockets=\[<ServerSocket 127\.0\.0\.1:\d+>\]> is already being awaited on serveForever\(\)$/);
+    assert.equal((out.closed as Error).message, 'server <Server sockets=[]> is closed');
+  });
+
+  test('async context manager: asyncWith(server) closes it; startServing() starts a deferred server', async () => {
+    const reply = await run(function* () {
+      const server = yield* startServer(upperEcho, { host: '127.0.0.1', port: 0, startServing: false });
+      return yield* asyncWith(server, function* (s) {
+        yield* s.startServing();
+        const [reader, writer] = yield* openConnection({ host: '127.0.0.1', port: portOf(s) });
+        writer.write('ctx\n');
+        const line = text(yield* reader.readline());
+        writer.close();
+        return line;
+      });
+    });
+    assert.equal(reply, 'CTX\n');
+  });
+
+  test('run() shutdown closes a server and connections the program left open (Node would never exit)', async () => {
+    let server: Server | null = null;
+    let socket: net.Socket | null = null;
+    await run(function* () {
+      server = yield* startServer(function* (reader) {
+        yield* reader.read(); // waits forever: cancelled at shutdown
+      }, { host: '127.0.0.1', port: 0 });
+      const [, writer] = yield* openConnection({ host: '127.0.0.1', port: portOf(server) });
+      socket = writer.getExtraInfo('socket') as net.Socket;
+      yield* sleep(1);
+    });
+    assert.equal(server!._netServer.listening, false);
+    assert.equal(socket!.destroyed, true);
+  });
+
+  test('bad options: every message', async () => {
+    await run(function* () {
+      const e1 = yield* catching((function* () { yield* openConnection({ host: '127.0.0.1', port: 0 }); })());
+      assert.equal((e1 as Error).message, 'Expected `port` to be an integer in [1, 65535], got `0` (number)');
+      const e2 = yield* catching((function* () { yield* openConnection(null as never); })());
+      assert.equal((e2 as Error).message, 'openConnection() expects an options object, got `null` (null)');
+      const e3 = yield* catching(startServer(42 as never, { port: 0 }));
+      assert.equal((e3 as Error).message, 'Expected `clientConnected` to be a function, got `42` (number)');
+      const e4 = yield* catching(startServer(() => {}, { host: '', port: 0 }));
+      assert.equal((e4 as Error).message, 'Expected `host` to be a non-empty string, got `""` (string)');
+      const e5 = yield* catching((function* () { yield* openUnixConnection({ path: 5 as never }); })());
+      assert.equal((e5 as Error).message, 'Expected `path` to be a non-empty string, got `5` (number)');
+    });
+    assert.throws(() => runSync(function* () {
+      const [, writer] = yield* fakeWriter();
+      writer.writeEof();
+      writer.write('late');
+    }), { name: 'RuntimeError', message: 'Cannot call write() after writeEof()' });
+  });
+});
+
+/** A writer over an unconnected socket (no I/O happens before writeEof/write). */
+function* fakeWriter(): Coroutine<[StreamReader, StreamWriter]> {
+  const reader = new StreamReader();
+  const socket = new net.Socket();
+  socket.on('error', () => {});
+  const transport = new StreamTransport(getRunningLoop(), socket, reader);
+  return [reader, new StreamWriterClass(transport, reader)];
+}
+
+describe('Unix-socket streams', () => {
+  test('start_unix_server / open_unix_connection: echo, a stale socket file removed first, the file gone after close', async () => {
+    const path = join(tmpdir(), `yieldio-streams-${process.pid}.sock`);
+    rmSync(path, { force: true });
+    // A stale socket file, left by a process killed while listening.
+    const killed = spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+    assert.equal(killed.signal, 'SIGKILL');
+    assert.equal(existsSync(path), true);
+    const out = await run(function* () {
+      const server = yield* startUnixServer(upperEcho, { path });
+      const [reader, writer] = yield* openUnixConnection({ path });
+      writer.write('unix\n');
+      const line = text(yield* reader.readline());
+      const names = [writer.getExtraInfo('peername'), writer.getExtraInfo('sockname'), server.sockets[0]!.getsockname()];
+      writer.close();
+      yield* writer.waitClosed();
+      server.close();
+      yield* server.waitClosed();
+      yield* sleep(1);
+      return { line, names };
+    });
+    assert.equal(out.line, 'UNIX\n');
+    assert.deepEqual(out.names, [path, '', path]);
+    assert.equal(existsSync(path), false);
+    // Not a socket: left alone, and listening fails.
+    writeFileSync(path, 'not a socket');
+    try {
+      const error = await run(function* () {
+        return yield* catching(startUnixServer(() => {}, { path }));
+      });
+      assert.equal((error as { code?: string }).code, 'EADDRINUSE');
+    } finally {
+      rmSync(path, { force: true });
+    }
+  });
+});
+
