@@ -23,3 +23,5 @@ export type {
   StartServerOptions,
   StartUnixServerOptions,
 } from './streams.ts';
+export { PIPE, STDOUT, DEVNULL, Process, ProcessLookupError, createSubprocessExec, createSubprocessShell } from './subprocess.ts';
+export type { StdioOption, SubprocessOptions } from './subprocess.ts';

@@ -22,6 +22,7 @@
 import * as net from 'node:net';
 import { lstatSync, unlinkSync } from 'node:fs';
 import { Buffer } from 'node:buffer';
+import type { Duplex } from 'node:stream';
 import { CancelledError, IncompleteReadError, LimitOverrunError, RuntimeError, StopAsyncIteration, internalError } from '../exceptions.ts';
 import { getRunningLoop } from '../events.ts';
 import { sleep, isCoroutine, type Task } from '../tasks.ts';
@@ -363,8 +364,8 @@ export class ConnectionResetError extends Error {
   readonly code = 'ECONNRESET';
 }
 
-/** The Node side of a connection: a net.Socket, or one of a child process's pipes. */
-type NodeStream = net.Socket;
+/** The Node side of a connection: a net.Socket, a child process's pipe, or a merging PassThrough. */
+type NodeStream = Duplex;
 
 function settleOk(future: Future<void>): void {
   if (!future.done()) future.setResult(undefined);
@@ -692,6 +693,7 @@ export class StreamWriter {
   getExtraInfo(name: string, defaultValue: unknown = null): unknown {
     const transport = this._transport;
     const socket = transport.stream;
+    if (!(socket instanceof net.Socket)) return name === 'pipe' ? socket : defaultValue;
     switch (name) {
       case 'socket':
         return socket;

@@ -1,0 +1,145 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { run } from '../runners.ts';
+import { createTask, sleep } from '../tasks.ts';
+import { CancelledError } from '../exceptions.ts';
+import { catching } from '../../test/support/coroutines.ts';
+import { DEVNULL, PIPE, STDOUT, ProcessLookupError, createSubprocessExec, createSubprocessShell, type Process } from './subprocess.ts';
+
+const node = process.execPath;
+const text = (bytes: Uint8Array | null): string | null => (bytes === null ? null : Buffer.from(bytes).toString('utf8'));
+
+describe('createSubprocessExec / createSubprocessShell (real child processes)', () => {
+  test('communicate: input to stdin, stdout and stderr read to EOF, then the returncode', async () => {
+    const out = await run(function* () {
+      const proc = yield* createSubprocessExec(
+        node,
+        ['-e', "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{process.stdout.write(s.toUpperCase());process.stderr.write('err');process.exitCode=3})"],
+        { stdin: PIPE, stdout: PIPE, stderr: PIPE },
+      );
+      assert.equal(typeof proc.pid, 'number');
+      assert.equal(proc.returncode, null);
+      const [stdout, stderr] = yield* proc.communicate('hello');
+      return { stdout: text(stdout), stderr: text(stderr), code: proc.returncode, repr: String(proc) === `<Process ${proc.pid}>` };
+    });
+    assert.deepEqual(out, { stdout: 'HELLO', stderr: 'err', code: 3, repr: true });
+  });
+
+  test('stdout read line by line while the child runs; wait() returns the exit code', async () => {
+    const out = await run(function* () {
+      const proc = yield* createSubprocessExec(node, ['-e', 'for (let i = 0; i < 3; i++) console.log(`line ${i}`)'], { stdout: PIPE });
+      const lines: string[] = [];
+      for (;;) {
+        const line = yield* proc.stdout!.readline();
+        if (line.length === 0) break;
+        lines.push(text(line)!);
+      }
+      return { lines, code: yield* proc.wait(), stdin: proc.stdin, stderr: proc.stderr };
+    });
+    assert.deepEqual(out, { lines: ['line 0\n', 'line 1\n', 'line 2\n'], code: 0, stdin: null, stderr: null });
+  });
+
+  test('kill: returncode is minus the signal number (-9), as asyncio; signalling an exited process is ProcessLookupError', async () => {
+    const out = await run(function* () {
+      const proc = yield* createSubprocessExec(node, ['-e', 'setInterval(() => {}, 1000)']);
+      proc.kill();
+      const code = yield* proc.wait();
+      const error = (() => {
+        try {
+          proc.terminate();
+        } catch (e) {
+          return e;
+        }
+        return null;
+      })();
+      return { code, error, pid: proc.pid };
+    });
+    assert.equal(out.code, -9);
+    assert.ok(out.error instanceof ProcessLookupError);
+    assert.equal((out.error as Error).message, `process ${out.pid} has already exited (returncode -9)`);
+  });
+
+  test('send_signal: SIGTERM reaches a handler in the child, which exits with its own code', async () => {
+    const out = await run(function* () {
+      const proc = yield* createSubprocessExec(node, ['-e', "process.on('SIGTERM', () => { console.log('term'); process.exit(7) }); console.log('ready'); setInterval(() => {}, 1000)"], { stdout: PIPE });
+      assert.equal(text(yield* proc.stdout!.readline()), 'ready\n');
+      proc.sendSignal('SIGTERM');
+      const [stdout] = yield* proc.communicate();
+      return { stdout: text(stdout), code: proc.returncode };
+    });
+    assert.deepEqual(out, { stdout: 'term\n', code: 7 });
+  });
+
+  test('stderr=STDOUT merges both streams into process.stdout; DEVNULL discards', async () => {
+    const out = await run(function* () {
+      const merged = yield* createSubprocessExec(node, ['-e', "process.stdout.write('out;'); setTimeout(() => process.stderr.write('err;'), 20)"], { stdout: PIPE, stderr: STDOUT });
+      const [stdout, stderr] = yield* merged.communicate();
+      const quiet = yield* createSubprocessExec(node, ['-e', "console.log('x'); console.error('y')"], { stdout: DEVNULL, stderr: DEVNULL });
+      return { stdout: text(stdout), stderr, quiet: yield* quiet.communicate() };
+    });
+    assert.deepEqual(out, { stdout: 'out;err;', stderr: null, quiet: [null, null] });
+  });
+
+  test('create_subprocess_shell: a pipeline through /bin/sh, with cwd and env', async () => {
+    const out = await run(function* () {
+      const proc = yield* createSubprocessShell('echo "$GREETING" | tr a-z A-Z; pwd', { stdout: PIPE, cwd: '/', env: { ...process.env, GREETING: 'hi there' } });
+      const [stdout] = yield* proc.communicate();
+      return text(stdout);
+    });
+    assert.equal(out, 'HI THERE\n/\n');
+  });
+
+  test('communicate: a child that exits without reading its stdin is not an error (broken pipe ignored)', async () => {
+    const out = await run(function* () {
+      const proc = yield* createSubprocessExec(node, ['-e', 'process.exit(0)'], { stdin: PIPE, stdout: PIPE });
+      yield* proc.wait();
+      return yield* proc.communicate(new Uint8Array(1024 * 1024));
+    });
+    assert.deepEqual(out.map(text), ['', null]);
+  });
+
+  test('a missing program raises Node\'s spawn error (ENOENT, asyncio\'s FileNotFoundError)', async () => {
+    const error = await run(function* () {
+      return yield* catching(createSubprocessExec('/nonexistent/yieldio-program'));
+    });
+    assert.equal((error as { code?: string }).code, 'ENOENT');
+  });
+
+  test('cancelling the task that waits does not kill the child; run() shutdown kills what is left', async () => {
+    let proc: Process | null = null;
+    const cancelled = await run(function* () {
+      proc = yield* createSubprocessExec(node, ['-e', 'setInterval(() => {}, 1000)']);
+      const waiter = createTask(proc.wait());
+      yield* sleep(0);
+      waiter.cancel();
+      const error = yield* catching(waiter);
+      assert.equal(proc.returncode, null);
+      return error;
+    });
+    assert.ok(cancelled instanceof CancelledError);
+    assert.equal(proc!._child.killed, true);
+  });
+
+  test('bad arguments: every message', async () => {
+    await run(function* () {
+      const e1 = yield* catching((function* () { yield* createSubprocessExec(node, [], { stdout: STDOUT }); })());
+      assert.equal((e1 as Error).message, 'STDOUT can only be used for stderr, got `stdout: STDOUT`');
+      const e2 = yield* catching((function* () { yield* createSubprocessExec(node, [], { stdin: 'file' as never }); })());
+      assert.equal((e2 as Error).message, 'Expected `stdin` to be PIPE, DEVNULL, \'inherit\', a file descriptor, got `"file"` (string)');
+      const e3 = yield* catching((function* () { yield* createSubprocessExec(node, ['-e', 1 as never]); })());
+      assert.equal((e3 as Error).message, 'Expected `args` to be an array of strings, got `[object Array]` (object)');
+      const e4 = yield* catching((function* () { yield* createSubprocessShell(''); })());
+      assert.equal((e4 as Error).message, 'Expected `cmd` to be a non-empty string, got `""` (string)');
+      const e5 = yield* catching((function* () { yield* createSubprocessExec(42 as never); })());
+      assert.equal((e5 as Error).message, 'Expected `program` to be a non-empty string, got `42` (number)');
+      const proc = yield* createSubprocessExec(node, ['-e', ''], { stdout: PIPE });
+      assert.throws(() => proc.sendSignal('SIGNOPE' as never), {
+        name: 'TypeError',
+        message: 'Expected `sig` to be a signal name such as \'SIGTERM\' or a signal number, got `"SIGNOPE"` (string)',
+      });
+      const e6 = yield* catching(proc.communicate('input'));
+      assert.equal((e6 as Error).message, 'communicate(input) needs `stdin: PIPE`: this process has no stdin pipe, so the input would be lost.');
+      yield* proc.communicate();
+    });
+  });
+});

@@ -1,0 +1,357 @@
+/**
+ * Subprocesses: spawn a program and talk to it through StreamReader / StreamWriter pipes.
+ * @asyncio asyncio.subprocess (create_subprocess_exec, create_subprocess_shell, Process, PIPE, STDOUT, DEVNULL)
+ *
+ * Design notes
+ * - Built on `node:child_process` `spawn`. The child's 'spawn', 'error' and 'exit' events and its
+ *   pipes' events reach the loop through `callSoonThreadsafe` (the pipes use the streams bridge).
+ * - The constants are strings, Node's own stdio words where they exist: `PIPE = 'pipe'`,
+ *   `DEVNULL = 'ignore'`; `STDOUT = 'stdout'` (stderr only). `'inherit'` (asyncio's None, the
+ *   default) and a file descriptor number are accepted too.
+ * - `stderr: STDOUT` with `stdout: PIPE`: Node cannot hand the child one pipe for both, so the two
+ *   pipes are merged into `process.stdout`; bytes keep their order within each stream, but the
+ *   interleaving of the two is by arrival. With any other `stdout` the child's stderr goes to the
+ *   same place (fd 1, 'ignore', or the same descriptor), as with a real dup2.
+ * - `returncode`: null while running, the exit code, or minus the signal number when a signal
+ *   killed the child (asyncio's convention: -9 after `kill()`).
+ * - A child still running when `run()` shuts the loop down is killed (asyncio kills it when its
+ *   transport is closed or collected); Node would otherwise wait for it.
+ * @module
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
+import { PassThrough, type Duplex } from 'node:stream';
+import { getRunningLoop } from '../events.ts';
+import { gather } from '../combinators.ts';
+import { describeValue } from '../internal/repr.ts';
+import { atLoopShutdown } from './loop-shutdown.ts';
+import { ConnectionResetError, StreamReader, StreamTransport, StreamWriter } from './streams.ts';
+import type { EventLoop } from '../base-events.ts';
+import type { Future } from '../futures.ts';
+import type { Coroutine } from '../types.ts';
+
+/**
+ * Connect the child's stream to a new pipe: `process.stdin` / `stdout` / `stderr`.
+ * @asyncio asyncio.subprocess.PIPE
+ */
+export const PIPE = 'pipe';
+/**
+ * For `stderr` only: send the child's stderr where its stdout goes.
+ * @asyncio asyncio.subprocess.STDOUT
+ */
+export const STDOUT = 'stdout';
+/**
+ * Connect the child's stream to /dev/null.
+ * @asyncio asyncio.subprocess.DEVNULL
+ */
+export const DEVNULL = 'ignore';
+
+/** What `stdin`, `stdout`, `stderr` accept: PIPE, DEVNULL, STDOUT (stderr only), 'inherit', a file descriptor; null/undefined is 'inherit' (asyncio's None). */
+export type StdioOption = typeof PIPE | typeof DEVNULL | typeof STDOUT | 'inherit' | number | null | undefined;
+
+/** Options of `createSubprocessExec` and `createSubprocessShell`. */
+export interface SubprocessOptions {
+  /** The child's stdin: PIPE gives `process.stdin` (a StreamWriter). Default 'inherit'. */
+  stdin?: StdioOption;
+  /** The child's stdout: PIPE gives `process.stdout` (a StreamReader). Default 'inherit'. */
+  stdout?: StdioOption;
+  /** The child's stderr: PIPE gives `process.stderr`; STDOUT merges it into stdout. Default 'inherit'. */
+  stderr?: StdioOption;
+  /** The working directory. */
+  cwd?: string;
+  /** The environment (default: this process's). */
+  env?: Record<string, string | undefined>;
+  /** The readers' buffer limit in bytes (default 64 KiB). */
+  limit?: number;
+}
+
+/**
+ * The child's pid has no running process any more: `sendSignal`, `terminate` or `kill` after it exited.
+ * @asyncio ProcessLookupError (the builtin)
+ */
+export class ProcessLookupError extends Error {
+  override name = 'ProcessLookupError';
+}
+
+function checkStdio(value: unknown, name: 'stdin' | 'stdout' | 'stderr'): 'pipe' | 'ignore' | 'inherit' | 'stdout' | number {
+  if (value === null || value === undefined) return 'inherit';
+  if (value === PIPE || value === DEVNULL || value === 'inherit') return value;
+  if (value === STDOUT) {
+    if (name !== 'stderr') throw new RangeError(`STDOUT can only be used for stderr, got \`${name}: STDOUT\``);
+    return value;
+  }
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  throw new TypeError(`Expected \`${name}\` to be PIPE, DEVNULL, 'inherit', a file descriptor${name === 'stderr' ? ' or STDOUT' : ''}, got ${describeValue(value)}`);
+}
+
+function signalNumber(signal: NodeJS.Signals): number {
+  return (osConstants.signals as Record<string, number>)[signal] ?? 0;
+}
+
+function checkSignal(sig: unknown): NodeJS.Signals | number {
+  if (typeof sig === 'number' && Number.isInteger(sig) && sig >= 0) return sig;
+  if (typeof sig === 'string' && Object.hasOwn(osConstants.signals, sig)) return sig as NodeJS.Signals;
+  throw new TypeError(`Expected \`sig\` to be a signal name such as 'SIGTERM' or a signal number, got ${describeValue(sig)}`);
+}
+
+function isBrokenPipe(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof ConnectionResetError || code === 'EPIPE' || code === 'ECONNRESET';
+}
+
+/**
+ * A child process started by `createSubprocessExec` / `createSubprocessShell`.
+ * @asyncio asyncio.subprocess.Process
+ * @example
+ * const proc = yield* createSubprocessExec('ls', ['-l'], { stdout: PIPE });
+ * const [out] = yield* proc.communicate();
+ * console.log(proc.returncode, new TextDecoder().decode(out!));
+ *
+ * Fields:
+ * - `stdin`, `stdout`, `stderr`  the pipes (null unless PIPE; stderr null when merged into stdout)
+ * - `pid`          the child's process id
+ * - `returncode`   null while running; the exit code; or -signal number
+ * - `_child`       Node's ChildProcess
+ * - `_exitWaiters` wait() futures, resolved on 'exit'
+ * - `_pipes`       the transports of the pipes, closed by communicate()
+ */
+export class Process {
+  /** The child's stdin (a StreamWriter) when `stdin: PIPE`, else null. */
+  readonly stdin: StreamWriter | null;
+  /** The child's stdout (a StreamReader) when `stdout: PIPE`, else null. */
+  readonly stdout: StreamReader | null;
+  /** The child's stderr (a StreamReader) when `stderr: PIPE`, else null. */
+  readonly stderr: StreamReader | null;
+  /** The child's process id. */
+  readonly pid: number;
+  /** The exit status: null while running, the exit code, or minus the signal number that killed it. */
+  returncode: number | null;
+  /** @internal */
+  readonly _child: ChildProcess;
+  /** @internal */
+  readonly _loop: EventLoop;
+  /** @internal */
+  _exitWaiters: Future<number>[];
+  /** @internal */
+  readonly _pipes: (StreamTransport | null)[];
+
+  /** @internal Made by createSubprocessExec / createSubprocessShell. */
+  constructor(loop: EventLoop, child: ChildProcess, pipes: (StreamTransport | null)[]) {
+    this._loop = loop;
+    this._child = child;
+    this._pipes = pipes;
+    this.pid = child.pid as number;
+    this.returncode = null;
+    this._exitWaiters = [];
+    const [stdin, stdout, stderr] = pipes;
+    this.stdin = stdin ? new StreamWriter(stdin, null) : null;
+    this.stdout = stdout?.reader ?? null;
+    this.stderr = stderr?.reader ?? null;
+  }
+
+  /** @internal The 'exit' event, in the loop. */
+  _exited(code: number | null, signal: NodeJS.Signals | null): void {
+    this.returncode = code ?? -signalNumber(signal as NodeJS.Signals);
+    const waiters = this._exitWaiters;
+    this._exitWaiters = [];
+    for (const waiter of waiters) if (!waiter.done()) waiter.setResult(this.returncode);
+  }
+
+  /**
+   * Waits for the child to exit and returns its `returncode`. With PIPE output, read it meanwhile
+   * (or use `communicate`): a child blocked on a full pipe never exits.
+   * @asyncio Process.wait()
+   * @returns the returncode.
+   * @example
+   * const code = yield* proc.wait();
+   */
+  *wait(): Coroutine<number> {
+    if (this.returncode !== null) return this.returncode;
+    const waiter = this._loop.createFuture<number>();
+    this._exitWaiters.push(waiter);
+    return yield* waiter;
+  }
+
+  /**
+   * Sends `input` to stdin (then closes it), reads stdout and stderr to EOF, waits for the exit.
+   * @asyncio Process.communicate(input=None)
+   * @param input bytes or a string (UTF-8) for stdin; needs `stdin: PIPE`.
+   * @returns `[stdout, stderr]`: the bytes read, or null for a stream that is not PIPE.
+   * @throws {RangeError} if `input` is given without `stdin: PIPE`.
+   * @example
+   * const [out, err] = yield* proc.communicate('some input');
+   */
+  *communicate(input?: Uint8Array | string | null): Coroutine<[Uint8Array | null, Uint8Array | null]> {
+    if (input !== undefined && input !== null && this.stdin === null) {
+      throw new RangeError('communicate(input) needs `stdin: PIPE`: this process has no stdin pipe, so the input would be lost.');
+    }
+    const [, out, err] = yield* gather([
+      this._feedStdin(input ?? null),
+      this._readStream(1),
+      this._readStream(2),
+    ]);
+    yield* this.wait();
+    return [out, err];
+  }
+
+  private *_feedStdin(input: Uint8Array | string | null): Coroutine<void> {
+    const stdin = this.stdin;
+    if (stdin === null) return;
+    try {
+      if (input !== null) {
+        stdin.write(input);
+        yield* stdin.drain();
+      }
+    } catch (error) {
+      // The child exited without reading its input: asyncio ignores BrokenPipeError here too.
+      if (!isBrokenPipe(error)) throw error;
+    }
+    stdin.close();
+  }
+
+  private *_readStream(fd: 1 | 2): Coroutine<Uint8Array | null> {
+    const stream = fd === 1 ? this.stdout : this.stderr;
+    if (stream === null) return null;
+    const output = yield* stream.read();
+    this._pipes[fd]?.close();
+    return output;
+  }
+
+  /**
+   * Sends the signal `sig` to the child.
+   * @asyncio Process.send_signal(signal)
+   * @param sig a signal name ('SIGTERM', 'SIGINT', ...) or number.
+   * @throws {ProcessLookupError} if the child has exited.
+   * @throws {TypeError} for an unknown signal.
+   * @example
+   * proc.sendSignal('SIGINT');
+   */
+  sendSignal(sig: NodeJS.Signals | number): void {
+    const signal = checkSignal(sig);
+    if (this.returncode !== null) throw new ProcessLookupError(`process ${this.pid} has already exited (returncode ${this.returncode})`);
+    this._child.kill(signal);
+  }
+
+  /**
+   * Sends SIGTERM.
+   * @asyncio Process.terminate()
+   * @throws {ProcessLookupError} if the child has exited.
+   */
+  terminate(): void {
+    this.sendSignal('SIGTERM');
+  }
+
+  /**
+   * Sends SIGKILL.
+   * @asyncio Process.kill()
+   * @throws {ProcessLookupError} if the child has exited.
+   */
+  kill(): void {
+    this.sendSignal('SIGKILL');
+  }
+
+  toString(): string {
+    return `<Process ${this.pid}>`;
+  }
+}
+
+function* spawnProcess(file: string, args: readonly string[], shell: boolean, options: SubprocessOptions | undefined): Coroutine<Process> {
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new TypeError(`Expected \`options\` to be an object, got ${describeValue(options)}`);
+  }
+  const opts = options ?? {};
+  const stdin = checkStdio(opts.stdin, 'stdin');
+  const stdout = checkStdio(opts.stdout, 'stdout');
+  const stderr = checkStdio(opts.stderr, 'stderr');
+  const limit = opts.limit;
+  const loop = getRunningLoop();
+  const merge = stderr === STDOUT && stdout === PIPE;
+  // stderr: STDOUT without a stdout pipe is a dup2 onto whatever stdout is.
+  const stderrTarget = stderr !== STDOUT ? stderr : merge ? PIPE : stdout === 'inherit' ? 1 : stdout;
+  // STDOUT was resolved above: only Node's own stdio words and fds remain.
+  const stdio = [stdin, stdout, stderrTarget] as ('pipe' | 'ignore' | 'inherit' | number)[];
+  const spawnOptions: Parameters<typeof spawn>[2] = { stdio, shell };
+  if (opts.cwd !== undefined) spawnOptions.cwd = opts.cwd;
+  if (opts.env !== undefined) spawnOptions.env = opts.env;
+  const child = spawn(file, args as string[], spawnOptions);
+
+  const started = loop.createFuture<void>();
+  let process: Process | null = null;
+  const post = (fn: () => void): void => {
+    if (!loop.isClosed()) loop.callSoonThreadsafe(fn);
+  };
+  child.once('spawn', () => post(() => { if (!started.done()) started.setResult(); }));
+  child.on('error', (error) => post(() => {
+    if (!started.done()) started._setExceptionUnchecked(error);
+    else loop.callExceptionHandler({ message: 'Subprocess error', exception: error, process });
+  }));
+  child.once('exit', (code, signal) => post(() => process?._exited(code, signal)));
+  try {
+    yield* started;
+  } catch (error) {
+    for (const stream of [child.stdin, child.stdout, child.stderr]) stream?.destroy();
+    throw error;
+  }
+
+  const pipes: (StreamTransport | null)[] = [null, null, null];
+  if (child.stdin !== null) pipes[0] = new StreamTransport(loop, child.stdin as Duplex, null);
+  if (merge) {
+    // One reader fed by both pipes; it ends when both have ended.
+    const merged = new PassThrough();
+    let open = 2;
+    const ended = (): void => {
+      if (--open === 0) merged.end();
+    };
+    for (const stream of [child.stdout, child.stderr]) {
+      stream!.on('end', ended);
+      stream!.pipe(merged, { end: false });
+    }
+    pipes[1] = new StreamTransport(loop, merged, new StreamReader(limit));
+  } else {
+    if (child.stdout !== null) pipes[1] = new StreamTransport(loop, child.stdout as Duplex, new StreamReader(limit));
+    if (child.stderr !== null) pipes[2] = new StreamTransport(loop, child.stderr as Duplex, new StreamReader(limit));
+  }
+  process = new Process(loop, child, pipes);
+  if (child.exitCode !== null || child.signalCode !== null) process._exited(child.exitCode, child.signalCode);
+  const proc = process;
+  const unregister = atLoopShutdown(loop, () => {
+    if (proc.returncode === null) child.kill('SIGKILL');
+  });
+  child.once('exit', unregister);
+  return process;
+}
+
+/**
+ * Starts `program` with `args` (no shell).
+ * @asyncio asyncio.create_subprocess_exec(program, *args, stdin=None, stdout=None, stderr=None, limit=None, **kwds)
+ * Differs from asyncio: `args` is an array.
+ * @param program the executable (looked up on PATH).
+ * @param args its arguments.
+ * @param options `stdin`, `stdout`, `stderr` (PIPE, DEVNULL, STDOUT, 'inherit', an fd), `cwd`, `env`, `limit`.
+ * @returns the running Process.
+ * @throws Node's spawn error (e.g. `code: 'ENOENT'`, asyncio's FileNotFoundError).
+ * @example
+ * const proc = yield* createSubprocessExec(process.execPath, ['-e', 'console.log(1 + 1)'], { stdout: PIPE });
+ * const [out] = yield* proc.communicate(); // '2\n'
+ */
+export function createSubprocessExec(program: string, args: readonly string[] = [], options?: SubprocessOptions): Coroutine<Process> {
+  if (typeof program !== 'string' || program === '') throw new TypeError(`Expected \`program\` to be a non-empty string, got ${describeValue(program)}`);
+  if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) {
+    throw new TypeError(`Expected \`args\` to be an array of strings, got ${describeValue(args)}`);
+  }
+  return spawnProcess(program, args, false, options);
+}
+
+/**
+ * Runs `cmd` through the shell (`/bin/sh -c` on Unix). Quote anything that comes from users.
+ * @asyncio asyncio.create_subprocess_shell(cmd, stdin=None, stdout=None, stderr=None, limit=None, **kwds)
+ * @param cmd the command line.
+ * @param options as for `createSubprocessExec`.
+ * @returns the running Process (its pid is the shell's).
+ * @example
+ * const proc = yield* createSubprocessShell('echo hi | tr a-z A-Z', { stdout: PIPE });
+ */
+export function createSubprocessShell(cmd: string, options?: SubprocessOptions): Coroutine<Process> {
+  if (typeof cmd !== 'string' || cmd === '') throw new TypeError(`Expected \`cmd\` to be a non-empty string, got ${describeValue(cmd)}`);
+  return spawnProcess(cmd, [], true, options);
+}
