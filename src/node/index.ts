@@ -25,3 +25,5 @@ export type {
 } from './streams.ts';
 export { PIPE, STDOUT, DEVNULL, Process, ProcessLookupError, createSubprocessExec, createSubprocessShell } from './subprocess.ts';
 export type { StdioOption, SubprocessOptions } from './subprocess.ts';
+export { addSignalHandler, removeSignalHandler } from './signals.ts';
+export { runMain, exitOnInterrupt, KeyboardInterrupt } from './runners.ts';
