@@ -18,7 +18,7 @@ import { describeValue, inspectSymbol, shortRepr } from './internal/repr.ts';
 import { Event } from './locks.ts';
 import { StopAsyncIteration } from './exceptions.ts';
 import type { Future } from './futures.ts';
-import type { Coroutine } from './types.ts';
+import type { Coroutine, Suspend } from './types.ts';
 
 /**
  * `getNowait()` on an empty queue.
@@ -123,6 +123,110 @@ export class QueueIterator<T> {
   }
 }
 
+// put() and get() are the per-item hot path. A generator per call costs a generator object and
+// a resumption; these small iterator objects do the common case (room / an item available) in
+// their first next(), and hand over to the asyncio-shaped generator (`_putWaiting`/`_getWaiting`)
+// only when the task has to wait. Like a coroutine, an op does nothing until it is iterated.
+const OP_FRESH = 0;
+const OP_WAITING = 1;
+const OP_DONE = 2;
+const PUT_DONE: IteratorReturnResult<void> = Object.freeze({ value: undefined, done: true });
+
+class PutOp<T> {
+  private readonly queue: Queue<T>;
+  private readonly item: T;
+  private state: number;
+  private waiting: Coroutine<void> | null;
+
+  constructor(queue: Queue<T>, item: T) {
+    this.queue = queue;
+    this.item = item;
+    this.state = OP_FRESH;
+    this.waiting = null;
+  }
+
+  next(value?: unknown): IteratorResult<Suspend, void> {
+    if (this.state === OP_WAITING) return this.finish((this.waiting as Coroutine<void>).next(value));
+    if (this.state === OP_DONE) return PUT_DONE;
+    const queue = this.queue;
+    if (!queue.full()) {
+      this.state = OP_DONE;
+      queue.putNowait(this.item); // raises QueueShutDown after shutdown, as asyncio's put does
+      return PUT_DONE;
+    }
+    this.state = OP_WAITING;
+    this.waiting = queue._putWaiting(this.item);
+    return this.finish(this.waiting.next());
+  }
+
+  throw(error: unknown): IteratorResult<Suspend, void> {
+    if (this.state === OP_WAITING) return this.finish((this.waiting as Coroutine<void>).throw(error));
+    this.state = OP_DONE;
+    throw error;
+  }
+
+  return(value: void): IteratorResult<Suspend, void> {
+    if (this.state === OP_WAITING) return this.finish((this.waiting as Coroutine<void>).return(value));
+    this.state = OP_DONE;
+    return PUT_DONE;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  private finish(result: IteratorResult<Suspend, void>): IteratorResult<Suspend, void> {
+    if (result.done === true) this.state = OP_DONE;
+    return result;
+  }
+}
+
+class GetOp<T> {
+  private readonly queue: Queue<T>;
+  private state: number;
+  private waiting: Coroutine<T> | null;
+
+  constructor(queue: Queue<T>) {
+    this.queue = queue;
+    this.state = OP_FRESH;
+    this.waiting = null;
+  }
+
+  next(value?: unknown): IteratorResult<Suspend, T> {
+    if (this.state === OP_WAITING) return this.finish((this.waiting as Coroutine<T>).next(value));
+    if (this.state === OP_DONE) return { value: undefined as T, done: true };
+    const queue = this.queue;
+    if (queue._queue.length !== 0) {
+      this.state = OP_DONE;
+      return { value: queue.getNowait(), done: true };
+    }
+    this.state = OP_WAITING;
+    this.waiting = queue._getWaiting();
+    return this.finish(this.waiting.next());
+  }
+
+  throw(error: unknown): IteratorResult<Suspend, T> {
+    if (this.state === OP_WAITING) return this.finish((this.waiting as Coroutine<T>).throw(error));
+    this.state = OP_DONE;
+    throw error;
+  }
+
+  return(value: T): IteratorResult<Suspend, T> {
+    if (this.state === OP_WAITING) return this.finish((this.waiting as Coroutine<T>).return(value));
+    this.state = OP_DONE;
+    return { value, done: true };
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  private finish(result: IteratorResult<Suspend, T>): IteratorResult<Suspend, T> {
+    if (result.done === true) this.state = OP_DONE;
+    return result;
+  }
+}
+
 function checkMaxsize(maxsize: unknown): number {
   if (typeof maxsize !== 'number' || !(Number.isInteger(maxsize) || maxsize === Infinity)) {
     throw new (typeof maxsize === 'number' ? RangeError : TypeError)(
@@ -216,7 +320,12 @@ export class Queue<T = unknown> extends LoopBound {
    * @example
    * yield* queue.put(item);
    */
-  *put(item: T): Coroutine<void> {
+  put(item: T): Coroutine<void> {
+    return new PutOp(this, item) as unknown as Coroutine<void>;
+  }
+
+  /** @internal `put` once it has to wait: asyncio's `Queue.put`, line for line. */
+  *_putWaiting(item: T): Coroutine<void> {
     while (this.full()) {
       if (this._isShutdown) throw new QueueShutDown();
       const putter = this._getLoop().createFuture<void>();
@@ -265,7 +374,12 @@ export class Queue<T = unknown> extends LoopBound {
    * @example
    * const item = yield* queue.get();
    */
-  *get(): Coroutine<T> {
+  get(): Coroutine<T> {
+    return new GetOp(this) as unknown as Coroutine<T>;
+  }
+
+  /** @internal `get` once it has to wait: asyncio's `Queue.get`, line for line. */
+  *_getWaiting(): Coroutine<T> {
     while (this._queue.length === 0) {
       if (this._isShutdown) throw new QueueShutDown();
       const getter = this._getLoop().createFuture<void>();
