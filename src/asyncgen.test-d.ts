@@ -3,7 +3,8 @@
  */
 import type { Coroutine, Suspend } from './types.ts';
 import { sleep } from './tasks.ts';
-import { AsyncGen, BREAK, asyncFor, asyncGenerator, fromAsyncIterable } from './asyncgen.ts';
+import { AsyncGen, BREAK, asyncFor, asyncGenerator } from './asyncgen.ts';
+import { fromAsyncIterable } from './asyncgen-host.ts';
 import type { AsyncGenBody } from './asyncgen.ts';
 
 type IsAny<T> = 0 extends 1 & T ? true : false;

@@ -37,10 +37,8 @@ export {
   AsyncGen,
   asyncFor,
   BREAK,
-  toAsyncIterable,
-  fromAsyncIterable,
-  HostAsyncIterator,
 } from './asyncgen.ts';
+export { toAsyncIterable, fromAsyncIterable, HostAsyncIterator } from './asyncgen-host.ts';
 export type { AsyncGenBody, AsyncGenFunction, SendOf, AsyncIteratorLike, AsyncIterableLike } from './asyncgen.ts';
 // --- combinators, timeouts, TaskGroup, ExceptionGroup (issue 4)
 export { ExceptionGroup, catchGroup } from './exception-groups.ts';
