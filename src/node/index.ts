@@ -27,3 +27,4 @@ export { PIPE, STDOUT, DEVNULL, Process, ProcessLookupError, createSubprocessExe
 export type { StdioOption, SubprocessOptions } from './subprocess.ts';
 export { addSignalHandler, removeSignalHandler } from './signals.ts';
 export { runMain, exitOnInterrupt, KeyboardInterrupt } from './runners.ts';
+export { toThread, shutdownDefaultExecutor } from './threads.ts';

@@ -1,0 +1,338 @@
+/**
+ * `toThread`: run a function exported by an ES module on a worker-thread pool, and await it.
+ * @asyncio asyncio.to_thread (and the loop's default executor)
+ *
+ * Design notes
+ * - JavaScript threads share no objects, so the function is named, not passed: `toThread(url,
+ *   'fib', 30)` imports `url` in a worker (once per worker; the import is cached) and calls its
+ *   export `fib`. Arguments and the result are structured-cloned (plain data, typed arrays, Maps,
+ *   Dates...; no functions, no class instances' prototypes). An async function's Promise is awaited
+ *   in the worker.
+ * - One pool per loop (asyncio's default executor), created on first use, at most
+ *   `min(os.availableParallelism(), 16)` workers, each started only when no idle one is free.
+ *   Idle workers are unref'd, so they never keep Node alive; a worker is ref'd while it runs a job.
+ * - Results come back through `loop.callSoonThreadsafe`. Cancelling the awaiting task cancels
+ *   its future at once; the function itself keeps running in its worker (asyncio cannot stop a
+ *   thread either) and its result is dropped.
+ * - Errors keep their `name`, `message`, `stack` (the worker's) and `code`; a builtin class
+ *   (TypeError, RangeError, ...) is rebuilt as that class, any other as an `Error` with its name.
+ * - `run()` shuts the pool down at the end (asyncio.run's `shutdown_default_executor()`): it waits
+ *   for the jobs still running, then terminates the workers. `shutdownDefaultExecutor()` does it
+ *   earlier; `toThread` afterwards raises RuntimeError.
+ * - The worker is plain JavaScript (a `data:` URL), and module hooks of the main thread (e.g.
+ *   `--import tsx`) do not apply to it on Node 20: give it a module plain Node can load (.js/.mjs).
+ * @module
+ */
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { RuntimeError } from '../exceptions.ts';
+import { getRunningLoop } from '../events.ts';
+import { describeValue } from '../internal/repr.ts';
+import { atLoopShutdown } from './loop-shutdown.ts';
+import type { EventLoop } from '../base-events.ts';
+import type { Future } from '../futures.ts';
+import type { Coroutine } from '../types.ts';
+
+const MAX_WORKERS_CAP = 16;
+
+const WORKER_SOURCE = `
+import { parentPort } from 'node:worker_threads';
+function describe(error) {
+  if (!(error instanceof Error)) return { thrown: error };
+  return { name: error.name, message: error.message, stack: error.stack, code: error.code };
+}
+parentPort.on('message', async ({ id, url, name, args }) => {
+  let reply;
+  try {
+    const mod = await import(url);
+    const fn = mod[name];
+    if (typeof fn !== 'function') {
+      throw new TypeError('toThread(): ' + url + ' has no exported function ' + JSON.stringify(name) + ' (got ' + typeof fn + ')');
+    }
+    reply = { id, ok: true, value: await fn(...args) };
+  } catch (error) {
+    reply = { id, ok: false, error: describe(error) };
+  }
+  try {
+    parentPort.postMessage(reply);
+  } catch (error) {
+    parentPort.postMessage({ id, ok: false, error: { name: 'TypeError', message: 'toThread(): the ' + (reply.ok ? 'result' : 'error') + ' of ' + name + '() cannot be structured-cloned: ' + error.message, stack: '' } });
+  }
+});
+`;
+const WORKER_URL = new URL(`data:text/javascript,${encodeURIComponent(WORKER_SOURCE)}`);
+
+const BUILTIN_ERRORS: Record<string, ErrorConstructor> = { TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError };
+
+interface ErrorInfo {
+  name?: string;
+  message?: string;
+  stack?: string;
+  code?: unknown;
+  thrown?: unknown;
+}
+
+interface Reply {
+  id: number;
+  ok: boolean;
+  value?: unknown;
+  error?: ErrorInfo;
+}
+
+/** Rebuilds a worker's error on this thread, keeping its name, message, stack and code. */
+function rebuildError(info: ErrorInfo): unknown {
+  if ('thrown' in info) return info.thrown;
+  const Ctor = BUILTIN_ERRORS[info.name ?? ''] ?? Error;
+  const error = new Ctor(info.message ?? '');
+  if (error.name !== info.name && info.name !== undefined) error.name = info.name;
+  if (info.stack) error.stack = info.stack;
+  if (info.code !== undefined) (error as { code?: unknown }).code = info.code;
+  return error;
+}
+
+/** One queued or running call. */
+class Job {
+  readonly id: number;
+  readonly url: string;
+  readonly name: string;
+  readonly args: unknown[];
+  readonly future: Future<unknown>;
+  constructor(id: number, url: string, name: string, args: unknown[], future: Future<unknown>) {
+    this.id = id;
+    this.url = url;
+    this.name = name;
+    this.args = args;
+    this.future = future;
+  }
+}
+
+/** A worker and the job it runs (null when idle). */
+class PoolWorker {
+  readonly worker: Worker;
+  job: Job | null;
+  constructor(worker: Worker) {
+    this.worker = worker;
+    this.job = null;
+  }
+}
+
+/**
+ * @internal The worker pool of one loop.
+ *
+ * Fields:
+ * - `loop`, `maxWorkers`
+ * - `workers`   every live worker; `idle` those without a job
+ * - `queue`     jobs waiting for a worker, FIFO
+ * - `running`   jobs handed to a worker and not answered yet
+ * - `shutdownCalled`, `drained` (resolved when `running` drops to 0 during shutdown)
+ */
+class ThreadPool {
+  readonly loop: EventLoop;
+  readonly maxWorkers: number;
+  readonly workers: Set<PoolWorker>;
+  idle: PoolWorker[];
+  queue: Job[];
+  running: number;
+  nextId: number;
+  shutdownCalled: boolean;
+  drained: Future<void> | null;
+  private readonly _onReply: (pw: PoolWorker, reply: Reply) => void;
+  private readonly _onCrash: (pw: PoolWorker, error: unknown) => void;
+
+  constructor(loop: EventLoop) {
+    this.loop = loop;
+    this.maxWorkers = Math.max(1, Math.min(availableParallelism(), MAX_WORKERS_CAP));
+    this.workers = new Set();
+    this.idle = [];
+    this.queue = [];
+    this.running = 0;
+    this.nextId = 0;
+    this.shutdownCalled = false;
+    this.drained = null;
+    this._onReply = (pw, reply) => this._reply(pw, reply);
+    this._onCrash = (pw, error) => this._crash(pw, error);
+  }
+
+  submit(url: string, name: string, args: unknown[]): Future<unknown> {
+    if (this.shutdownCalled) throw new RuntimeError('Executor shutdown has been called');
+    const future = this.loop.createFuture<unknown>();
+    this.queue.push(new Job(this.nextId++, url, name, args, future));
+    this._dispatch();
+    return future;
+  }
+
+  private _spawn(): PoolWorker {
+    const worker = new Worker(WORKER_URL);
+    const pw = new PoolWorker(worker);
+    const loop = this.loop;
+    worker.on('message', (reply: Reply) => {
+      if (loop.isClosed()) void worker.terminate();
+      else loop.callSoonThreadsafe(this._onReply, pw, reply);
+    });
+    worker.on('error', (error: unknown) => {
+      if (!loop.isClosed()) loop.callSoonThreadsafe(this._onCrash, pw, error);
+    });
+    worker.on('exit', (code: number) => {
+      if (!loop.isClosed()) loop.callSoonThreadsafe(this._onCrash, pw, new RuntimeError(`toThread(): the worker thread exited with code ${code}`));
+    });
+    this.workers.add(pw);
+    return pw;
+  }
+
+  private _dispatch(): void {
+    while (this.queue.length > 0) {
+      const job = this.queue[0] as Job;
+      if (job.future.done()) {
+        this.queue.shift(); // cancelled while queued: never started
+        continue;
+      }
+      let pw = this.idle.pop();
+      if (pw === undefined) {
+        if (this.workers.size >= this.maxWorkers) return;
+        pw = this._spawn();
+      }
+      this.queue.shift();
+      try {
+        pw.worker.postMessage({ id: job.id, url: job.url, name: job.name, args: job.args });
+      } catch (error) {
+        this.idle.push(pw);
+        job.future._setExceptionUnchecked(
+          new TypeError(`toThread(): the arguments of ${job.name}() must be structured-cloneable: ${(error as Error).message}`, { cause: error }),
+        );
+        continue;
+      }
+      pw.job = job;
+      pw.worker.ref(); // a running job keeps Node alive, as a pending socket does
+      this.running++;
+    }
+  }
+
+  private _finish(pw: PoolWorker): Job | null {
+    const job = pw.job;
+    if (job === null) return null;
+    pw.job = null;
+    this.running--;
+    if (this.running === 0 && this.drained !== null && !this.drained.done()) this.drained.setResult(undefined);
+    return job;
+  }
+
+  private _reply(pw: PoolWorker, reply: Reply): void {
+    const job = this._finish(pw);
+    if (job === null || job.id !== reply.id) return;
+    if (this.workers.has(pw)) {
+      pw.worker.unref();
+      this.idle.push(pw);
+    }
+    // A cancelled caller dropped the result (asyncio: the thread's result is discarded).
+    if (!job.future.done()) {
+      if (reply.ok) job.future.setResult(reply.value);
+      else job.future._setExceptionUnchecked(rebuildError(reply.error ?? {}));
+    }
+    this._dispatch();
+  }
+
+  private _crash(pw: PoolWorker, error: unknown): void {
+    if (!this.workers.delete(pw)) return;
+    const index = this.idle.indexOf(pw);
+    if (index !== -1) this.idle.splice(index, 1);
+    const job = this._finish(pw);
+    if (job !== null && !job.future.done()) job.future._setExceptionUnchecked(error);
+    void pw.worker.terminate();
+    if (!this.shutdownCalled) this._dispatch();
+  }
+
+  /** Refuses new jobs, drops queued ones, waits for running ones, terminates the workers. */
+  *shutdown(): Coroutine<void> {
+    this.shutdownCalled = true;
+    for (const job of this.queue) if (!job.future.done()) job.future.cancel();
+    this.queue = [];
+    if (this.running > 0) {
+      this.drained ??= this.loop.createFuture<void>();
+      yield* this.drained;
+    }
+    const workers = [...this.workers];
+    this.workers.clear();
+    this.idle = [];
+    for (const pw of workers) void pw.worker.terminate();
+  }
+}
+
+const pools = new WeakMap<EventLoop, ThreadPool>();
+
+function poolFor(loop: EventLoop): ThreadPool {
+  let pool = pools.get(loop);
+  if (pool === undefined) {
+    const created = new ThreadPool(loop);
+    pool = created;
+    pools.set(loop, created);
+    atLoopShutdown(loop, () => created.shutdown());
+  }
+  return pool;
+}
+
+function toModuleUrl(moduleUrl: unknown): string {
+  if (moduleUrl instanceof URL) return moduleUrl.href;
+  if (typeof moduleUrl === 'string') {
+    if (moduleUrl.startsWith('/')) return pathToFileURL(moduleUrl).href;
+    if (URL.canParse(moduleUrl)) return moduleUrl;
+  }
+  throw new TypeError(
+    `Expected \`moduleUrl\` to be an absolute URL or file path, got ${describeValue(moduleUrl)}. ` +
+      "A relative specifier cannot be resolved in the worker: pass new URL('./module.js', import.meta.url).",
+  );
+}
+
+/**
+ * Calls `exportName(...args)` from the ES module at `moduleUrl` on a worker thread and returns
+ * its result (an async function's Promise is awaited there). Arguments and result are
+ * structured-cloned. Cancelling the awaiting task does not stop the function; its result is dropped.
+ * @asyncio asyncio.to_thread(func, /, *args, **kwargs)
+ * Differs from asyncio: the function is named by module URL and export (threads share no objects),
+ *   runs on a worker_threads pool, and does not see the caller's contextvars.
+ * @param moduleUrl the module's absolute URL (`new URL('./work.js', import.meta.url)`) or file path.
+ * @param exportName the exported function's name.
+ * @param args its arguments (structured-cloned).
+ * @returns the function's result.
+ * @throws the function's error (name, message, stack and code kept), a TypeError if the export is
+ *   not a function or the arguments cannot be cloned, RuntimeError "Executor shutdown has been called".
+ * @example
+ * // work.js: export function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+ * const n = yield* toThread<typeof fib>(new URL('./work.js', import.meta.url), 'fib', 30);
+ */
+export function toThread<F extends (...args: never[]) => unknown = (...args: unknown[]) => unknown>(
+  moduleUrl: string | URL,
+  exportName: string,
+  ...args: Parameters<F>
+): Coroutine<Awaited<ReturnType<F>>> {
+  const url = toModuleUrl(moduleUrl);
+  if (typeof exportName !== 'string' || exportName === '') {
+    throw new TypeError(`Expected \`exportName\` to be a non-empty string, got ${describeValue(exportName)}`);
+  }
+  return callInThread(url, exportName, args as unknown[]) as Coroutine<Awaited<ReturnType<F>>>;
+}
+
+function* callInThread(url: string, name: string, args: unknown[]): Coroutine<unknown> {
+  const future = poolFor(getRunningLoop()).submit(url, name, args);
+  return yield* future;
+}
+
+/**
+ * Shuts down the running loop's worker pool: waits for the calls still running, then terminates
+ * the workers. Later `toThread` calls on this loop raise RuntimeError. `run()` does this at the end.
+ * @asyncio loop.shutdown_default_executor()
+ * @example
+ * yield* shutdownDefaultExecutor();
+ */
+export function* shutdownDefaultExecutor(): Coroutine<void> {
+  const loop = getRunningLoop();
+  const pool = pools.get(loop);
+  if (pool === undefined) {
+    // Nothing started yet: refuse later calls all the same.
+    const refused = new ThreadPool(loop);
+    refused.shutdownCalled = true;
+    pools.set(loop, refused);
+    return;
+  }
+  yield* pool.shutdown();
+}
