@@ -30,7 +30,7 @@ function* child(log: Log, name: string, ms: number, fail = false): Coroutine<str
   }
 }
 
-const list = (xs: unknown[]): string => `[${xs.map((x) => `'${x instanceof Error ? x.message : String(x)}'`).join(', ')}]`;
+const list = (xs: readonly unknown[]): string => `[${xs.map((x) => `'${x instanceof Error ? x.message : String(x)}'`).join(', ')}]`;
 
 export default function main(log: Log): void {
   runSync(function* () {
