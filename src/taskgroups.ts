@@ -25,6 +25,7 @@ import { checkCallback } from './internal/validate.ts';
 import { inspectSymbol } from './internal/repr.ts';
 import { runAsyncWith } from './internal/async-with.ts';
 import type { AsyncContextManager, Coroutine } from './types.ts';
+import { PendingTasks } from './internal/pending-tasks.ts';
 
 /** Options of `TaskGroup.createTask`. */
 export interface TaskGroupTaskOptions {
@@ -41,13 +42,13 @@ export interface TaskGroupTaskOptions {
  * always a group, even for one error. A CancelledError from outside propagates as is.
  *
  * Invariants:
- * - `_tasks` holds exactly the children not yet done (their done callback removes them);
+ * - `_tasks.size` counts exactly the children whose done callback has not run yet;
  * - `_parentCancelRequested` is set at most once, and then `aexit` calls `uncancel()` once;
  * - once `_aborting`, every child is cancelled and no new child may be created;
  * - `_errors` is null after `aexit` (errors are heavy objects).
  *
  * Fields: `_entered`, `_exiting`, `_aborting`, `_loop`, `_parentTask`, `_parentCancelRequested`,
- * `_tasks` (Set, creation order), `_errors`, `_onCompletedFut` (what `aexit` waits on),
+ * `_tasks` (PendingTasks: creation order, no hashing), `_errors`, `_onCompletedFut` (what `aexit` waits on),
  * `_cancelOnEnter` (`cancel()` before entering), `_onTaskDone` (the one bound done callback).
  * @asyncio asyncio.TaskGroup
  * @example
@@ -63,7 +64,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
   _loop: EventLoop | null;
   _parentTask: Task<unknown> | null;
   _parentCancelRequested: boolean;
-  _tasks: Set<Task<unknown>>;
+  _tasks: PendingTasks<Task<unknown>>;
   _errors: unknown[] | null;
   _onCompletedFut: Future<boolean> | null;
   _cancelOnEnter: boolean;
@@ -77,7 +78,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
     this._loop = null;
     this._parentTask = null;
     this._parentCancelRequested = false;
-    this._tasks = new Set();
+    this._tasks = new PendingTasks();
     this._errors = [];
     this._onCompletedFut = null;
     this._cancelOnEnter = false;
@@ -266,12 +267,12 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
   /** Cancels every child not done, in creation order. */
   _abort(): void {
     this._aborting = true;
-    for (const task of this._tasks) if (!task.done()) task.cancel();
+    for (const task of this._tasks) task.cancel();
   }
 
   /** A child is done: record its failure, and on the first one abort and cancel the parent. */
   _taskDone(task: Task<unknown>): void {
-    this._tasks.delete(task);
+    this._tasks.finished(task);
     const waiter = this._onCompletedFut;
     if (waiter !== null && this._tasks.size === 0 && !waiter.done()) waiter.setResult(true);
     if (task.cancelled()) return;
