@@ -143,7 +143,13 @@ function delays(): number[] {
   return out;
 }
 
+// The issue's metric for real clocks: how long after the last deadline the last timer's work is
+// done. Each sleeper notes its deadline on the host clock (the loop's clock) when it starts.
+let lastDeadline = 0;
+
 function* sleeper(ms: number): Coroutine<void> {
+  const deadline = performance.now() + ms;
+  if (deadline > lastDeadline) lastDeadline = deadline;
   yield* sleep(ms);
 }
 
@@ -152,15 +158,32 @@ function* timers(ds: number[]): Coroutine<void> {
   for (const t of all) yield* t;
 }
 
-function nativeTimers(ds: number[]): Promise<void> {
+async function overheadOfRun(): Promise<number> {
+  lastDeadline = 0;
+  await run(timers(delays()));
+  return performance.now() - lastDeadline;
+}
+
+function nativeTimers(ds: number[]): Promise<number> {
   return new Promise((resolve) => {
     let live = ds.length;
-    for (const d of ds) setTimeout(() => --live === 0 && resolve(), d);
+    let last = 0;
+    for (const d of ds) {
+      last = Math.max(last, performance.now() + d);
+      setTimeout(() => --live === 0 && resolve(performance.now() - last), d);
+    }
   });
 }
 
-async function nativeSleepers(ds: number[]): Promise<void> {
-  await Promise.all(ds.map((d) => new Promise<void>((r) => setTimeout(r, d))));
+async function nativeSleepers(ds: number[]): Promise<number> {
+  let last = 0;
+  await Promise.all(
+    ds.map(async (d) => {
+      last = Math.max(last, performance.now() + d);
+      await new Promise<void>((r) => setTimeout(r, d));
+    }),
+  );
+  return performance.now() - last;
 }
 
 export const groups: BenchGroup[] = [
@@ -181,16 +204,25 @@ export const groups: BenchGroup[] = [
   },
   {
     id: 'timers-100k',
-    title: `100,000 timers at pseudo-random delays in [0, ${MAX_DELAY}) ms (the time includes the ~${MAX_DELAY} ms of waiting)`,
+    title: `100,000 timers at pseudo-random delays in [0, ${MAX_DELAY}) ms, real clock`,
     ops: TIMERS,
     opName: 'timers',
-    target: 'overhead past the last deadline ≤ the same with `setTimeout`; under the virtual clock, under 100 ms in total.',
+    metric: 'overhead past the last deadline: when the last timer\'s work is done, minus the latest deadline (each deadline taken when its timer was set)',
+    target: 'overhead past the last deadline ≤ the same with `setTimeout`.',
     repeat: 3,
     cases: [
-      { name: 'yieldio run() (real clock)', run: () => run(timers(delays())) },
-      { name: 'yieldio runSync() (virtual clock)', run: () => runSync(timers(delays())) },
+      { name: 'yieldio run(): tasks that sleep', run: overheadOfRun },
       { name: 'setTimeout callbacks', run: () => nativeTimers(delays()) },
-      { name: 'native async: Promise per setTimeout', run: () => nativeSleepers(delays()) },
+      { name: 'native async: a Promise per setTimeout', run: () => nativeSleepers(delays()) },
     ],
+  },
+  {
+    id: 'timers-100k-virtual',
+    title: '100,000 tasks sleeping pseudo-random delays in [0, 1000) ms, virtual clock (runSync): total time',
+    ops: TIMERS,
+    opName: 'timers',
+    target: 'under 100 ms in total.',
+    repeat: 3,
+    cases: [{ name: 'yieldio runSync() (virtual clock)', run: () => runSync(timers(delays())) }],
   },
 ];

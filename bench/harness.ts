@@ -5,10 +5,13 @@
  * runs the asyncio twins (`bench/*.py`), and writes BENCHMARKS.md with the ratios.
  */
 
-/** One implementation of a workload. `run` does the whole workload once. */
+/**
+ * One implementation of a workload. `run` does the whole workload once. If it returns a number,
+ * that number is the measurement (the group's `metric`), instead of the wall time of the call.
+ */
 export interface BenchCase {
   name: string;
-  run: () => void | Promise<void>;
+  run: () => void | number | Promise<void | number>;
 }
 
 /** One workload with its implementations; `ops` is what "per op" divides by. */
@@ -20,6 +23,8 @@ export interface BenchGroup {
   cases: BenchCase[];
   /** The targets from the issue, in words (shown in BENCHMARKS.md). */
   target?: string;
+  /** What the measured number is when cases return one (default: wall time of `run`, ms). */
+  metric?: string;
   /** How many timed repetitions (after one warm-up); default 5. */
   repeat?: number;
 }

@@ -91,7 +91,9 @@ for (const group of groups) {
   const base = mine[0];
   if (!base) continue;
   lines.push(`## ${group.title}`, '', `${group.ops.toLocaleString('en-US')} ${group.opName}.${group.target ? ` Target: ${group.target}` : ''}`, '');
-  lines.push('| implementation | time (ms) | per op (ns) | ratio (time / yieldio) | peak RSS (MB) |', '| --- | ---: | ---: | ---: | ---: |');
+  if (group.metric) lines.push(`Measured: ${group.metric}.`, '');
+  const what = group.metric ? 'measured (ms)' : 'time (ms)';
+  lines.push(`| implementation | ${what} | per op (ns) | ratio (vs yieldio) | peak RSS (MB) |`, '| --- | ---: | ---: | ---: | ---: |');
   for (const r of mine) {
     lines.push(
       `| ${r.name} | ${r.ms.toFixed(1)} | ${((r.ms * 1e6) / group.ops).toFixed(1)} | ${(r.ms / base.ms).toFixed(2)} | ${r.maxRssMB === null ? '' : r.maxRssMB.toFixed(0)} |`,
