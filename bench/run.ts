@@ -96,7 +96,7 @@ for (const group of groups) {
   lines.push(`| implementation | ${what} | per op (ns) | ratio (vs yieldio) | peak RSS (MB) |`, '| --- | ---: | ---: | ---: | ---: |');
   for (const r of mine) {
     lines.push(
-      `| ${r.name} | ${r.ms.toFixed(1)} | ${((r.ms * 1e6) / group.ops).toFixed(1)} | ${(r.ms / base.ms).toFixed(2)} | ${r.maxRssMB === null ? '' : r.maxRssMB.toFixed(0)} |`,
+      `| ${r.name} | ${r.ms.toFixed(1)} | ${group.metric ? '' : ((r.ms * 1e6) / group.ops).toFixed(1)} | ${group.metric ? '' : (r.ms / base.ms).toFixed(2)} | ${r.maxRssMB === null ? '' : r.maxRssMB.toFixed(0)} |`,
     );
   }
   lines.push('');
