@@ -5,7 +5,7 @@
  * Usage: npm run bench [-- <substring of group ids to run>]
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import type { BenchGroup } from './harness.ts';
@@ -101,6 +101,8 @@ for (const group of groups) {
   }
   lines.push('');
 }
+// The hand-written reading guide goes last.
+if (existsSync(join(here, 'NOTES.md'))) lines.push(readFileSync(join(here, 'NOTES.md'), 'utf8'));
 if (!filter || !existsSync(join(here, '..', 'BENCHMARKS.md'))) {
   writeFileSync(join(here, '..', 'BENCHMARKS.md'), lines.join('\n'));
   console.log('\nwrote BENCHMARKS.md');
