@@ -39,8 +39,7 @@
  */
 import { CancelledError, GeneratorExit, RuntimeError, StopAsyncIteration } from './exceptions.ts';
 import { getRunningLoopOrNull } from './events.ts';
-import { Future } from './futures.ts';
-import { SLEEP0, isCoroutine } from './tasks.ts';
+import { isCoroutine, isSuspension } from './tasks.ts';
 import { toAsyncIterable } from './asyncgen-host.ts';
 import { describeValue } from './internal/repr.ts';
 import type { EventLoop } from './base-events.ts';
@@ -291,7 +290,7 @@ export class AsyncGen<T, TReturn = void, TSend = undefined> implements AsyncIter
 }
 
 function isAwait(yielded: unknown): boolean {
-  return yielded === SLEEP0 || (yielded instanceof Future && yielded._blocking);
+  return isSuspension(yielded);
 }
 
 /**

@@ -24,8 +24,7 @@
  * @module
  */
 import { GeneratorExit, RuntimeError } from './exceptions.ts';
-import { Future } from './futures.ts';
-import { SLEEP0, isCoroutine } from './tasks.ts';
+import { isCoroutine, isSuspension } from './tasks.ts';
 import { fromPromise, toPromise } from './host.ts';
 import { checkCallback } from './internal/validate.ts';
 import { describeValue } from './internal/repr.ts';
@@ -205,7 +204,7 @@ type AnyGen = Generator<unknown, unknown, unknown>;
 
 /** Whether a value an async-generator body yielded is an await (passed up to the task). */
 function isAwait(value: unknown): boolean {
-  return value === SLEEP0 || (value instanceof Future && value._blocking);
+  return isSuspension(value);
 }
 
 /**

@@ -5,8 +5,8 @@
  * Differs from asyncio: JavaScript cannot read a suspended generator's frames (Python reads
  * `cr_frame` / `cr_await`), so the graph is made of futures, not source lines: a task's
  * `awaiting` chain follows what each task waits on (`_futWaiter`) down to the leaf future (a
- * sleep's timer future, a lock waiter, a fromPromise future). `awaitedBy` lists the tasks
- * waiting on a future, found by scanning the loop's unfinished tasks: capturing is O(tasks),
+ * lock waiter, a fromPromise future); a `sleep(ms)` waits on a timer and shows as `sleeping`.
+ * `awaitedBy` lists the tasks waiting on a future, found by scanning the loop's unfinished tasks: capturing is O(tasks),
  * and nothing is paid while the program runs.
  * @module
  */
@@ -24,6 +24,8 @@ export interface FutureCallGraph {
   readonly future: Future<unknown>;
   /** What it waits on, nearest first, down to the leaf future (empty if it is not waiting). */
   readonly awaiting: readonly Future<unknown>[];
+  /** When the chain ends in a `sleep(ms)` (which waits on a timer, not a Future): its `ms`. */
+  readonly sleeping: number | null;
   /** The nodes of the tasks that wait on this future. */
   readonly awaitedBy: readonly FutureCallGraph[];
 }
@@ -32,6 +34,12 @@ export interface FutureCallGraph {
 export interface CallGraphOptions {
   /** How many levels of `awaitedBy` to follow (default: all). */
   limit?: number;
+}
+
+/** The task at the end of the chain (or the future itself) sleeping on a timer: the sleep's ms. */
+function sleepAtEnd(future: Future<unknown>, chain: Future<unknown>[]): number | null {
+  const last = chain.length > 0 ? chain[chain.length - 1] : future;
+  return last instanceof Task && last._sleep !== null ? last._sleep._delay : null;
 }
 
 function awaitingChain(future: Future<unknown>): Future<unknown>[] {
@@ -54,7 +62,8 @@ function capture(loop: EventLoop, future: Future<unknown>, depth: number, seen: 
       if (task._futWaiter === future && !seen.has(task)) awaitedBy.push(capture(loop, task, depth - 1, seen));
     }
   }
-  return { future, awaiting: awaitingChain(future), awaitedBy };
+  const awaiting = awaitingChain(future);
+  return { future, awaiting, sleeping: sleepAtEnd(future, awaiting), awaitedBy };
 }
 
 /**
@@ -87,9 +96,10 @@ function label(future: Future<unknown>): string {
 
 function formatNode(node: FutureCallGraph, indent: string, lines: string[]): void {
   lines.push(`${indent}* ${label(node.future)}`);
-  if (node.awaiting.length > 0) {
+  if (node.awaiting.length > 0 || node.sleeping !== null) {
     lines.push(`${indent}  + Awaiting:`);
     for (const f of node.awaiting) lines.push(`${indent}  |   ${label(f)}`);
+    if (node.sleeping !== null) lines.push(`${indent}  |   sleep(${node.sleeping})`);
   }
   if (node.awaitedBy.length > 0) {
     lines.push(`${indent}  + Awaited by:`);

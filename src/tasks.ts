@@ -65,6 +65,7 @@ export function setStepHook(hook: StepHook | null): StepHook | null {
  * - `_coro`        the coroutine (a generator object)
  * - `_name`        the name; until asked, the task's number (formatted `Task-N` on demand)
  * - `_futWaiter`   the Future awaited while waiting, else null
+ * - `_sleep`       the sleep trap whose timer will wake the task, while it sleeps, else null
  * - `_mustCancel`  cancel() arrived while not waiting: throw CancelledError at the next step
  * - `_numCancelsRequested`  `cancelling()`; decremented by `uncancel()`
  * - `_sendValue`, `_throwValue`  what the next step sends or throws into the coroutine
@@ -79,6 +80,7 @@ export class Task<T = unknown> extends Future<T> {
   _coro: Coroutine<T>;
   _name: string | number;
   _futWaiter: Future<unknown> | null;
+  _sleep: TimedSleep<unknown> | null;
   _mustCancel: boolean;
   _numCancelsRequested: number;
   _sendValue: unknown;
@@ -96,6 +98,7 @@ export class Task<T = unknown> extends Future<T> {
     this._coro = coro;
     this._name = options?.name !== undefined ? String(options.name) : ++taskCounter;
     this._futWaiter = null;
+    this._sleep = null;
     this._mustCancel = false;
     this._numCancelsRequested = 0;
     this._sendValue = undefined;
@@ -171,6 +174,13 @@ export class Task<T = unknown> extends Future<T> {
     if (waiter !== null && waiter.cancel(msg)) return true;
     this._mustCancel = true;
     this._cancelMessage = msg ?? null;
+    const sleeping = this._sleep;
+    if (sleeping !== null) {
+      // Asleep on a timer: disarm it and step now; the step throws CancelledError(msg) into it.
+      this._sleep = null;
+      sleeping.disarm();
+      this._loop._pushReady(this);
+    }
     return true;
   }
 
@@ -283,6 +293,18 @@ export class Task<T = unknown> extends Future<T> {
       // sleep(0): one trip through the ready queue.
       this._sendValue = SLEEP0_RESUME;
       loop._pushReady(this);
+    } else if (yielded instanceof TimedSleep) {
+      if (!yielded._blocking) {
+        this._throwNext(new RuntimeError(`yield was used instead of yield* in task ${this} with ${yielded}. Write \`yield* sleep(...)\`.`));
+      } else if (this._mustCancel) {
+        // cancel() arrived during this step: do not sleep at all.
+        yielded._blocking = false;
+        this._loop._pushReady(this);
+      } else {
+        yielded._blocking = false;
+        this._sleep = yielded as TimedSleep<unknown>;
+        yielded._arm(this as Task<unknown>);
+      }
     } else if (yielded instanceof Future) {
       this._awaitFuture(yielded);
     } else if (yielded === undefined) {
@@ -350,6 +372,7 @@ export class Task<T = unknown> extends Future<T> {
   override toString(): string {
     let text = `<Task ${this._describeState()} name='${this.getName()}' coro=<${coroName(this._coro)}>`;
     if (this._state === PENDING && this._futWaiter !== null) text += ` wait_for=${this._futWaiter}`;
+    else if (this._state === PENDING && this._sleep !== null) text += ` wait_for=${this._sleep}`;
     return text + '>';
   }
 }
@@ -535,51 +558,55 @@ export function trackNeverAwaited<T>(coro: Coroutine<T>, name: string): Coroutin
 }
 
 /**
- * `sleep(delay > 0)`: a Future set by a timer, as asyncio's sleep, but as a small iterator object
- * instead of a generator, and with the timer calling back into it (no argument array): a sleep
- * allocates this object, its Future and its TimerHandle. The loop is looked up on first `next()`.
+ * `sleep(delay > 0)`, as a trap (curio's word): the coroutine yields this object itself, the task
+ * arms a timer that puts the task straight back on the ready queue, and the next `next()` returns.
+ * No Future, no done callback: a sleep allocates this object and its TimerHandle. Cancelling the
+ * task disarms the timer (Task.cancel). The object is also its own `{ value, done: false }` result.
+ * Differs from asyncio only inside: asyncio awaits a Future set by `call_later`; the observable
+ * behaviour (timing, cancellation, the CancelledError and its message) is the same.
  */
-class TimedSleep<T> {
-  private readonly delay: number;
-  private readonly value: T;
-  private future: Future<T> | null;
-  private iterator: Iterator<Suspend, T> | null;
-  private timer: TimerHandle | null;
+export class TimedSleep<T> {
+  /** `{ value, done }` while suspended: the object itself is what the task receives. */
+  readonly value: TimedSleep<T>;
+  readonly done: false;
+  /** asyncio's tripwire: set by next(), so a bare `yield sleep(10)` is caught by the task. */
+  _blocking: boolean;
+  _delay: number;
+  private readonly result: T;
+  private state: number; // 0 created, 1 waiting (yielded, maybe armed), 2 finished
+  /** The armed timer while the task waits, else null. */
+  _timer: TimerHandle | null;
 
-  constructor(delay: number, value: T) {
-    this.delay = delay;
-    this.value = value;
-    this.future = null;
-    this.iterator = null;
-    this.timer = null;
+  constructor(delay: number, result: T) {
+    this.value = this;
+    this.done = false;
+    this._blocking = false;
+    this._delay = delay;
+    this.result = result;
+    this.state = 0;
+    this._timer = null;
   }
 
   next(): IteratorResult<Suspend, T> {
-    let iterator = this.iterator;
-    if (iterator === null) {
-      const loop = getRunningLoop();
-      const future = (this.future = loop.createFuture<T>());
-      this.timer = loop._callAtInternal(loop.time() + this.delay, fireSleep as never, [this]);
-      iterator = this.iterator = future[Symbol.iterator]();
+    if (this.state === 0) {
+      this.state = 1;
+      this._blocking = true;
+      return this as unknown as IteratorYieldResult<Suspend>;
     }
-    let result: IteratorResult<Suspend, T>;
-    try {
-      result = iterator.next();
-    } catch (error) {
-      this.cancelTimer();
-      throw error;
-    }
-    if (result.done === true) this.cancelTimer();
-    return result;
+    // Resumed: the timer fired (the task cleared _timer) and the task stepped us.
+    this.state = 2;
+    return this.result === undefined ? (sleepDone as IteratorResult<Suspend, T>) : { value: this.result, done: true };
   }
 
   throw(error: unknown): never {
-    this.cancelTimer();
+    this.state = 2;
+    this.disarm();
     throw error;
   }
 
   return(value: T): IteratorResult<Suspend, T> {
-    this.cancelTimer();
+    this.state = 2;
+    this.disarm();
     return { value, done: true };
   }
 
@@ -587,23 +614,44 @@ class TimedSleep<T> {
     return this;
   }
 
-  /** @internal The timer's callback. */
-  _fire(): void {
-    const future = this.future as Future<T>;
-    if (!future.done()) future.setResult(this.value);
+  /** @internal Called by the task that received this object: wake `task` after the delay. */
+  _arm(task: Task<unknown>): void {
+    const loop = task._loop;
+    this._timer = loop._callAtInternal(loop.time() + this._delay, wakeSleeper as never, [task]);
   }
 
-  private cancelTimer(): void {
-    const timer = this.timer;
+  /** @internal */
+  disarm(): void {
+    const timer = this._timer;
     if (timer !== null) {
-      this.timer = null;
+      this._timer = null;
       timer.cancel();
     }
   }
+
+  toString(): string {
+    return `<sleep ${this._delay} ms>`;
+  }
+}
+const sleepDone: IteratorResult<Suspend, undefined> = Object.freeze({ value: undefined, done: true });
+
+/** The timer of a sleep: put the sleeping task back on the ready queue. */
+function wakeSleeper(task: Task<unknown>): void {
+  const sleeping = task._sleep;
+  if (sleeping !== null) {
+    task._sleep = null;
+    sleeping._timer = null;
+    task._loop._pushReady(task);
+  }
 }
 
-function fireSleep(sleeper: TimedSleep<unknown>): void {
-  sleeper._fire();
+/**
+ * @internal Whether a value a coroutine yielded is an await the task handles (the sleep(0)
+ * marker, a Future of `yield*`, a sleep trap). Async-generator bodies use it to tell awaits,
+ * which they pass up, from values, which they produce.
+ */
+export function isSuspension(value: unknown): boolean {
+  return value === SLEEP0 || ((value instanceof Future || value instanceof TimedSleep) && value._blocking);
 }
 
 function* sleep0With<T>(value: T): Coroutine<T> {

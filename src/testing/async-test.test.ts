@@ -89,7 +89,7 @@ describe('asyncTest', () => {
     })(undefined), {
       name: 'AggregateError',
       message:
-        "asyncTest: 1 task was still pending when the test ended: <Task pending name='heartbeat' coro=<coroutine> wait_for=<Future pending>>. " +
+        "asyncTest: 1 task was still pending when the test ended: <Task pending name='heartbeat' coro=<coroutine> wait_for=<sleep 60000 ms>>. " +
         'Await them (or run them in a TaskGroup) so the test checks their outcome; they have been cancelled.',
     });
     assert.equal(cleanedUp, true);

@@ -14,7 +14,7 @@
  */
 import { CancelledError, RuntimeError } from '../exceptions.ts';
 import { Future } from '../futures.ts';
-import { SLEEP0 } from '../tasks.ts';
+import { isSuspension as isAwaitForTask } from '../tasks.ts';
 import { describeValue } from '../internal/repr.ts';
 import { getRunningLoopOrNull } from '../events.ts';
 import type { Coroutine, Suspend } from '../types.ts';
@@ -61,10 +61,10 @@ interface Stop<T> {
   value: T | undefined;
 }
 
-// A yield the event loop must see: a Future this loop's task is about to wait on, or sleep(0).
-// Anything else the body yields is the fixture's value.
+// A yield the event loop must see (a Future being awaited, a sleep, sleep(0)); anything else the
+// body yields is the fixture's value. A Future of another loop is a value too.
 function isSuspension(value: unknown): value is Suspend {
-  return value === SLEEP0 || (value instanceof Future && value._blocking && value._loop === getRunningLoopOrNull());
+  return isAwaitForTask(value) && (!(value instanceof Future) || value._loop === getRunningLoopOrNull());
 }
 
 /** Runs the body until it yields a value or returns, passing its awaits through to the task. */
