@@ -27,7 +27,7 @@ import { checkCallback, checkDelay } from './internal/validate.ts';
 import { inspectSymbol } from './internal/repr.ts';
 import { Handle, TimerHandle, activeLoops, getRunningLoopOrNull, setRunningLoop, type Runnable } from './events.ts';
 import { Future } from './futures.ts';
-import { RuntimeError, internalError } from './exceptions.ts';
+import { CancelledError, RuntimeError, internalError } from './exceptions.ts';
 import type { Task, TaskOptions } from './tasks.ts';
 import { INSTRUMENT_HOOKS, InstrumentRegistry, type Instrument } from './instruments.ts';
 import type { Context } from './contextvars.ts';
@@ -150,6 +150,8 @@ function isAliveTimer(timer: TimerHandle): boolean {
  * - `_wakeup`           set while the async driver idles: call it to wake the loop
  * - `_unretrieved`      when a test asks for it, futures whose exception nobody retrieved yet
  * - `_instruments`      null until `addInstrument` (so the hot path pays one comparison)
+ * - `_shutdownSteps`    what `run()` runs after closing async generators (yieldio/node's servers,
+ *                       sockets, worker pool: asyncio's shutdown_default_executor slot)
  * @asyncio asyncio.AbstractEventLoop / BaseEventLoop
  */
 export class EventLoop {
@@ -170,6 +172,7 @@ export class EventLoop {
   _taskFactory: TaskFactory | null;
   _asyncgens: Set<WeakRef<AsyncGenLike>>;
   _asyncgensShutdownCalled: boolean;
+  _shutdownSteps: Set<() => void | Coroutine<void>>;
   _unretrieved: Set<Future<unknown>> | null;
   _passRemaining: number;
   _instruments: InstrumentRegistry | null;
@@ -202,6 +205,7 @@ export class EventLoop {
     this._taskFactory = null;
     this._asyncgens = new Set();
     this._asyncgensShutdownCalled = false;
+    this._shutdownSteps = new Set();
     this._unretrieved = null;
     this._passRemaining = 0;
     this._instruments = null;
@@ -688,6 +692,34 @@ export class EventLoop {
           exception: error,
           asyncgen: open[i],
         });
+      }
+    }
+  }
+
+  /**
+   * @internal Runs `step` once when `run()` / `Runner.close()` shuts this loop down, after the
+   * remaining tasks were cancelled and async generators closed (asyncio's place for
+   * shutdown_default_executor). Returns a function that unregisters it.
+   */
+  _addShutdownStep(step: () => void | Coroutine<void>): () => void {
+    const steps = this._shutdownSteps;
+    steps.add(step);
+    return () => {
+      steps.delete(step);
+    };
+  }
+
+  /** @internal Runs the shutdown steps in registration order; their errors go to the handler. */
+  *_runShutdownSteps(): Coroutine<void> {
+    const steps = this._shutdownSteps;
+    for (const step of steps) {
+      steps.delete(step); // each runs once; steps added meanwhile run in this same loop
+      try {
+        const result = step();
+        if (result !== undefined) yield* result;
+      } catch (error) {
+        if (error instanceof CancelledError) throw error;
+        this.callExceptionHandler({ message: 'an error occurred while shutting the loop down', exception: error });
       }
     }
   }

@@ -52,7 +52,8 @@ function* cancelAllTasks(loop: EventLoop, tasks: Task<unknown>[]): Coroutine<voi
 }
 
 /** The shutdown runs as a task itself: every other unfinished task is cancelled, repeatedly, in
- * case cancelled tasks start new ones; then open async generators are closed. */
+ * case cancelled tasks start new ones; then open async generators are closed, then the loop's
+ * shutdown steps run (yieldio/node's servers, sockets and worker pool). */
 function* shutdown(loop: EventLoop): Coroutine<void> {
   for (;;) {
     const self = loop._currentTask;
@@ -61,10 +62,11 @@ function* shutdown(loop: EventLoop): Coroutine<void> {
     yield* cancelAllTasks(loop, others);
   }
   yield* loop.shutdownAsyncgens();
+  yield* loop._runShutdownSteps();
 }
 
 function needsShutdown(loop: EventLoop): boolean {
-  return loop._tasks.size > 0 || loop._asyncgens.size > 0;
+  return loop._tasks.size > 0 || loop._asyncgens.size > 0 || loop._shutdownSteps.size > 0;
 }
 
 /**
