@@ -651,6 +651,8 @@ function wakeSleeper(task: Task<unknown>): void {
  * which they pass up, from values, which they produce.
  */
 export function isSuspension(value: unknown): boolean {
+  // Produced values are often primitives: answer those without an instanceof (this runs per item).
+  if (typeof value !== 'object' || value === null) return false;
   return value === SLEEP0 || ((value instanceof Future || value instanceof TimedSleep) && value._blocking);
 }
 
