@@ -101,11 +101,19 @@ export class Context {
 // otherwise the global one. The task step only sets `loop._currentTask`, which it does anyway.
 const globalContext = new Context();
 let explicitContext: Context | null = null;
-/** @internal What the running task offers: its Context, made on demand, and its values meanwhile. */
-interface ContextHolder {
-  _context: Context | null;
-  _contextValues: ContextValues | null;
+/**
+ * @internal What a task holds: its Context once made, or until then just the values it was
+ * created with (an immutable snapshot), in one field.
+ */
+export interface ContextHolder {
+  _context: Context | ContextValues;
   getContext(): Context;
+}
+
+/** @internal A task's current values, without making its Context. */
+export function holderValues(holder: ContextHolder): ContextValues {
+  const context = holder._context;
+  return context instanceof Context ? context._values : context;
 }
 let runningTask: () => ContextHolder | null = () => null;
 
@@ -137,7 +145,7 @@ export function currentContextValues(): ContextValues {
   if (explicitContext !== null) return explicitContext._values;
   const task = runningTask();
   if (task === null) return globalContext._values;
-  return task._context !== null ? task._context._values : (task._contextValues as ContextValues);
+  return holderValues(task);
 }
 
 /**

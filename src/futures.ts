@@ -116,7 +116,6 @@ class DoneIterator<T> {
  *                   (asyncio's C task_wakeup fast path: no closure, no Handle)
  * - `_blocking`     asyncio's `_asyncio_future_blocking`: set by `yield*`, checked and cleared by the task
  * - `_cancelMessage`/`_cancelledExc`  what `_makeCancelledError` hands out (3.13 semantics)
- * - `_iterator`     the shared iterator for `yield*`, made on first await
  * @asyncio asyncio.Future
  * @example
  * const fut = getRunningLoop().createFuture<number>();
@@ -134,7 +133,6 @@ export class Future<T = unknown> implements Awaitable<T> {
   _blocking: boolean;
   _cancelMessage: string | null;
   _cancelledExc: CancelledError | null;
-  _iterator: FutureIterator<T> | null;
 
   /**
    * A pending future bound to `loop` (default: the running loop).
@@ -151,7 +149,6 @@ export class Future<T = unknown> implements Awaitable<T> {
     this._blocking = false;
     this._cancelMessage = null;
     this._cancelledExc = null;
-    this._iterator = null;
   }
 
   /**
@@ -310,8 +307,8 @@ export class Future<T = unknown> implements Awaitable<T> {
   [Symbol.iterator](): Generator<Suspend, T, unknown> {
     // Already done: one object that is both the iterator and its final result (no trip, no wait).
     if (this._state !== PENDING) return new DoneIterator(this.result()) as unknown as Generator<Suspend, T, unknown>;
-    let iterator = this._iterator;
-    if (iterator === null) iterator = this._iterator = new FutureIterator(this);
+    // Pending: a small iterator per await (most futures are awaited once; no field for a cache).
+    const iterator = new FutureIterator(this);
     return iterator as unknown as Generator<Suspend, T, unknown>;
   }
 

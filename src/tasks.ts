@@ -71,9 +71,9 @@ export function setStepHook(hook: StepHook | null): StepHook | null {
  * - `_sendValue`, `_throwValue`  what the next step sends or throws into the coroutine
  * - `_cancelled`   (on the prototype: always false) the ready-queue protocol: a Task is its own
  *                  step callback, so scheduling a step allocates nothing; only Handles get skipped
- * - `_context`     the contextvars Context every step runs in, made on first use from
- *                  `_contextValues` (the creator's values, an immutable snapshot)
- * - `_prevLinked`, `_nextLinked`, `_listed`  membership in `loop._tasks` (an intrusive list)
+ * - `_context`     the contextvars Context every step runs in; until first asked for, just the
+ *                  creator's values (an immutable snapshot), so creating a task allocates none
+ * - `_prevLinked`, `_nextLinked`  membership in `loop._tasks` (an intrusive list; undefined: not in it)
  * @asyncio asyncio.Task
  */
 export class Task<T = unknown> extends Future<T> {
@@ -86,11 +86,9 @@ export class Task<T = unknown> extends Future<T> {
   _sendValue: unknown;
   _throwValue: unknown;
   declare _cancelled: boolean;
-  _context: Context | null;
-  _contextValues: ContextValues | null;
-  _prevLinked: Task<unknown> | null;
-  _nextLinked: Task<unknown> | null;
-  _listed: boolean;
+  _context: Context | ContextValues;
+  _prevLinked: Task<unknown> | null | undefined;
+  _nextLinked: Task<unknown> | null | undefined;
 
   /** @internal Use `createTask(coro)`. */
   constructor(coro: Coroutine<T>, loop: EventLoop, options?: TaskOptions) {
@@ -106,11 +104,9 @@ export class Task<T = unknown> extends Future<T> {
     // The task runs in a copy of its creator's context; the snapshot costs no allocation: the
     // Context object is made only if the task asks for it (getContext, ContextVar.set).
     const context = options?.context;
-    this._context = context ?? null;
-    this._contextValues = context === undefined ? currentContextValues() : null;
-    this._prevLinked = null;
-    this._nextLinked = null;
-    this._listed = false;
+    this._context = context ?? currentContextValues();
+    this._prevLinked = undefined;
+    this._nextLinked = undefined;
     loop._tasks.add(this as Task<unknown>);
     if (loop._instruments !== null) loop._instruments.taskSpawned(this as Task<unknown>);
     if (options?.eagerStart === true && getRunningLoopOrNull() === loop) {
@@ -151,11 +147,10 @@ export class Task<T = unknown> extends Future<T> {
    * @asyncio Task.get_context()
    */
   getContext(): Context {
-    let context = this._context;
-    if (context === null) {
-      context = this._context = Context._fromValues(this._contextValues as ContextValues);
-      this._contextValues = null;
-    }
+    const held = this._context;
+    if (held instanceof Context) return held;
+    const context = Context._fromValues(held);
+    this._context = context;
     return context;
   }
 

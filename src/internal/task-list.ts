@@ -5,11 +5,13 @@
  * @module
  */
 
-/** An element: the list writes these three fields and nothing else. */
+/**
+ * An element: the list writes these two fields and nothing else. `undefined` in both means "not
+ * in the list" (so membership needs no third field); `null` means "in the list, at that end".
+ */
 export interface Linked<T> {
-  _prevLinked: T | null;
-  _nextLinked: T | null;
-  _listed: boolean;
+  _prevLinked: T | null | undefined;
+  _nextLinked: T | null | undefined;
 }
 
 /** The unfinished tasks of a loop (asyncio's `_scheduled_tasks`), with the parts of Set's API in use. */
@@ -23,8 +25,7 @@ export class LinkedSet<T extends Linked<T>> {
   }
 
   add(item: T): void {
-    if (item._listed) return;
-    item._listed = true;
+    if (item._nextLinked !== undefined) return;
     item._prevLinked = this.tail;
     item._nextLinked = null;
     if (this.tail === null) this.head = item;
@@ -34,31 +35,29 @@ export class LinkedSet<T extends Linked<T>> {
   }
 
   delete(item: T): boolean {
-    if (!item._listed) return false;
-    item._listed = false;
-    const prev = item._prevLinked;
+    if (item._nextLinked === undefined) return false;
+    const prev = item._prevLinked as T | null;
     const next = item._nextLinked;
     if (prev === null) this.head = next;
     else prev._nextLinked = next;
     if (next === null) this.tail = prev;
     else next._prevLinked = prev;
-    item._prevLinked = null;
-    item._nextLinked = null;
+    item._prevLinked = undefined;
+    item._nextLinked = undefined;
     this.count--;
     return true;
   }
 
   has(item: T): boolean {
-    return item._listed;
+    return item._nextLinked !== undefined;
   }
 
   clear(): void {
     let item = this.head;
     while (item !== null) {
-      const next = item._nextLinked;
-      item._listed = false;
-      item._prevLinked = null;
-      item._nextLinked = null;
+      const next = item._nextLinked as T | null;
+      item._prevLinked = undefined;
+      item._nextLinked = undefined;
       item = next;
     }
     this.head = this.tail = null;
@@ -69,7 +68,7 @@ export class LinkedSet<T extends Linked<T>> {
   *[Symbol.iterator](): Generator<T, void, undefined> {
     let item = this.head;
     while (item !== null) {
-      const next = item._nextLinked;
+      const next = item._nextLinked as T | null;
       yield item;
       item = next;
     }

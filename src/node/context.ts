@@ -27,6 +27,7 @@ import { ContextVar, type Token } from '../contextvars.ts';
 import { setStepHook, type StepHook, type Task } from '../tasks.ts';
 import { describeValue } from '../internal/repr.ts';
 import type { Coroutine } from '../types.ts';
+import { holderValues } from '../contextvars.ts';
 
 const UNSET: unique symbol = Symbol('yieldio.als.unset');
 
@@ -38,7 +39,7 @@ let stepDepth = 0;
 
 const hook: StepHook = {
   before(task: Task<unknown>): void {
-    const values = task._context !== null ? task._context._values : task._contextValues;
+    const values = holderValues(task);
     stepDepth++;
     for (let i = 0; i < bridged.length; i++) {
       const variable = bridged[i] as AsyncLocalStorageVar<unknown>;
