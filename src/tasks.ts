@@ -469,7 +469,7 @@ registerTaskConstructors(newTask, ensureFutureOn as (loop: EventLoop, aw: unknow
  * const user = yield* task;
  */
 export function createTask<T>(coro: Coroutine<T>, options?: TaskOptions): Task<T> {
-  if (!isCoroutine(coro)) throw notACoroutineError('createTask', coro);
+  // Checked once, where the task is built (newTask, or the task factory such as eagerTaskFactory).
   return getRunningLoop().createTask(coro, options);
 }
 
