@@ -44,6 +44,7 @@ import { toAsyncIterable } from './asyncgen-host.ts';
 import { describeValue } from './internal/repr.ts';
 import type { EventLoop } from './base-events.ts';
 import type { Awaitable, Coroutine, Suspend } from './types.ts';
+import { isTrackingScopes, misnestingMessage, setRunningScopeOwner } from './internal/scopes.ts';
 
 
 /**
@@ -171,6 +172,8 @@ export class AsyncGen<T, TReturn = void, TSend = undefined> implements AsyncIter
   _running: boolean;
   _loop: EventLoop | null;
   _ref: WeakRef<object> | null;
+  /** Debug mode: timeouts/TaskGroups its body opened that are still open (internal/scopes.ts). */
+  _openScopes: number;
 
   /** @internal Made by the function `asyncGenerator(fn)` returns. */
   constructor(gen: AsyncGenBody<T, TReturn, TSend>, name: string) {
@@ -180,6 +183,7 @@ export class AsyncGen<T, TReturn = void, TSend = undefined> implements AsyncIter
     this._running = false;
     this._loop = getRunningLoopOrNull();
     this._ref = null;
+    this._openScopes = 0;
   }
 
   /**
@@ -289,6 +293,12 @@ export class AsyncGen<T, TReturn = void, TSend = undefined> implements AsyncIter
   }
 }
 
+/** Debug mode: a value left the generator while a scope it opened is open (internal/scopes.ts). */
+function reportMisnesting(agen: AsyncGen<unknown, unknown, unknown>): void {
+  const loop = agen._loop ?? getRunningLoopOrNull();
+  if (loop !== null && loop._debug) loop.callExceptionHandler({ message: misnestingMessage(agen), asyncgen: agen });
+}
+
 function isAwait(yielded: unknown): boolean {
   return isSuspension(yielded);
 }
@@ -383,9 +393,12 @@ class AgenOp<T> {
   private _step(isThrow: boolean, input: unknown): IteratorResult<Suspend, T> {
     const agen = this._agen;
     let result: IteratorResult<unknown, unknown>;
+    const tracking = isTrackingScopes();
+    const previousOwner = tracking ? setRunningScopeOwner(agen) : null;
     try {
       result = isThrow ? agen._gen.throw(input) : agen._gen.next(input as undefined);
     } catch (error) {
+      if (tracking) setRunningScopeOwner(previousOwner);
       this._state = OP_DONE;
       agen._finish();
       // aclose(): the body let GeneratorExit out (or raised another one): closed as asked.
@@ -396,6 +409,7 @@ class AgenOp<T> {
       }
       throw error;
     }
+    if (tracking) setRunningScopeOwner(previousOwner);
     if (result.done === true) {
       this._state = OP_DONE;
       agen._finish();
@@ -408,6 +422,7 @@ class AgenOp<T> {
       this.done = false;
       return this as unknown as IteratorResult<Suspend, T>;
     }
+    if (agen._openScopes > 0) reportMisnesting(agen);
     // A value for the consumer: the body is suspended at a `yield` again.
     this._state = OP_DONE;
     agen._running = false;
@@ -629,9 +644,12 @@ function* asyncForAgen<T, Y>(
     let item: T;
     for (;;) {
       let result: IteratorResult<unknown, unknown>;
+      const tracking = isTrackingScopes();
+      const previousOwner = tracking ? setRunningScopeOwner(agen) : null;
       try {
         result = isThrow ? gen.throw(input) : gen.next(input as undefined);
       } catch (error) {
+        if (tracking) setRunningScopeOwner(previousOwner);
         // The body raised: it is finished, nothing to close (AgenOp._step's rules).
         agen._finish();
         if (error instanceof StopAsyncIteration) {
@@ -639,12 +657,14 @@ function* asyncForAgen<T, Y>(
         }
         throw error;
       }
+      if (tracking) setRunningScopeOwner(previousOwner);
       if (result.done === true) {
         agen._finish();
         return;
       }
       const yielded = result.value;
       if (!isAwait(yielded)) {
+        if (agen._openScopes > 0) reportMisnesting(agen);
         item = yielded as T;
         break;
       }

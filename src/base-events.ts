@@ -22,6 +22,7 @@
  */
 import { Deque } from './internal/deque.ts';
 import { TimerHeap } from './internal/timer-heap.ts';
+import { enableScopeTracking } from './internal/scopes.ts';
 import { LinkedSet } from './internal/task-list.ts';
 import { checkCallback, checkDelay } from './internal/validate.ts';
 import { inspectSymbol } from './internal/repr.ts';
@@ -198,6 +199,7 @@ export class EventLoop {
     this._stopping = false;
     this._closed = false;
     this._debug = options.debug ?? false;
+    if (this._debug) enableScopeTracking();
     this._currentTask = null;
     this._tasks = new LinkedSet();
     this._wakeup = null;
@@ -823,6 +825,7 @@ export class EventLoop {
    */
   setDebug(enabled: boolean): void {
     this._debug = Boolean(enabled);
+    if (this._debug) enableScopeTracking();
   }
 
   /**

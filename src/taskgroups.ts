@@ -26,6 +26,7 @@ import { inspectSymbol } from './internal/repr.ts';
 import { runAsyncWith } from './internal/async-with.ts';
 import type { AsyncContextManager, Coroutine } from './types.ts';
 import { PendingTasks } from './internal/pending-tasks.ts';
+import { scopeEntered, scopeExited } from './internal/scopes.ts';
 
 /** Options of `TaskGroup.createTask`. */
 export interface TaskGroupTaskOptions {
@@ -101,6 +102,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
     this._parentTask = currentTask(this._loop);
     if (this._parentTask === null) throw new RuntimeError(`TaskGroup ${this} cannot determine the parent task`);
     this._entered = true;
+    scopeEntered(this); // debug mode: catches a `yield` of a value inside this block (misnesting)
     if (this._cancelOnEnter) this.cancel();
     return this;
   }
@@ -122,6 +124,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
     if (!this._entered) throw new RuntimeError(`TaskGroup ${this} has not been entered`);
     if (this._exiting) throw new RuntimeError(`TaskGroup ${this} has already been exited: aexit() must follow aenter(), once`);
     this._exiting = true;
+    scopeExited(this);
     const loop = this._loop as EventLoop;
     const parent = this._parentTask as Task<unknown>;
     const hasError = error !== undefined;

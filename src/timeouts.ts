@@ -22,6 +22,7 @@ import { checkCallback, checkDelay } from './internal/validate.ts';
 import { inspectSymbol } from './internal/repr.ts';
 import { runAsyncWith } from './internal/async-with.ts';
 import type { AsyncContextManager, Coroutine } from './types.ts';
+import { scopeEntered, scopeExited } from './internal/scopes.ts';
 
 const CREATED = 0;
 const ENTERED = 1;
@@ -128,6 +129,7 @@ export class Timeout implements AsyncContextManager<Timeout> {
     const task = currentTask();
     if (task === null) throw new RuntimeError('Timeout should be used inside a task');
     this._state = ENTERED;
+    scopeEntered(this); // debug mode: catches a `yield` of a value inside this block (misnesting)
     this._task = task;
     this._cancelling = task.cancelling();
     this.reschedule(this._when);
@@ -150,6 +152,7 @@ export class Timeout implements AsyncContextManager<Timeout> {
     if (this._state !== ENTERED && this._state !== EXPIRING) {
       throw new RuntimeError(`Cannot exit a ${STATE_NAMES[this._state]} Timeout: aexit() must follow aenter(), once`);
     }
+    scopeExited(this);
     if (this._handle !== null) {
       this._handle.cancel();
       this._handle = null;
