@@ -174,7 +174,7 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
   // Only coroutines and foreign awaitables can be repeated harmfully (wrapping one twice would run
   // it twice), so only they go through the map; a repeated Future just gets one callback per
   // occurrence, and `nfuts` counts occurrences.
-  let wrapped: Map<unknown, Future<unknown>> | null = null;
+  let wrapped: Set<unknown> | null = null;
   let loop: EventLoop | null = null;
   let nfuts = 0;
   for (let i = 0; i < n; i++) {
@@ -185,14 +185,17 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
       if (loop === null) loop = fut._loop;
     } else {
       if (!isAwaitable(arg)) throw notAwaitableError(arg, i, arrayForm);
-      const seen = wrapped === null ? undefined : wrapped.get(arg);
-      if (seen !== undefined) {
-        children[i] = seen;
+      // One hash operation per argument: add, and a size that did not grow means "seen before"
+      // (rare: then find the first occurrence, whose future is already in children).
+      if (wrapped === null) wrapped = new Set();
+      const before = wrapped.size;
+      wrapped.add(arg);
+      if (wrapped.size === before) {
+        children[i] = children[aws.indexOf(arg)] as Future<unknown>;
         continue;
       }
       fut = ensureFuture(arg as Awaitable<unknown>, loop ?? undefined);
       if (loop === null) loop = fut._loop;
-      (wrapped ??= new Map()).set(arg, fut);
     }
     children[i] = fut;
     nfuts++;
