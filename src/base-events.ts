@@ -239,7 +239,7 @@ export class EventLoop {
   callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
     checkCallback(callback, 'callback');
     this._checkClosed();
-    return this._callSoonInternal(callback as never, undefined, args.length === 1 ? args[0] : undefined, args.length !== 1 ? args : null);
+    return this._callSoonInternal(callback as never, args.length === 1 ? args[0] : undefined, args.length !== 1 ? args : null);
   }
 
   /**
@@ -253,8 +253,8 @@ export class EventLoop {
   }
 
   /** @internal The hot-path schedule: no checks, one Handle. */
-  _callSoonInternal(callback: (...args: never[]) => unknown, receiver: unknown, arg0: unknown, args: unknown[] | null = null): Handle {
-    const handle = new Handle(callback, receiver, arg0, args, this);
+  _callSoonInternal(callback: (...args: never[]) => unknown, arg0: unknown, args: unknown[] | null = null): Handle {
+    const handle = new Handle(callback, arg0, args, this);
     this._ready.push(handle);
     if (this._wakeup !== null) this._wakeup();
     return handle;

@@ -22,9 +22,8 @@ export interface Runnable {
 /**
  * A callback scheduled on the loop by `callSoon`; `cancel()` keeps it from running.
  *
- * Fields (the shape is fixed; the hot path reuses one Handle per Task for its steps):
+ * Fields (the shape is fixed; task steps need no Handle: a Task is its own ready-queue entry):
  * - `_callback`  the function to call, `null` once cancelled (so it keeps nothing alive)
- * - `_receiver`  `this` for the call (a Task for task steps, otherwise undefined)
  * - `_arg0`      the only argument when there is at most one (no array allocated)
  * - `_args`      all the arguments when there are two or more, else null
  * - `_loop`      the loop that runs it (for the exception handler)
@@ -33,16 +32,14 @@ export interface Runnable {
  */
 export class Handle implements Runnable {
   _callback: AnyFunction | null;
-  _receiver: unknown;
   _arg0: unknown;
   _args: unknown[] | null;
   _loop: EventLoop;
   _cancelled: boolean;
 
   /** @internal Use `loop.callSoon(cb, ...args)`. */
-  constructor(callback: AnyFunction, receiver: unknown, arg0: unknown, args: unknown[] | null, loop: EventLoop) {
+  constructor(callback: AnyFunction, arg0: unknown, args: unknown[] | null, loop: EventLoop) {
     this._callback = callback;
-    this._receiver = receiver;
     this._arg0 = arg0;
     this._args = args;
     this._loop = loop;
@@ -74,8 +71,8 @@ export class Handle implements Runnable {
   _run(): void {
     const callback = this._callback as (this: unknown, ...args: unknown[]) => unknown;
     try {
-      if (this._args === null) callback.call(this._receiver, this._arg0);
-      else callback.apply(this._receiver, this._args);
+      if (this._args === null) callback(this._arg0);
+      else callback.apply(undefined, this._args);
     } catch (error) {
       this._loop.callExceptionHandler({
         message: `Exception in callback ${this.describeCallback()}`,
@@ -87,8 +84,6 @@ export class Handle implements Runnable {
 
   /** @internal `fn(args)` as asyncio's repr shows it. */
   describeCallback(): string {
-    const receiver = this._receiver;
-    if (receiver !== undefined && receiver !== null) return String(receiver);
     const cb = this._callback;
     if (cb === null) return '<cancelled>';
     const args = this._args ?? (this._arg0 === undefined ? [] : [this._arg0]);
@@ -118,7 +113,7 @@ export class TimerHandle extends Handle {
 
   /** @internal Use `loop.callLater` / `loop.callAt`. */
   constructor(when: number, seq: number, callback: AnyFunction, arg0: unknown, args: unknown[] | null, loop: EventLoop) {
-    super(callback, undefined, arg0, args, loop);
+    super(callback, arg0, args, loop);
     this._when = when;
     this._seq = seq;
     this._scheduled = false;

@@ -263,7 +263,7 @@ export class Future<T = unknown> implements Awaitable<T> {
     }
     const cb = callback as DoneCallback<never>;
     if (this._state !== PENDING) {
-      this._loop._callSoonInternal(cb, undefined, this);
+      this._loop._callSoonInternal(cb, this);
     } else {
       this._addCallback(cb);
     }
@@ -328,7 +328,7 @@ export class Future<T = unknown> implements Awaitable<T> {
     const first = this._callback0;
     if (first !== null) {
       this._callback0 = null;
-      if (typeof first === 'function') loop._callSoonInternal(first, undefined, this);
+      if (typeof first === 'function') loop._callSoonInternal(first, this);
       else loop._pushReady(first);
     }
     const rest = this._callbacks;
@@ -336,7 +336,7 @@ export class Future<T = unknown> implements Awaitable<T> {
       this._callbacks = null;
       for (let i = 0; i < rest.length; i++) {
         const cb = rest[i] as DoneCallback<never> | Runnable;
-        if (typeof cb === 'function') loop._callSoonInternal(cb, undefined, this);
+        if (typeof cb === 'function') loop._callSoonInternal(cb, this);
         else loop._pushReady(cb);
       }
     }
