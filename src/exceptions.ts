@@ -74,7 +74,7 @@ export class GeneratorExit extends Error {
 }
 
 /**
- * A broken invariant inside yieldio itself: never a user error. Please report it.
+ * @internal A broken invariant inside yieldio itself: never a user error. Please report it.
  * Kept apart from user-facing classes, as Trio and curio do.
  */
 export function internalError(what: string, cause?: unknown): Error {

@@ -389,7 +389,11 @@ function badYieldError(task: Task<unknown>, value: unknown): RuntimeError {
   return new RuntimeError(`Task got bad yield: ${shortRepr(value)}`);
 }
 
-/** Whether `value` is a generator object (what a `function*` call returns): a coroutine. */
+/**
+ * Whether `value` is a coroutine: a generator object (what a `function*` call returns), or any
+ * object with `next`, `throw`, `return` and `[Symbol.iterator]`.
+ * @asyncio asyncio.iscoroutine(obj)
+ */
 export function isCoroutine(value: unknown): value is Coroutine<unknown> {
   const v = value as { next?: unknown; throw?: unknown; return?: unknown } | null;
   return (
@@ -553,7 +557,7 @@ export function trackNeverAwaited<T>(coro: Coroutine<T>, name: string): Coroutin
 }
 
 /**
- * `sleep(delay > 0)`, as a trap (curio's word): the coroutine yields this object itself, the task
+ * @internal `sleep(delay > 0)`, as a trap (curio's word): the coroutine yields this object itself, the task
  * arms a timer that puts the task straight back on the ready queue, and the next `next()` returns.
  * No Future, no done callback: a sleep allocates this object and its TimerHandle. Cancelling the
  * task disarms the timer (Task.cancel). The object is also its own `{ value, done: false }` result.

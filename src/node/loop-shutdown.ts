@@ -16,7 +16,7 @@ import type { Coroutine } from '../types.ts';
 /** What runs at shutdown: a plain function, or a coroutine function. */
 export type ShutdownStep = () => void | Coroutine<void>;
 
-/** Runs `step` when `loop` shuts down (once); returns a function that unregisters it. */
+/** @internal Runs `step` when `loop` shuts down (once); returns a function that unregisters it. */
 export function atLoopShutdown(loop: EventLoop, step: ShutdownStep): () => void {
   return loop._addShutdownStep(step);
 }
