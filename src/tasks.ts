@@ -29,7 +29,7 @@ export interface TaskOptions {
 /** @internal The `sleep(0)` marker a coroutine yields (async generators must tell it from values). */
 export const SLEEP0: Suspend = Object.freeze({ toString: () => '<sleep(0)>' }) as unknown as Suspend;
 /** @internal What the task sends back after a `sleep(0)` trip. */
-export const SLEEP0_RESUME: unique symbol = Symbol('yieldio.sleep0.resume');
+const SLEEP0_RESUME: unique symbol = Symbol('yieldio.sleep0.resume');
 
 let taskCounter = 0;
 
@@ -544,7 +544,7 @@ const neverAwaited = new FinalizationRegistry<{ loop: EventLoop; name: string }>
  * @internal In debug mode, wraps a coroutine yieldio returns so that it is reported if it is never
  * started (someone wrote `sleep(10)` instead of `yield* sleep(10)`). Free when debug is off.
  */
-export function trackNeverAwaited<T>(coro: Coroutine<T>, name: string): Coroutine<T> {
+function trackNeverAwaited<T>(coro: Coroutine<T>, name: string): Coroutine<T> {
   const loop = getRunningLoopOrNull();
   if (loop === null || !loop._debug) return coro;
   const token = {};
@@ -564,7 +564,7 @@ export function trackNeverAwaited<T>(coro: Coroutine<T>, name: string): Coroutin
  * Differs from asyncio only inside: asyncio awaits a Future set by `call_later`; the observable
  * behaviour (timing, cancellation, the CancelledError and its message) is the same.
  */
-export class TimedSleep<T> {
+class TimedSleep<T> {
   /** `{ value, done }` while suspended: the object itself is what the task receives. */
   readonly value: TimedSleep<T>;
   readonly done: false;

@@ -31,16 +31,15 @@ export function shortRepr(value: unknown): string {
   return String(value);
 }
 
-/** The name of the generator function that made a coroutine, for `<Task ... coro=name>`. */
+/**
+ * How a task's repr names its coroutine (`<Task ... coro=<...>>`). A generator object does not link
+ * back to its function, so a plain one shows as `coroutine`; yieldio's own coroutine objects (a
+ * sleep, an async generator's anext) describe themselves through their toString.
+ */
 export function coroName(coro: unknown): string {
-  // A generator object does not link back to its function; yieldio records the name when it can.
-  const named = (coro as { [coroNameSymbol]?: string } | null)?.[coroNameSymbol];
-  if (typeof named === 'string') return named;
-  return 'coroutine';
+  const own = (coro as { toString?: unknown } | null)?.toString;
+  return typeof own === 'function' && own !== Object.prototype.toString ? String(coro).replace(/^<(.*)>$/, '$1') : 'coroutine';
 }
-
-/** Where yieldio stores a coroutine's function name when it knows it (wrapped helpers set it). */
-export const coroNameSymbol: unique symbol = Symbol('yieldio.coroName');
 
 /** The registered symbol Node's util.inspect looks for; registered, so no `node:` import is needed. */
 export const inspectSymbol: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never;
