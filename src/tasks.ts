@@ -289,17 +289,7 @@ export class Task<T = unknown> extends Future<T> {
       this._sendValue = SLEEP0_RESUME;
       loop._pushReady(this);
     } else if (yielded instanceof TimedSleep) {
-      if (!yielded._blocking) {
-        this._throwNext(new RuntimeError(`yield was used instead of yield* in task ${this} with ${yielded}. Write \`yield* sleep(...)\`.`));
-      } else if (this._mustCancel) {
-        // cancel() arrived during this step: do not sleep at all.
-        yielded._blocking = false;
-        this._loop._pushReady(this);
-      } else {
-        yielded._blocking = false;
-        this._sleep = yielded as TimedSleep<unknown>;
-        yielded._arm(this as Task<unknown>);
-      }
+      this._awaitSleep(yielded as TimedSleep<unknown>);
     } else if (yielded instanceof Future) {
       this._awaitFuture(yielded);
     } else if (yielded === undefined) {
@@ -326,6 +316,21 @@ export class Task<T = unknown> extends Future<T> {
       future._addWaiter(this); // asyncio's __wakeup: done, the future puts us back on the ready queue
       this._futWaiter = future;
       if (this._mustCancel && future.cancel(this._cancelMessage)) this._mustCancel = false;
+    }
+  }
+
+  /** The coroutine yielded a sleep trap: arm its timer, or explain what is wrong with it. */
+  private _awaitSleep(sleeping: TimedSleep<unknown>): void {
+    if (!sleeping._blocking) {
+      this._throwNext(new RuntimeError(`yield was used instead of yield* in task ${this} with ${sleeping}. Write \`yield* sleep(...)\`.`));
+      return;
+    }
+    sleeping._blocking = false;
+    if (this._mustCancel) {
+      this._loop._pushReady(this); // cancel() arrived during this step: the next step throws, no sleep
+    } else {
+      this._sleep = sleeping;
+      sleeping._arm(this as Task<unknown>);
     }
   }
 
