@@ -566,9 +566,10 @@ export class EventLoop {
           if (elapsed >= HOST_YIELD_BUDGET_MS) return;
           if (checkEvery < HOST_YIELD_CHECK_MAX && elapsed < HOST_YIELD_BUDGET_MS / 2) checkEvery *= 2;
         }
-        if (this._passRemaining === 0 && this._ready.length === 0) {
+        if (this._ready.length === 0) {
           // Idle unless a timer is already due; the sync driver on a virtual clock jumps to it
           // here, without leaving the stretch (one entry for a whole program, not one per deadline).
+          // With instruments installed the driver jumps instead, so beforeIdle/afterIdle fire.
           const next = this._nextDeadline();
           if (next === null || next === Infinity) return;
           if (next > this.time()) {
