@@ -167,15 +167,17 @@ export class Task<T = unknown> extends Future<T> {
     const waiter = this._futWaiter;
     // Leave _futWaiter set: it may be a Task that ignores the cancellation, to be cancelled again.
     if (waiter !== null && waiter.cancel(msg)) return true;
-    this._mustCancel = true;
-    this._cancelMessage = msg ?? null;
     const sleeping = this._sleep;
     if (sleeping !== null) {
-      // Asleep on a timer: disarm it and step now; the step throws CancelledError(msg) into it.
+      // Asleep on a timer: as asyncio's sleep future would be, the sleep is cancelled with msg now.
+      // A later cancel() only sets _mustCancel and uncancel() cannot withdraw it (first message wins).
       this._sleep = null;
       sleeping.disarm();
-      this._loop._pushReady(this);
+      this._throwNext(new CancelledError(msg ?? ''));
+      return true;
     }
+    this._mustCancel = true;
+    this._cancelMessage = msg ?? null;
     return true;
   }
 
@@ -232,7 +234,9 @@ export class Task<T = unknown> extends Future<T> {
     const value = this._sendValue;
     this._sendValue = undefined;
     if (this._mustCancel) {
-      if (!(error instanceof CancelledError)) error = this._makeCancelledError();
+      // asyncio's __step keeps a CancelledError it was woken with (the awaited future's: the first
+      // message that reached it wins) and replaces anything else.
+      if (!(error instanceof CancelledError)) error = this._mustCancelError();
       this._mustCancel = false;
     }
     this._futWaiter = null;
@@ -300,6 +304,23 @@ export class Task<T = unknown> extends Future<T> {
     }
   }
 
+  /**
+   * The error a step throws for `_mustCancel`: asyncio's __wakeup passes on what `future.result()`
+   * raised, so a done awaited future's CancelledError (a cancelled Event.wait(), Queue.get(), task
+   * or gather) is kept; its result or other exception is replaced (and counts as retrieved).
+   */
+  private _mustCancelError(): CancelledError {
+    const waiter = this._futWaiter;
+    if (waiter !== null && waiter._state !== PENDING) {
+      try {
+        waiter.result();
+      } catch (e) {
+        if (e instanceof CancelledError) return e;
+      }
+    }
+    return this._makeCancelledError();
+  }
+
   /** The coroutine yielded a Future: wait for it, or explain what is wrong with it. */
   private _awaitFuture(future: Future<unknown>): void {
     if (future._loop !== this._loop) {
@@ -327,7 +348,10 @@ export class Task<T = unknown> extends Future<T> {
     }
     sleeping._blocking = false;
     if (this._mustCancel) {
-      this._loop._pushReady(this); // cancel() arrived during this step: the next step throws, no sleep
+      // cancel() arrived during this step: asyncio cancels the sleep future at once (the
+      // _must_cancel branch after add_done_callback), so the sleep ends with CancelledError(msg).
+      this._mustCancel = false;
+      this._throwNext(new CancelledError(this._cancelMessage ?? ''));
     } else {
       this._sleep = sleeping;
       sleeping._arm(this as Task<unknown>);
