@@ -15,6 +15,10 @@ function* value<T>(v: T): Coroutine<T> {
   return v;
 }
 
+function* gather2<A, B>(a: Awaitable<A>, b: Awaitable<B>): Coroutine<[A, B]> {
+  return [yield* a, yield* b];
+}
+
 function* errorOf(aw: Awaitable<unknown>): Coroutine<unknown> {
   try {
     yield* aw;
@@ -601,6 +605,62 @@ describe('Task bad yields and misuse', () => {
       assert.throws(() => createTask(genFn as never), TypeError);
       assert.throws(() => getRunningLoop().createTask(genFn as never), TypeError);
     });
+  });
+
+  // CPython 3.13 twin (create_task twice on one coroutine object, then await both):
+  //   quick t1 returned 'q' / quick t2 RuntimeError cannot reuse already awaited coroutine
+  //   slow t2 RuntimeError cannot reuse already awaited coroutine / slow t1 returned 's'
+  //   finished then cancelled RuntimeError cannot reuse already awaited coroutine
+  //   cancelled first t1 CancelledError / cancelled first t2 RuntimeError cannot reuse already awaited coroutine
+  const REUSED = /^cannot reuse already awaited coroutine: the coroutine of <Task pending name='Task-\d+' coro=<coroutine>> was already given to another task\. Call the coroutine function again for each task, or await the first task \(`yield\* task`\)\.$/;
+
+  flavours('coroutine reuse: a second task given the same coroutine raises "cannot reuse already awaited coroutine"', function* () {
+    let runs = 0;
+    function* quick(): Coroutine<string> {
+      runs++;
+      return 'q';
+    }
+    function* slow(): Coroutine<string> {
+      runs++;
+      yield* sleep(10);
+      return 's';
+    }
+    for (const make of [quick, slow]) {
+      runs = 0;
+      const coro = make();
+      const t1 = createTask(coro);
+      const t2 = createTask(coro);
+      const e = yield* errorOf(t2);
+      assert.ok(e instanceof RuntimeError);
+      assert.match(e.message, REUSED);
+      assert.equal(yield* t1, make === quick ? 'q' : 's'); // the first result is never lost
+      assert.equal(runs, 1);
+      const t3 = createTask(coro); // finished: still refused
+      assert.match(((yield* errorOf(t3)) as Error).message, REUSED);
+    }
+  });
+
+  // Lazy tasks only: under the eager factory no task can be cancelled before its first step.
+  test('coroutine reuse: refused even when the second task was cancelled before its first step', () => runSync(function* () {
+    const coro = value('v');
+    assert.equal(yield* createTask(coro), 'v');
+    const t2 = createTask(coro);
+    t2.cancel();
+    const e = yield* errorOf(t2);
+    assert.ok(e instanceof RuntimeError, 'CPython: RuntimeError, not CancelledError');
+    assert.equal(t2.cancelled(), false);
+    // A task cancelled before its first step still claims the coroutine (CPython closes it).
+    const coro2 = value('w');
+    const first = createTask(coro2);
+    first.cancel();
+    const second = createTask(coro2);
+    assert.ok((yield* errorOf(first)) instanceof CancelledError);
+    assert.match(((yield* errorOf(second)) as Error).message, REUSED);
+  }));
+
+  flavours('coroutine reuse: sleep(0) is one shared stateless iterator, so tasks may share it', function* () {
+    const s0 = sleep(0);
+    assert.deepEqual(yield* gather2(createTask(s0), createTask(s0)), [undefined, undefined]);
   });
 
   test('isCoroutine: generator objects only', () => {

@@ -31,6 +31,13 @@ export const SLEEP0: Suspend = Object.freeze({ toString: () => '<sleep(0)>' }) a
 /** @internal What the task sends back after a `sleep(0)` trip. */
 const SLEEP0_RESUME: unique symbol = Symbol('yieldio.sleep0.resume');
 
+// A new task's first step sends this (checked once per step, like SLEEP0_RESUME): that step claims
+// the coroutine in `claimedCoroutines`, so a second task given the same coroutine object fails at
+// its first step with asyncio's "cannot reuse already awaited coroutine" instead of resuming (or
+// silently "finishing") the first task's coroutine. A WeakSet: no property added to user objects.
+const FIRST_STEP: unique symbol = Symbol('yieldio.firstStep');
+const claimedCoroutines = new WeakSet<object>();
+
 let taskCounter = 0;
 
 /**
@@ -69,6 +76,7 @@ export function setStepHook(hook: StepHook | null): StepHook | null {
  * - `_mustCancel`  cancel() arrived while not waiting: throw CancelledError at the next step
  * - `_numCancelsRequested`  `cancelling()`; decremented by `uncancel()`
  * - `_sendValue`, `_throwValue`  what the next step sends or throws into the coroutine
+ *                  (`_sendValue` is FIRST_STEP until the first step claims the coroutine)
  * - `_cancelled`   (on the prototype: always false) the ready-queue protocol: a Task is its own
  *                  step callback, so scheduling a step allocates nothing; only Handles get skipped
  * - `_context`     the contextvars Context every step runs in; until first asked for, just the
@@ -99,7 +107,7 @@ export class Task<T = unknown> extends Future<T> {
     this._sleep = null;
     this._mustCancel = false;
     this._numCancelsRequested = 0;
-    this._sendValue = undefined;
+    this._sendValue = FIRST_STEP;
     this._throwValue = null;
     // The task runs in a copy of its creator's context; the snapshot costs no allocation: the
     // Context object is made only if the task asks for it (getContext, ContextVar.set).
@@ -231,8 +239,15 @@ export class Task<T = unknown> extends Future<T> {
     if (this._state !== PENDING) throw internalError(`_step(): already done: ${this}`);
     let error = this._throwValue;
     this._throwValue = null;
-    const value = this._sendValue;
+    let value = this._sendValue;
     this._sendValue = undefined;
+    if (value === FIRST_STEP) {
+      if (!claimCoroutine(this._coro)) {
+        this._failReused();
+        return;
+      }
+      value = undefined;
+    }
     if (this._mustCancel) {
       // asyncio's __step keeps a CancelledError it was woken with (the awaited future's: the first
       // message that reached it wins) and replaces anything else.
@@ -321,6 +336,26 @@ export class Task<T = unknown> extends Future<T> {
     return this._makeCancelledError();
   }
 
+  /**
+   * The coroutine already belongs to another task: fail as CPython's `coro.send()` does on it
+   * (even if cancel() arrived first, as there), without touching the other task's coroutine.
+   */
+  private _failReused(): void {
+    this._mustCancel = false;
+    this._finish();
+    this._setExceptionUnchecked(
+      new RuntimeError(
+        `cannot reuse already awaited coroutine: the coroutine of ${this} was already given to another task. ` +
+          'Call the coroutine function again for each task, or await the first task (`yield* task`).',
+      ),
+    );
+    const instruments = this._loop._instruments;
+    if (instruments !== null) {
+      instruments.beforeTaskStep(this as Task<unknown>); // a step that raised at once, as CPython's
+      this._reportExit(instruments);
+    }
+  }
+
   /** The coroutine yielded a Future: wait for it, or explain what is wrong with it. */
   private _awaitFuture(future: Future<unknown>): void {
     if (future._loop !== this._loop) {
@@ -402,6 +437,15 @@ export class Task<T = unknown> extends Future<T> {
 }
 
 Task.prototype._cancelled = false;
+
+/** Claims `coro` for the task taking its first step; false if another task claimed it first. */
+function claimCoroutine(coro: object): boolean {
+  // The sleep(0) iterator is stateless and shared by every `sleep(0)`: any number of tasks may run it.
+  if (coro === (sleep0Iterator as object)) return true;
+  if (claimedCoroutines.has(coro)) return false;
+  claimedCoroutines.add(coro);
+  return true;
+}
 
 function badYieldError(task: Task<unknown>, value: unknown): RuntimeError {
   const v = value as { next?: unknown; throw?: unknown; then?: unknown } | null;
