@@ -663,6 +663,76 @@ describe('Task bad yields and misuse', () => {
     assert.deepEqual(yield* gather2(createTask(s0), createTask(s0)), [undefined, undefined]);
   });
 
+  // A JavaScript-only mistake (Python's __await__ always returns a full iterator): an awaitable
+  // whose iterator has only next(). The engine cannot throw into it; the task still reports what
+  // it threw in, and the foreign iterator is closed (return()) as yield* does (style.md §7.11).
+  function throwless<T>(inner: Awaitable<T>, log: string[]): Awaitable<T> {
+    return {
+      [Symbol.iterator]() {
+        const it = inner[Symbol.iterator]();
+        return {
+          next: (v: unknown) => it.next(v),
+          return: (v: T) => {
+            log.push('closed');
+            return it.return(v);
+          },
+        } as never;
+      },
+    };
+  }
+  const badYielder: Awaitable<string> = {
+    [Symbol.iterator]() {
+      let n = 0;
+      return { next: () => (n++ === 0 ? { value: 42, done: false } : { value: 'end', done: true }) } as never;
+    },
+  };
+
+  flavours('throw-less awaitable: a cancellation still ends the task cancelled with CancelledError(msg)', function* () {
+    for (const how of ['yield*', 'ensureFuture'] as const) {
+      const log: string[] = [];
+      const aw = throwless(sleep(100, 'x'), log);
+      const t =
+        how === 'ensureFuture'
+          ? ensureFuture(aw)
+          : createTask(
+              (function* (): Coroutine<string> {
+                try {
+                  return yield* aw;
+                } finally {
+                  log.push('finally');
+                }
+              })(),
+            );
+      yield* sleep(0);
+      t.cancel('stop');
+      const e = yield* errorOf(t);
+      assert.ok(e instanceof CancelledError, `${how}: got ${String(e)}`);
+      assert.equal(e.message, 'stop');
+      assert.equal(t.cancelled(), true);
+      assert.deepEqual(log, how === 'yield*' ? ['closed', 'finally'] : ['closed']);
+    }
+  });
+
+  flavours('throw-less awaitable: a bad yield still fails the task with "Task got bad yield: 42"', function* () {
+    const direct = createTask(
+      (function* (): Coroutine<string> {
+        return yield* badYielder;
+      })(),
+    );
+    for (const t of [direct, ensureFuture(badYielder)]) {
+      const e = yield* errorOf(t);
+      assert.ok(e instanceof RuntimeError, String(e));
+      assert.equal(e.message, 'Task got bad yield: 42');
+    }
+  });
+
+  flavours('throw-less awaitable through ensureFuture: the values and the result pass through', function* () {
+    const log: string[] = [];
+    assert.equal(yield* ensureFuture(throwless(sleep(5, 'slept'), log)), 'slept');
+    assert.equal(yield* ensureFuture(throwless(sleep(0), log)), undefined);
+    assert.deepEqual(log, []);
+  });
+
   test('isCoroutine: generator objects only', () => {
     assert.equal(isCoroutine(value(1)), true);
     assert.equal(isCoroutine(value), false);

@@ -274,6 +274,9 @@ export class Task<T = unknown> extends Future<T> {
       if (previousContext !== null) swapExplicitContext(previousContext);
       if (hook !== null) hook.after();
       this._finish();
+      // `yield*` on a foreign iterator without throw(): the engine closed it and raised its TypeError
+      // in place of what we threw in; the task ends as if that had come out (style.md §7.11).
+      if (error !== null && thrown !== error && isMissingThrowError(thrown)) thrown = error;
       if (thrown instanceof CancelledError) {
         this._cancelledExc = thrown;
         Future.prototype.cancel.call(this); // no message: later retrievals get a fresh error
@@ -523,7 +526,45 @@ function ensureFutureOn<T>(loop: EventLoop, aw: Awaitable<T>): Future<T> {
 }
 
 function* awaitAwaitable<T>(aw: Awaitable<T>): Coroutine<T> {
-  return yield* aw;
+  const iterator = aw[Symbol.iterator]() as Partial<Coroutine<T>> & Iterator<Suspend, T>;
+  if (typeof iterator.throw === 'function') return yield* iterator as Coroutine<T>;
+  // No throw() (style.md §7.11): delegate by hand, so a cancellation (or a bad-yield error) reaches
+  // the task as itself instead of the engine's TypeError; the iterator is closed first, as yield* does.
+  let sent: unknown;
+  for (;;) {
+    const step = iterator.next(sent);
+    if (step.done === true) return step.value;
+    try {
+      sent = yield step.value;
+    } catch (error) {
+      if (typeof iterator.return === 'function') iterator.return();
+      throw error;
+    }
+  }
+}
+
+let missingThrowMessage: string | null = null;
+
+/**
+ * Whether `error` is the engine's TypeError for a `yield*` whose iterator has no throw(). Its
+ * wording differs between engines, so it is learnt once, on first use, from a two-line probe.
+ */
+function isMissingThrowError(error: unknown): boolean {
+  if (!(error instanceof TypeError)) return false;
+  if (missingThrowMessage === null) {
+    const throwless = { [Symbol.iterator]: () => ({ next: () => ({ value: undefined, done: false }) }) };
+    const probe = (function* (): Generator<unknown, void, unknown> {
+      yield* throwless as Iterable<unknown>;
+    })();
+    probe.next();
+    try {
+      probe.throw(new Error('probe'));
+      missingThrowMessage = '';
+    } catch (e) {
+      missingThrowMessage = e instanceof TypeError ? e.message : '';
+    }
+  }
+  return missingThrowMessage !== '' && error.message === missingThrowMessage;
 }
 
 function runningTask(): Task<unknown> | null {
