@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import * as yieldio from '../src/index.ts';
 import { generate, pythonPrelude, runYieldio, toPython, toPythonFile, toTypeScriptFile, type Program } from './support/random-programs.ts';
 
-const COUNT = Number(process.env.RANDOM_PROGRAMS ?? 250);
+const COUNT = Number(process.env.RANDOM_PROGRAMS ?? 150);
 const FIRST_SEED = Number(process.env.RANDOM_SEED ?? 1);
 
 function findPython(): NodeJS.ProcessEnv | string {
@@ -84,14 +84,15 @@ describe('random programs: CPython 3.13 asyncio vs yieldio', () => {
     assert.deepEqual(generate(7), generate(7));
     assert.notDeepEqual(generate(7), generate(8));
     const kinds = new Set<string>();
-    const visit = (ops: { k: string; body?: unknown }[]): void => {
+    const visit = (ops: { k: string; body?: unknown; kids?: unknown }[]): void => {
       for (const op of ops) {
         kinds.add(op.k);
         if (Array.isArray(op.body)) visit(op.body as { k: string }[]);
+        if (Array.isArray(op.kids)) for (const kid of op.kids as { body: { k: string }[] }[]) visit(kid.body);
       }
     };
     for (let seed = FIRST_SEED; seed < FIRST_SEED + COUNT; seed++) for (const body of generate(seed).tasks) visit(body);
-    for (const k of ['sleep', 'wait', 'set', 'clear', 'put', 'get', 'cancel', 'uncancel', 'cancelling', 'await', 'gather', 'spawn', 'timeout', 'catch', 'raise']) {
+    for (const k of ['sleep', 'wait', 'set', 'clear', 'put', 'get', 'cancel', 'uncancel', 'cancelling', 'await', 'gather', 'spawn', 'timeout', 'catch', 'raise', 'shield', 'waitfor', 'group']) {
       assert.ok(kinds.has(k), `no program has a '${k}' op`);
     }
   });

@@ -3,15 +3,18 @@
  * `function*` program for yieldio. test/random-programs.test.ts runs both and compares traces.
  *
  * A program is a tree of tasks (main spawns some, tasks spawn others) whose bodies are random
- * ops: sleeps, Event wait/set/clear, Queue put/get, cancel(msg) (often twice in a row, with and
+ * ops (a third of the programs under the eager task factory): sleeps, Event wait/set/clear, Queue put/get, cancel(msg) (often twice in a row, with and
  * without messages, self-cancel included), uncancel(), cancelling(), awaiting another task,
- * gather (with and without returnExceptions), timeout blocks, `except CancelledError` blocks that
- * re-raise or swallow (with uncancel), and raised errors. Every op logs a line with the (virtual)
+ * gather (with and without returnExceptions), shield, waitFor, TaskGroups of small children,
+ * timeout blocks, `except CancelledError` blocks that re-raise or swallow (with uncancel), and
+ * raised errors. Every op logs a line with the (virtual)
  * time; main ends by cancelling what is left, a few rounds, and logging each task's outcome.
  *
- * Both sides run on a virtual clock in integer units (the Python loop jumps time in its selector,
- * and breaks equal deadlines by scheduling order, as yieldio's timer heap does), so a trace is
- * exact: no real time, no rounding, no flakiness.
+ * Both sides run on a virtual clock in integer units (the Python loop jumps time in its selector),
+ * so a trace is exact: no real time, no rounding, no flakiness. Where asyncio leaves an order open
+ * or yieldio follows a later CPython fix, the Python side is pinned to yieldio's documented choice:
+ * equal deadlines fire in scheduling order, a TaskGroup cancels its children in creation order,
+ * and TaskGroup.create_task has gh-128550's done callback for eagerly finished children.
  *
  * Run one by hand: `node --import tsx test/support/random-programs.ts SEED [py|ts]` prints it.
  */
@@ -32,7 +35,10 @@ type Op =
   | { k: 'spawn'; t: number }
   | { k: 'timeout'; d: number; body: Op[] }
   | { k: 'catch'; body: Op[]; swallow: boolean }
-  | { k: 'raise'; msg: string };
+  | { k: 'raise'; msg: string }
+  | { k: 'shield'; t: number }
+  | { k: 'waitfor'; t: number; d: number }
+  | { k: 'group'; kids: { id: number; body: Op[] }[] };
 
 /** A generated program: task bodies (index 0 is main's ops), event and queue counts. */
 export interface Program {
@@ -40,6 +46,8 @@ export interface Program {
   tasks: Op[][];
   events: number;
   queues: number;
+  /** Run under the eager task factory (asyncio.eager_task_factory / eagerTaskFactory). */
+  eager: boolean;
 }
 
 /** mulberry32: a small, fast, well-distributed seeded PRNG (so a seed names one program). */
@@ -75,6 +83,7 @@ export function generate(seed: number): Program {
   // (a RecursionError in CPython too), so the await graph is a DAG.
   const later = (self: number): number => self + 1 + int(n - self);
   let catches = 0;
+  let kidCount = 0;
 
   function op(self: number, depth: number): Op[] {
     const r = rnd() * 100;
@@ -109,6 +118,13 @@ export function generate(seed: number): Program {
       return [{ k: 'catch', body: ops(self, depth + 1, 1 + int(3)), swallow: rnd() < 0.6 }];
     }
     if (r < 94 && self > 0) return [{ k: 'raise', msg: `boom${self}` }];
+    if (r < 96 && self > 0 && self < n) return [{ k: 'shield', t: later(self) }];
+    if (r < 98 && self > 0 && self < n) return [{ k: 'waitfor', t: later(self), d: pick(TIMEOUTS) }];
+    if (r < 100 && depth < 2) {
+      const kids = [];
+      for (let i = 1 + int(3); i > 0; i--) kids.push({ id: ++kidCount, body: ops(self, depth + 1, 1 + int(3)) });
+      return [{ k: 'group', kids }];
+    }
     return [{ k: 'sleep', d: pick(SLEEPS) }];
   }
 
@@ -130,7 +146,7 @@ export function generate(seed: number): Program {
     const at = parent === 0 ? Math.min(body.length, int(3)) : int(body.length + 1);
     body.splice(at, 0, { k: 'spawn', t: j });
   }
-  return { seed, tasks, events, queues };
+  return { seed, tasks, events, queues, eager: rnd() < 0.3 };
 }
 
 /** Lines with indentation, for both emitters. */
@@ -143,9 +159,8 @@ class Out {
 
 const pyStr = (s: string | null): string => (s === null ? '' : `'${s}'`);
 
-function pyOps(out: Out, ops: Op[], self: number, d: number): void {
+function pyOps(out: Out, ops: Op[], who: string, d: number): void {
   if (ops.length === 0) out.line(d, 'pass');
-  const who = self === 0 ? 'M' : `T${self}`;
   const log = (text: string): string => `log(f"{now()} ${who} ${text}")`;
   for (const o of ops) {
     switch (o.k) {
@@ -207,14 +222,14 @@ function pyOps(out: Out, ops: Op[], self: number, d: number): void {
       case 'timeout':
         out.line(d, 'try:');
         out.line(d + 1, `async with asyncio.timeout(${o.d}):`);
-        pyOps(out, o.body, self, d + 2);
+        pyOps(out, o.body, who, d + 2);
         out.line(d + 1, log(`timeout ${o.d} ok`));
         out.line(d, 'except TimeoutError:');
         out.line(d + 1, log(`timeout ${o.d} expired`));
         break;
       case 'catch':
         out.line(d, 'try:');
-        pyOps(out, o.body, self, d + 1);
+        pyOps(out, o.body, who, d + 1);
         out.line(d, 'except asyncio.CancelledError as e:');
         out.line(d + 1, log(`caught {desc(e)}`));
         if (o.swallow) out.line(d + 1, log(`swallowed, uncancel -> {asyncio.current_task().uncancel()}`));
@@ -223,12 +238,45 @@ function pyOps(out: Out, ops: Op[], self: number, d: number): void {
       case 'raise':
         out.line(d, `raise Boom('${o.msg}')`);
         break;
+      case 'shield':
+        out.line(d, `if T[${o.t}] is None: ${log(`shield T${o.t} skipped`)}`);
+        out.line(d, `else:`);
+        out.line(d + 1, `r = await asyncio.shield(T[${o.t}])`);
+        out.line(d + 1, log(`shielded T${o.t} -> {fmt(r)}`));
+        break;
+      case 'waitfor':
+        out.line(d, `if T[${o.t}] is None: ${log(`wait_for T${o.t} skipped`)}`);
+        out.line(d, `else:`);
+        out.line(d + 1, 'try:');
+        out.line(d + 2, `r = await asyncio.wait_for(T[${o.t}], ${o.d})`);
+        out.line(d + 2, log(`wait_for T${o.t} ${o.d} -> {fmt(r)}`));
+        out.line(d + 1, 'except TimeoutError:');
+        out.line(d + 2, log(`wait_for T${o.t} ${o.d} timed out`));
+        break;
+      case 'group':
+        out.line(d, 'try:');
+        out.line(d + 1, 'async with asyncio.TaskGroup() as tg:');
+        for (const kid of o.kids) {
+          const name = `${who}k${kid.id}`;
+          out.line(d + 2, `async def kid${kid.id}():`);
+          out.line(d + 3, 'try:');
+          pyOps(out, kid.body, name, d + 4);
+          out.line(d + 4, `log(f"{now()} ${name} return")`);
+          out.line(d + 4, `return 'r${name}'`);
+          out.line(d + 3, 'except BaseException as e:');
+          out.line(d + 4, `log(f"{now()} ${name} raised {desc(e)}")`);
+          out.line(d + 4, 'raise');
+          out.line(d + 2, `tg.create_task(kid${kid.id}())`);
+        }
+        out.line(d + 1, log('group ok'));
+        out.line(d, 'except ExceptionGroup as eg:');
+        out.line(d + 1, log('group raised {desc(eg)}'));
+        break;
     }
   }
 }
 
-function tsOps(out: Out, ops: Op[], self: number, d: number): void {
-  const who = self === 0 ? 'M' : `T${self}`;
+function tsOps(out: Out, ops: Op[], who: string, d: number): void {
   const log = (text: string): string => `log(\`\${now()} ${who} ${text}\`);`;
   for (const o of ops) {
     switch (o.k) {
@@ -284,7 +332,7 @@ function tsOps(out: Out, ops: Op[], self: number, d: number): void {
       case 'timeout':
         out.line(d, 'try {');
         out.line(d + 1, `yield* timeout(${o.d}, function* () {`);
-        tsOps(out, o.body, self, d + 2);
+        tsOps(out, o.body, who, d + 2);
         out.line(d + 1, '});');
         out.line(d + 1, log(`timeout ${o.d} ok`));
         out.line(d, '} catch (e) {');
@@ -294,7 +342,7 @@ function tsOps(out: Out, ops: Op[], self: number, d: number): void {
         break;
       case 'catch':
         out.line(d, 'try {');
-        tsOps(out, o.body, self, d + 1);
+        tsOps(out, o.body, who, d + 1);
         out.line(d, '} catch (e) {');
         out.line(d + 1, 'if (!(e instanceof CancelledError)) throw e;');
         out.line(d + 1, log(`caught \${desc(e)}`));
@@ -304,6 +352,45 @@ function tsOps(out: Out, ops: Op[], self: number, d: number): void {
         break;
       case 'raise':
         out.line(d, `throw new Boom('${o.msg}');`);
+        break;
+      case 'shield':
+        out.line(d, `if (T[${o.t}] === null) ${log(`shield T${o.t} skipped`)}`);
+        out.line(d, `else { const r = yield* shield(T[${o.t}]); ${log(`shielded T${o.t} -> \${fmt(r)}`)} }`);
+        break;
+      case 'waitfor':
+        out.line(d, `if (T[${o.t}] === null) ${log(`wait_for T${o.t} skipped`)}`);
+        out.line(d, 'else {');
+        out.line(d + 1, 'try {');
+        out.line(d + 2, `const r = yield* waitFor(T[${o.t}], ${o.d}); ${log(`wait_for T${o.t} ${o.d} -> \${fmt(r)}`)}`);
+        out.line(d + 1, '} catch (e) {');
+        out.line(d + 2, 'if (!(e instanceof TimeoutError)) throw e;');
+        out.line(d + 2, log(`wait_for T${o.t} ${o.d} timed out`));
+        out.line(d + 1, '}');
+        out.line(d, '}');
+        break;
+      case 'group':
+        out.line(d, 'try {');
+        out.line(d + 1, 'yield* taskGroup(function* (tg) {');
+        for (const kid of o.kids) {
+          const name = `${who}k${kid.id}`;
+          out.line(d + 2, `function* kid${kid.id}() {`);
+          out.line(d + 3, 'try {');
+          tsOps(out, kid.body, name, d + 4);
+          out.line(d + 4, `log(\`\${now()} ${name} return\`);`);
+          out.line(d + 4, `return 'r${name}';`);
+          out.line(d + 3, '} catch (e) {');
+          out.line(d + 4, `log(\`\${now()} ${name} raised \${desc(e)}\`);`);
+          out.line(d + 4, 'throw e;');
+          out.line(d + 3, '}');
+          out.line(d + 2, '}');
+          out.line(d + 2, `tg.createTask(kid${kid.id}());`);
+        }
+        out.line(d + 1, '});');
+        out.line(d + 1, log('group ok'));
+        out.line(d, '} catch (e) {');
+        out.line(d + 1, 'if (!(e instanceof ExceptionGroup)) throw e;');
+        out.line(d + 1, log('group raised \${desc(e)}'));
+        out.line(d, '}');
         break;
     }
   }
@@ -317,6 +404,7 @@ export function toPython(p: Program): string {
   const n = p.tasks.length - 1;
   out.line(0, `async def prog_${p.seed}(log):`);
   out.line(1, 'loop = asyncio.get_running_loop()');
+  if (p.eager) out.line(1, 'loop.set_task_factory(asyncio.eager_task_factory)');
   out.line(1, 'now = lambda: int(loop.time())');
   out.line(1, `E = [asyncio.Event() for _ in range(${p.events})]`);
   out.line(1, `Q = [asyncio.Queue() for _ in range(${p.queues})]`);
@@ -324,14 +412,14 @@ export function toPython(p: Program): string {
   for (let i = 1; i <= n; i++) {
     out.line(1, `async def t${i}():`);
     out.line(2, 'try:');
-    pyOps(out, p.tasks[i] as Op[], i, 3);
+    pyOps(out, p.tasks[i] as Op[], `T${i}`, 3);
     out.line(3, log(i, 'return'));
     out.line(3, `return 'r${i}'`);
     out.line(2, 'except BaseException as e:');
     out.line(3, log(i, 'raised {desc(e)}'));
     out.line(3, 'raise');
   }
-  pyOps(out, p.tasks[0] as Op[], 0, 1);
+  pyOps(out, p.tasks[0] as Op[], 'M', 1);
   out.line(1, `for _ in range(${FINAL_ROUNDS}):`);
   out.line(2, 'await asyncio.sleep(200)');
   out.line(2, `pending = [j for j in range(1, ${n + 1}) if T[j] is not None and not T[j].done()]`);
@@ -351,6 +439,7 @@ export function toTypeScript(p: Program): string {
   const n = p.tasks.length - 1;
   out.line(0, `return function* prog_${p.seed}() {`);
   out.line(1, 'const loop = getRunningLoop();');
+  if (p.eager) out.line(1, 'loop.setTaskFactory(eagerTaskFactory);');
   out.line(1, 'const now = () => loop.time();');
   out.line(1, `const E = Array.from({ length: ${p.events} }, () => new Event());`);
   out.line(1, `const Q = Array.from({ length: ${p.queues} }, () => new Queue());`);
@@ -358,7 +447,7 @@ export function toTypeScript(p: Program): string {
   for (let i = 1; i <= n; i++) {
     out.line(1, `function* t${i}() {`);
     out.line(2, 'try {');
-    tsOps(out, p.tasks[i] as Op[], i, 3);
+    tsOps(out, p.tasks[i] as Op[], `T${i}`, 3);
     out.line(3, `log(\`\${now()} T${i} return\`);`);
     out.line(3, `return 'r${i}';`);
     out.line(2, '} catch (e) {');
@@ -367,7 +456,7 @@ export function toTypeScript(p: Program): string {
     out.line(2, '}');
     out.line(1, '}');
   }
-  tsOps(out, p.tasks[0] as Op[], 0, 1);
+  tsOps(out, p.tasks[0] as Op[], 'M', 1);
   out.line(1, `for (let round = 0; round < ${FINAL_ROUNDS}; round++) {`);
   out.line(2, 'yield* sleep(200);');
   out.line(2, `const pending = T.map((t, j) => j).filter((j) => j > 0 && T[j] !== null && !T[j].done());`);
@@ -397,6 +486,50 @@ class _Timer(asyncio.TimerHandle):
 
     def __lt__(self, other):
         return (self._when, self._seq) < (other._when, other._seq)
+
+
+class _OrderedSet(dict):
+    # TaskGroup keeps its tasks in a set, so CPython cancels them in hash (address) order; pin it
+    # to creation order, yieldio's order, as _Timer pins equal deadlines.
+    def add(self, item):
+        self[item] = None
+
+    def discard(self, item):
+        self.pop(item, None)
+
+
+_taskgroup_init = asyncio.TaskGroup.__init__
+
+
+def _ordered_taskgroup_init(self):
+    _taskgroup_init(self)
+    self._tasks = _OrderedSet()
+
+
+asyncio.TaskGroup.__init__ = _ordered_taskgroup_init
+
+
+def _create_task(self, coro, *, name=None, context=None):
+    # 3.13.0 predates gh-128550 (it skipped the done callback for a child that finished eagerly);
+    # yieldio's TaskGroup.createTask follows the fix, and gh-155418 (src/taskgroups.ts).
+    if not self._entered:
+        coro.close()
+        raise RuntimeError(f'TaskGroup {self!r} has not been entered')
+    if self._exiting and not self._tasks:
+        coro.close()
+        raise RuntimeError(f'TaskGroup {self!r} is finished')
+    if self._aborting:
+        coro.close()
+        raise RuntimeError(f'TaskGroup {self!r} is shutting down')
+    task = self._loop.create_task(coro, name=name, context=context)
+    self._tasks.add(task)
+    task.add_done_callback(self._on_task_done)
+    if self._aborting and not task.done():
+        task.cancel()
+    return task
+
+
+asyncio.TaskGroup.create_task = _create_task
 
 
 class _Selector:
@@ -447,6 +580,8 @@ def desc(e):
         return 'Timeout'
     if isinstance(e, Boom):
         return f"Boom('{e}')"
+    if isinstance(e, BaseExceptionGroup):
+        return 'Group' + fmt(list(e.exceptions))
     return f'Other({e})'
 
 
@@ -508,6 +643,7 @@ export function makeHelpers(y: typeof import('../../src/index.ts')) {
     if (e instanceof y.CancelledError) return e.message ? `Cancelled('${e.message}')` : 'Cancelled()';
     if (e instanceof y.TimeoutError) return 'Timeout';
     if (e instanceof Boom) return `Boom('${e.message}')`;
+    if (e instanceof y.ExceptionGroup) return `Group${fmt([...e.exceptions])}`;
     return `Other(${(e as Error)?.message})`;
   };
   const fmt = (v: unknown): string => {
@@ -534,7 +670,7 @@ export function makeHelpers(y: typeof import('../../src/index.ts')) {
 }
 
 const HELPER_NAMES = ['Boom', 'desc', 'fmt', 'outcome'] as const;
-const YIELDIO_NAMES = ['sleep', 'createTask', 'currentTask', 'getRunningLoop', 'Event', 'Queue', 'gather', 'timeout', 'CancelledError', 'TimeoutError'] as const;
+const YIELDIO_NAMES = ['sleep', 'eagerTaskFactory', 'createTask', 'currentTask', 'getRunningLoop', 'Event', 'Queue', 'gather', 'timeout', 'CancelledError', 'TimeoutError', 'shield', 'waitFor', 'taskGroup', 'ExceptionGroup'] as const;
 
 /** Runs the program for `seed` under yieldio (runSync, virtual clock) and returns its trace. */
 export function runYieldio(y: typeof import('../../src/index.ts'), p: Program): string[] {
