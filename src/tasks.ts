@@ -164,7 +164,9 @@ export class Task<T = unknown> extends Future<T> {
 
   /**
    * Requests cancellation: `CancelledError(msg)` is thrown into the coroutine at its suspension
-   * point, on the next iteration. If the task awaits a Future, that Future is cancelled.
+   * point, on the next iteration. If the task awaits a Future (or sleeps), that Future is cancelled
+   * with `msg`; a second cancel() before the task resumes does not change the message: as in
+   * asyncio, the first message that reached the awaited future wins.
    * Returns false if the task is already done. The coroutine may catch the error (and should
    * then call `uncancel()`), but code that swallows it breaks `timeout()` and `TaskGroup`.
    * @asyncio Task.cancel(msg=None)
@@ -198,7 +200,8 @@ export class Task<T = unknown> extends Future<T> {
   }
 
   /**
-   * Decrements the count of cancellation requests; at zero a pending cancel is withdrawn (3.13).
+   * Decrements the count of cancellation requests; at zero a pending cancel is withdrawn (3.13),
+   * unless it already cancelled the awaited future or sleep (asyncio too: it still raises).
    * For code that catches CancelledError on purpose (timeouts, task groups). Returns the count.
    * @asyncio Task.uncancel()
    */
