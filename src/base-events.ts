@@ -27,7 +27,7 @@ import { LinkedSet } from './internal/task-list.ts';
 import { checkCallback, checkDelay } from './internal/validate.ts';
 import { inspectSymbol } from './internal/repr.ts';
 import { Handle, TimerHandle, activeLoops, getRunningLoopOrNull, setRunningLoop, type Runnable } from './events.ts';
-import { Future } from './futures.ts';
+import { Future, promoteUnretrieved, reportUnretrieved, type UnretrievedReport } from './futures.ts';
 import { CancelledError, RuntimeError, internalError } from './exceptions.ts';
 import type { Task, TaskOptions } from './tasks.ts';
 import { INSTRUMENT_HOOKS, InstrumentRegistry, type Instrument } from './instruments.ts';
@@ -149,7 +149,9 @@ function isAliveTimer(timer: TimerHandle): boolean {
  * - `_currentTask`      the task whose step is on the stack
  * - `_tasks`            unfinished tasks (asyncio's all_tasks), in creation order (an intrusive list)
  * - `_wakeup`           set while the async driver idles: call it to wake the loop
- * - `_unretrieved`      when a test asks for it, futures whose exception nobody retrieved yet
+ * - `_failed`           futures that finished with an exception since the loop last idled (futures.ts:
+ *                       the ones nobody retrieved are promoted to GC reports when the loop idles)
+ * - `_unretrieved`      the promoted reports not yet sent; `close()` sends what is left
  * - `_instruments`      null until `addInstrument` (so the hot path pays one comparison)
  * - `_shutdownSteps`    what `run()` runs after closing async generators (yieldio/node's servers,
  *                       sockets, worker pool: asyncio's shutdown_default_executor slot)
@@ -174,7 +176,8 @@ export class EventLoop {
   _asyncgens: Set<WeakRef<AsyncGenLike>>;
   _asyncgensShutdownCalled: boolean;
   _shutdownSteps: Set<() => void | Coroutine<void>>;
-  _unretrieved: Set<Future<unknown>> | null;
+  _failed: Future<unknown>[];
+  _unretrieved: Set<UnretrievedReport>;
   _passRemaining: number;
   _instruments: InstrumentRegistry | null;
   /**
@@ -208,7 +211,8 @@ export class EventLoop {
     this._asyncgens = new Set();
     this._asyncgensShutdownCalled = false;
     this._shutdownSteps = new Set();
-    this._unretrieved = null;
+    this._failed = [];
+    this._unretrieved = new Set();
     this._passRemaining = 0;
     this._instruments = null;
     this.slowCallbackDuration = 100;
@@ -567,6 +571,8 @@ export class EventLoop {
           if (checkEvery < HOST_YIELD_CHECK_MAX && elapsed < HOST_YIELD_BUDGET_MS / 2) checkEvery *= 2;
         }
         if (this._ready.length === 0) {
+          // Every awaiter a failure woke has run: what is still unretrieved goes to the GC report.
+          if (this._failed.length !== 0) promoteUnretrieved(this);
           // Idle unless a timer is already due; the sync driver on a virtual clock jumps to it
           // here, without leaving the stretch (one entry for a whole program, not one per deadline).
           // With instruments installed the driver jumps instead, so beforeIdle/afterIdle fire.
@@ -653,8 +659,10 @@ export class EventLoop {
   }
 
   /**
-   * Closes the loop: drops what is scheduled. A task still pending is reported as destroyed.
-   * @asyncio loop.close()
+   * Closes the loop: drops what is scheduled. Every exception nobody retrieved is reported ("Task
+   * exception was never retrieved"), then every task still pending ("Task was destroyed but it is
+   * pending!"), through the exception handler.
+   * @asyncio loop.close() (asyncio reports both when the objects are collected)
    * @throws {RuntimeError} "Cannot close a running event loop".
    */
   close(): void {
@@ -663,6 +671,7 @@ export class EventLoop {
     this._closed = true;
     this._ready.clear();
     this._scheduled.filterInPlace(() => false);
+    reportUnretrieved(this);
     const pending = [...this._tasks];
     this._tasks.clear();
     for (const task of pending) {

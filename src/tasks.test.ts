@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { Task, createTask, currentTask, allTasks, ensureFuture, eagerTaskFactory, sleep, isCoroutine } from './tasks.ts';
 import { Future } from './futures.ts';
-import { EventLoop } from './base-events.ts';
+import { EventLoop, type ExceptionContext } from './base-events.ts';
 import { getRunningLoop } from './events.ts';
 import { CancelledError, RuntimeError } from './exceptions.ts';
 import { runSync } from './runners.ts';
@@ -740,25 +740,65 @@ describe('eager task factory', () => {
 });
 
 describe('unretrieved exceptions', () => {
-  test('a task exception nobody retrieved is tracked in loop._unretrieved until someone looks', () => {
+  test('a task exception nobody retrieved is reported when the loop closes; one that was looked at is not', () => {
+    const seen: ExceptionContext[] = [];
+    let lost: Task<void> | null = null;
     runSync(function* () {
-      const loop = getRunningLoop();
-      loop._unretrieved = new Set();
-      function* failing(): Coroutine<void> {
+      getRunningLoop().setExceptionHandler((_l, ctx) => seen.push(ctx));
+      function* failing(message: string): Coroutine<void> {
         yield* sleep(1);
-        throw new Error('lost');
+        throw new Error(message);
       }
-      const t = createTask(failing());
+      lost = createTask(failing('lost'), { name: 'lost' });
+      const looked = createTask(failing('looked at'));
+      const awaited = createTask(failing('awaited'));
       yield* sleep(5);
-      assert.equal(t.done(), true);
-      assert.ok(loop._unretrieved.has(t));
-      assert.equal((t.exception() as Error).message, 'lost');
-      assert.equal(loop._unretrieved.has(t), false);
-      // Awaiting retrieves too.
-      const u = createTask(failing());
-      yield* errorOf(u);
-      assert.equal(loop._unretrieved.has(u), false);
-      loop._unretrieved = null;
+      assert.equal((looked.exception() as Error).message, 'looked at');
+      yield* errorOf(awaited);
+      assert.deepEqual(seen, []); // nothing yet: the GC or close() reports it
     });
+    assert.equal(seen.length, 1);
+    const [ctx] = seen as [ExceptionContext];
+    assert.equal(ctx.message, 'Task exception was never retrieved');
+    assert.equal((ctx.exception as Error).message, 'lost');
+    assert.equal(ctx.future, lost);
+    assert.match(String(ctx.future), /^<Task finished exception=Error\('lost'\) name='lost'/);
+  });
+
+  test('cancel() on a future that holds an exception drops its report (test_tb_logger_not_called_after_cancel)', () => {
+    // CPython 3.13: fut.set_exception(Exception()); fut.cancel() -> False; no "never retrieved" log.
+    const loop = new EventLoop();
+    const seen: string[] = [];
+    loop.setExceptionHandler((_l, ctx) => seen.push(ctx.message));
+    const fut = loop.createFuture();
+    fut.setException(new Error('x'));
+    assert.equal(fut.cancel(), false);
+    const kept = loop.createFuture();
+    kept.setException(new Error('y'));
+    loop.close();
+    assert.deepEqual(seen, ['Future exception was never retrieved']);
+  });
+
+  test('cancel() on a failed task drops its report too', () => {
+    const seen: string[] = [];
+    runSync(function* () {
+      getRunningLoop().setExceptionHandler((_l, ctx) => seen.push(ctx.message));
+      const t = createTask((function* (): Coroutine<void> {
+        throw new Error('x');
+      })());
+      yield* sleep(1);
+      assert.equal(t.cancel(), false);
+    });
+    assert.deepEqual(seen, []);
+  });
+
+  test('each unretrieved exception is reported once, even if the loop is closed twice', () => {
+    const loop = new EventLoop();
+    let count = 0;
+    loop.setExceptionHandler(() => count++);
+    loop.createFuture().setException(new Error('x'));
+    loop.close();
+    loop.close();
+    assert.equal(count, 1);
   });
 });
