@@ -5,7 +5,8 @@ import { Future } from './futures.ts';
 import { EventLoop, type ExceptionContext } from './base-events.ts';
 import { getRunningLoop } from './events.ts';
 import { CancelledError, RuntimeError } from './exceptions.ts';
-import { runSync } from './runners.ts';
+import { Runner, run, runSync } from './runners.ts';
+import { shield } from './combinators.ts';
 import type { Awaitable, Coroutine } from './types.ts';
 import { flavours } from '../test/support/flavours.ts';
 
@@ -790,6 +791,47 @@ describe('unretrieved exceptions', () => {
       assert.equal(t.cancel(), false);
     });
     assert.deepEqual(seen, []);
+  });
+
+  test('shield(): the outer cancelled, the inner failing later is reported (CPython 3.13 does too)', () => {
+    // CPython: outer.cancel(); inner raises later -> "Task exception was never retrieved" for inner
+    // (shield's outer done callback removes the inner one). See test/differential/unretrieved.py.
+    const seen: ExceptionContext[] = [];
+    runSync(function* () {
+      getRunningLoop().setExceptionHandler((_l, ctx) => seen.push(ctx));
+      const inner = createTask((function* (): Coroutine<void> {
+        yield* sleep(5);
+        throw new Error('shielded');
+      })(), { name: 'inner' });
+      const outer = shield(inner);
+      outer.cancel();
+      yield* sleep(10);
+      assert.equal(inner.done(), true);
+    });
+    assert.deepEqual(seen.map((c) => [c.message, (c.exception as Error).message, (c.future as Task<void>).getName()]), [
+      ['Task exception was never retrieved', 'shielded', 'inner'],
+    ]);
+  });
+
+  test('run() reports before it resolves; Runner.close() reports what its runs left', async () => {
+    const seen: string[] = [];
+    function* forget(): Coroutine<string> {
+      getRunningLoop().setExceptionHandler((_l, ctx) => seen.push(`${ctx.message}: ${(ctx.exception as Error).message}`));
+      createTask((function* (): Coroutine<void> {
+        throw new Error('forgotten');
+      })());
+      yield* sleep(1);
+      return 'done';
+    }
+    assert.equal(await run(forget), 'done');
+    assert.deepEqual(seen, ['Task exception was never retrieved: forgotten']);
+    seen.length = 0;
+    const runner = new Runner();
+    assert.equal(await runner.run(forget), 'done');
+    assert.equal(await runner.run(forget), 'done');
+    assert.deepEqual(seen, [], 'the loop is still open: nothing yet');
+    await runner.close();
+    assert.deepEqual(seen, ['Task exception was never retrieved: forgotten', 'Task exception was never retrieved: forgotten']);
   });
 
   test('each unretrieved exception is reported once, even if the loop is closed twice', () => {
