@@ -606,6 +606,9 @@ export class EventLoop {
   }
 
   private _endRun(): void {
+    // Failures of the last pass never reached an idle point: promote them, or a loop that is
+    // dropped without close() would hold them unreported.
+    if (this._failed.length !== 0) promoteUnretrieved(this);
     this._running = false;
     this._stopping = false;
     activeLoops.delete(this);
