@@ -716,7 +716,7 @@ export class EventLoop {
     const what =
       until === null
         ? 'runForever() cannot go on: nothing could ever call stop()'
-        : `${until instanceof Future && until._isTask() ? `Task '${(until as Task<unknown>).getName()}'` : String(until)} can never finish`;
+        : `${until._isTask() ? `Task '${(until as Task<unknown>).getName()}'` : String(until)} can never finish`;
     const error = new RuntimeError(
       `Event loop is stuck: ${what}: no callback is ready, no timer is scheduled, and the host has nothing left that could call ` +
         'back (it is about to exit); asyncio would block forever here. ' +

@@ -57,8 +57,8 @@ const unretrievedRegistry = new FinalizationRegistry<UnretrievedReport>((report)
   if (report.loop._unretrieved.delete(report)) sendReport(report.loop, report.isTask, report.exception, report.what);
 });
 
-// Failures the loop holds before promoting the oldest: a loop that never idles still gets its
-// reports, and `_failed` stays bounded.
+// Failures the loop holds before promoting them without waiting for idle: a loop that never idles
+// still gets its reports, and `_failed` stays bounded.
 const MAX_UNPROMOTED = 4096;
 
 function sendReport(loop: EventLoop, isTask: boolean, exception: unknown, future: unknown): void {
@@ -101,12 +101,7 @@ export function promoteUnretrieved(loop: EventLoop): void {
 
 /** @internal Reports every exception of `loop` that was never retrieved; `loop.close()` calls it. */
 export function reportUnretrieved(loop: EventLoop): void {
-  const failed = loop._failed.splice(0);
-  for (const future of failed) {
-    if (!future._logTraceback || future._report !== null) continue;
-    future._logTraceback = false;
-    sendReport(loop, future._isTask(), future._exception, future);
-  }
+  // Oldest first: the promoted reports, then the failures since the loop last idled.
   const reports = [...loop._unretrieved];
   loop._unretrieved.clear();
   for (const report of reports) {
@@ -117,6 +112,12 @@ export function reportUnretrieved(loop: EventLoop): void {
       future._report = null;
     }
     sendReport(loop, report.isTask, report.exception, future ?? report.what);
+  }
+  const failed = loop._failed.splice(0);
+  for (const future of failed) {
+    if (!future._logTraceback || future._report !== null) continue;
+    future._logTraceback = false;
+    sendReport(loop, future._isTask(), future._exception, future);
   }
 }
 
