@@ -89,6 +89,15 @@ for (const mode of ['future', 'promise']) {
   });
 }
 
+for (const mode of ['sleep', 'virtual']) {
+  test(`run(): main sleeps Infinity on the ${mode === 'sleep' ? 'real' : 'virtual'} clock: a timer that never fires cannot wake it either`, async () => {
+    const { code, stdout, stderr } = await runProgram(mode);
+    assert.equal(code, 1, stderr);
+    assert.equal(stdout, 'main finally\n');
+    assertText(errorText(stderr), `${HEAD}${MAIN_GRAPH.replace('<Future pending>', 'sleep(Infinity)')}\n${FIX}`);
+  });
+}
+
 test('runForever() with nothing scheduled and nothing that could call stop(): rejects, exit 1', async () => {
   const { code, stdout, stderr } = await runProgram('runForever');
   assert.equal(code, 1, stderr);

@@ -4,6 +4,7 @@
  * - `event`: main awaits a worker task that waits on an Event nobody sets;
  * - `future`: main awaits a Future nobody resolves (top-level `await run(...)`);
  * - `promise`: main awaits `fromPromise(new Promise(() => {}))`, a Promise that never settles;
+ * - `sleep`: main sleeps `Infinity` (a timer that never fires) on the real clock, `virtual`: the same on the virtual clock;
  * - `runMain`: the `event` program under yieldio/node's runMain;
  * - `runForever`: `loop.runForever()` with nothing scheduled;
  * - `stubborn`: main's finally swallows every cancellation and waits again: the shutdown is stuck
@@ -13,7 +14,7 @@
  * Each stuck program prints its finally blocks; the RuntimeError reaches the top level, so Node
  * prints it and exits with status 1.
  */
-import { Event, EventLoop, createTask, fromPromise, getRunningLoop, run, type Coroutine } from '../../src/index.ts';
+import { Event, EventLoop, createTask, fromPromise, getRunningLoop, run, sleep, type Coroutine } from '../../src/index.ts';
 import { runMain } from '../../src/node/index.ts';
 
 const mode = process.argv[2] ?? 'event';
@@ -55,6 +56,17 @@ if (mode === 'event' || mode === 'host') {
       console.log('main finally');
     }
   });
+} else if (mode === 'sleep' || mode === 'virtual') {
+  await run(
+    function* main(): Coroutine<void> {
+      try {
+        yield* sleep(Infinity);
+      } finally {
+        console.log('main finally');
+      }
+    },
+    { clock: mode === 'virtual' ? 'virtual' : 'real' },
+  );
 } else if (mode === 'stubborn') {
   await run(function* main(): Coroutine<void> {
     const never = new Event();
