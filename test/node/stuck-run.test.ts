@@ -98,6 +98,18 @@ for (const mode of ['sleep', 'virtual']) {
   });
 }
 
+test('loop.runUntilComplete() without a Runner: rejects naming the pending tasks by repr, and leaves them pending', async () => {
+  const { code, stdout, stderr } = await runProgram('loop');
+  assert.equal(code, 1, stderr);
+  assert.equal(stdout, 'task done: false\n');
+  assertText(
+    errorText(stderr).replace(/coro=<[^>]*>/g, 'coro=<...>'),
+    "RuntimeError: Event loop is stuck: Task 'worker' can never finish: no callback is ready, no timer is scheduled, and the host has " +
+      'nothing left that could call back (it is about to exit); asyncio would block forever here. Pending tasks:\n' +
+      `  <Task pending name='worker' coro=<...> wait_for=<Future pending>>\n${FIX}`,
+  );
+});
+
 test('runForever() with nothing scheduled and nothing that could call stop(): rejects, exit 1', async () => {
   const { code, stdout, stderr } = await runProgram('runForever');
   assert.equal(code, 1, stderr);

@@ -7,6 +7,7 @@
  * - `sleep`: main sleeps `Infinity` (a timer that never fires) on the real clock, `virtual`: the same on the virtual clock;
  * - `runMain`: the `event` program under yieldio/node's runMain;
  * - `runForever`: `loop.runForever()` with nothing scheduled;
+ * - `loop`: `loop.runUntilComplete()` without a Runner: rejects, the task is left pending;
  * - `stubborn`: main's finally swallows every cancellation and waits again: the shutdown is stuck
  *   too, which is reported through the exception handler before the loop closes;
  * - `host`: control: a plain host timer (not yieldio's) sets the Event after 50 ms: run() waits
@@ -85,6 +86,14 @@ if (mode === 'event' || mode === 'host') {
   });
 } else if (mode === 'runMain') {
   await runMain(eventMain);
+} else if (mode === 'loop') {
+  const loop = new EventLoop();
+  const task = loop.createTask(worker(new Event()), { name: 'worker' });
+  try {
+    await loop.runUntilComplete(task);
+  } finally {
+    console.log(`task done: ${task.done()}`);
+  }
 } else if (mode === 'runForever') {
   await new EventLoop().runForever();
 }
