@@ -157,6 +157,63 @@ describe('Task basics', () => {
 });
 
 describe('Task cancellation', () => {
+  // CPython 3.13 twin (a task awaiting a future f, then cancel() twice or f done, then cancel()):
+  //   future cancelled first: ('first',) True / future done, then cancel: ('late',)
+  //   future failed, then cancel: ('late',) / reports []  (the failure was retrieved by __wakeup)
+  flavours('cancel_wakeup_message: the awaited future keeps the first message; a done future gives way to cancel(msg)', function* () {
+    const loop = getRunningLoop();
+    const reports: string[] = [];
+    loop.setExceptionHandler((_loop, context) => {
+      reports.push(context.message);
+    });
+    function* waiter<T>(f: Future<T>): Coroutine<T> {
+      return yield* f;
+    }
+    let fut = loop.createFuture<number>();
+    let t = createTask(waiter(fut));
+    yield* sleep(0);
+    t.cancel('first');
+    t.cancel('second');
+    let e = yield* errorOf(t);
+    assert.ok(e instanceof CancelledError);
+    assert.equal(e.message, 'first');
+    assert.equal(fut.cancelled(), true);
+    for (const outcome of ['result', 'exception'] as const) {
+      fut = loop.createFuture<number>();
+      t = createTask(waiter(fut));
+      yield* sleep(0);
+      if (outcome === 'result') fut.setResult(1);
+      else fut.setException(new RangeError('x'));
+      t.cancel('late');
+      e = yield* errorOf(t);
+      assert.ok(e instanceof CancelledError, outcome);
+      assert.equal(e.message, 'late');
+    }
+    assert.deepEqual(reports, []);
+  });
+
+  test('cancel_wakeup_message: the failure of a future the cancelled task awaited counts as retrieved (no report at close)', () => {
+    const reports: string[] = [];
+    runSync(function* () {
+      const loop = getRunningLoop();
+      loop.setExceptionHandler((_loop, context) => {
+        reports.push(context.message);
+      });
+      const fut = loop.createFuture<number>();
+      const t = createTask(
+        (function* (): Coroutine<number> {
+          return yield* fut;
+        })(),
+      );
+      yield* sleep(0);
+      fut.setException(new RangeError('x'));
+      t.cancel('late');
+      assert.equal(((yield* errorOf(t)) as Error).message, 'late');
+    });
+    // CPython 3.13: reports [] (cancel() tried fut.cancel(), which clears the report; __wakeup retrieved it)
+    assert.deepEqual(reports, []);
+  });
+
   flavours('cancel_inner_future: cancelling a task cancels the future it awaits', function* () {
     const fut = getRunningLoop().createFuture<number>();
     function* waiter(): Coroutine<number> {
