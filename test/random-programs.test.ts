@@ -92,7 +92,7 @@ describe('random programs: CPython 3.13 asyncio vs yieldio', () => {
       }
     };
     for (let seed = FIRST_SEED; seed < FIRST_SEED + COUNT; seed++) for (const body of generate(seed).tasks) visit(body);
-    for (const k of ['sleep', 'wait', 'set', 'clear', 'put', 'get', 'cancel', 'uncancel', 'cancelling', 'await', 'gather', 'spawn', 'timeout', 'catch', 'raise', 'shield', 'waitfor', 'group']) {
+    for (const k of ['sleep', 'wait', 'set', 'clear', 'put', 'get', 'cancel', 'uncancel', 'cancelling', 'await', 'gather', 'spawn', 'timeout', 'catch', 'raise', 'shield', 'waitfor', 'group', 'hold']) {
       assert.ok(kinds.has(k), `no program has a '${k}' op`);
     }
   });

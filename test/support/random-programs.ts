@@ -5,7 +5,8 @@
  * A program is a tree of tasks (main spawns some, tasks spawn others) whose bodies are random
  * ops (a third of the programs under the eager task factory): sleeps, Event wait/set/clear, Queue put/get, cancel(msg) (often twice in a row, with and
  * without messages, self-cancel included), uncancel(), cancelling(), awaiting another task,
- * gather (with and without returnExceptions), shield, waitFor, TaskGroups of small children,
+ * gather (with and without returnExceptions), shield, waitFor, TaskGroups of small children, a
+ * Lock and a Semaphore(2) held across awaits,
  * timeout blocks, `except CancelledError` blocks that re-raise or swallow (with uncancel), and
  * raised errors. Every op logs a line with the (virtual)
  * time; main ends by cancelling what is left, a few rounds, and logging each task's outcome.
@@ -38,7 +39,8 @@ type Op =
   | { k: 'raise'; msg: string }
   | { k: 'shield'; t: number }
   | { k: 'waitfor'; t: number; d: number }
-  | { k: 'group'; kids: { id: number; body: Op[] }[] };
+  | { k: 'group'; kids: { id: number; body: Op[] }[] }
+  | { k: 'hold'; l: number; body: Op[] };
 
 /** A generated program: task bodies (index 0 is main's ops), event and queue counts. */
 export interface Program {
@@ -46,6 +48,8 @@ export interface Program {
   tasks: Op[][];
   events: number;
   queues: number;
+  /** Lock-like primitives: index 0 a Lock, 1 a Semaphore(2). */
+  locks: number;
   /** Run under the eager task factory (asyncio.eager_task_factory / eagerTaskFactory). */
   eager: boolean;
 }
@@ -86,7 +90,7 @@ export function generate(seed: number): Program {
   let kidCount = 0;
 
   function op(self: number, depth: number): Op[] {
-    const r = rnd() * 100;
+    const r = rnd() * 110;
     const target = self > 0 && rnd() < 0.15 ? self : other(self);
     if (r < 18) return [{ k: 'sleep', d: pick(SLEEPS) }];
     // Main never blocks (no wait, get, await, gather): it must reach its final phase.
@@ -120,7 +124,8 @@ export function generate(seed: number): Program {
     if (r < 94 && self > 0) return [{ k: 'raise', msg: `boom${self}` }];
     if (r < 96 && self > 0 && self < n) return [{ k: 'shield', t: later(self) }];
     if (r < 98 && self > 0 && self < n) return [{ k: 'waitfor', t: later(self), d: pick(TIMEOUTS) }];
-    if (r < 100 && depth < 2) {
+    if (r < 104 && depth < 2 && self > 0) return [{ k: 'hold', l: int(2), body: ops(self, depth + 1, 1 + int(3)) }];
+    if (r < 110 && depth < 2) {
       const kids = [];
       for (let i = 1 + int(3); i > 0; i--) kids.push({ id: ++kidCount, body: ops(self, depth + 1, 1 + int(3)) });
       return [{ k: 'group', kids }];
@@ -146,7 +151,7 @@ export function generate(seed: number): Program {
     const at = parent === 0 ? Math.min(body.length, int(3)) : int(body.length + 1);
     body.splice(at, 0, { k: 'spawn', t: j });
   }
-  return { seed, tasks, events, queues, eager: rnd() < 0.3 };
+  return { seed, tasks, events, queues, locks: 2, eager: rnd() < 0.3 };
 }
 
 /** Lines with indentation, for both emitters. */
@@ -237,6 +242,15 @@ function pyOps(out: Out, ops: Op[], who: string, d: number): void {
         break;
       case 'raise':
         out.line(d, `raise Boom('${o.msg}')`);
+        break;
+      case 'hold':
+        out.line(d, `await L[${o.l}].acquire()`);
+        out.line(d, log(`acquired l${o.l}`));
+        out.line(d, 'try:');
+        pyOps(out, o.body, who, d + 1);
+        out.line(d, 'finally:');
+        out.line(d + 1, `L[${o.l}].release()`);
+        out.line(d + 1, log(`released l${o.l}`));
         break;
       case 'shield':
         out.line(d, `if T[${o.t}] is None: ${log(`shield T${o.t} skipped`)}`);
@@ -353,6 +367,16 @@ function tsOps(out: Out, ops: Op[], who: string, d: number): void {
       case 'raise':
         out.line(d, `throw new Boom('${o.msg}');`);
         break;
+      case 'hold':
+        out.line(d, `yield* L[${o.l}].acquire();`);
+        out.line(d, log(`acquired l${o.l}`));
+        out.line(d, 'try {');
+        tsOps(out, o.body, who, d + 1);
+        out.line(d, '} finally {');
+        out.line(d + 1, `L[${o.l}].release();`);
+        out.line(d + 1, log(`released l${o.l}`));
+        out.line(d, '}');
+        break;
       case 'shield':
         out.line(d, `if (T[${o.t}] === null) ${log(`shield T${o.t} skipped`)}`);
         out.line(d, `else { const r = yield* shield(T[${o.t}]); ${log(`shielded T${o.t} -> \${fmt(r)}`)} }`);
@@ -408,6 +432,7 @@ export function toPython(p: Program): string {
   out.line(1, 'now = lambda: int(loop.time())');
   out.line(1, `E = [asyncio.Event() for _ in range(${p.events})]`);
   out.line(1, `Q = [asyncio.Queue() for _ in range(${p.queues})]`);
+  out.line(1, 'L = [asyncio.Lock(), asyncio.Semaphore(2)]');
   out.line(1, `T = [None] * ${n + 1}`);
   for (let i = 1; i <= n; i++) {
     out.line(1, `async def t${i}():`);
@@ -443,6 +468,7 @@ export function toTypeScript(p: Program): string {
   out.line(1, 'const now = () => loop.time();');
   out.line(1, `const E = Array.from({ length: ${p.events} }, () => new Event());`);
   out.line(1, `const Q = Array.from({ length: ${p.queues} }, () => new Queue());`);
+  out.line(1, 'const L = [new Lock(), new Semaphore(2)];');
   out.line(1, `const T = new Array(${n + 1}).fill(null);`);
   for (let i = 1; i <= n; i++) {
     out.line(1, `function* t${i}() {`);
@@ -670,7 +696,7 @@ export function makeHelpers(y: typeof import('../../src/index.ts')) {
 }
 
 const HELPER_NAMES = ['Boom', 'desc', 'fmt', 'outcome'] as const;
-const YIELDIO_NAMES = ['sleep', 'eagerTaskFactory', 'createTask', 'currentTask', 'getRunningLoop', 'Event', 'Queue', 'gather', 'timeout', 'CancelledError', 'TimeoutError', 'shield', 'waitFor', 'taskGroup', 'ExceptionGroup'] as const;
+const YIELDIO_NAMES = ['sleep', 'eagerTaskFactory', 'createTask', 'currentTask', 'getRunningLoop', 'Event', 'Queue', 'gather', 'timeout', 'CancelledError', 'TimeoutError', 'shield', 'waitFor', 'taskGroup', 'ExceptionGroup', 'Lock', 'Semaphore'] as const;
 
 /** Runs the program for `seed` under yieldio (runSync, virtual clock) and returns its trace. */
 export function runYieldio(y: typeof import('../../src/index.ts'), p: Program): string[] {
