@@ -117,7 +117,7 @@ describe('random programs: CPython 3.13 asyncio vs yieldio', () => {
       if (want.join('\n') === got.join('\n')) continue;
       dir ??= mkdtempSync(join(tmpdir(), 'yieldio-random-failures-'));
       const py = join(dir, `seed-${program.seed}.py`);
-      const ts = join(dir, `seed-${program.seed}.ts`);
+      const ts = join(dir, `seed-${program.seed}.mts`);
       writeFileSync(py, toPythonFile(program));
       writeFileSync(ts, toTypeScriptFile(program));
       if (failures.length < 3) {

@@ -2,14 +2,14 @@
  * Seeded random asyncio programs, emitted twice: as Python for CPython's asyncio and as a
  * `function*` program for yieldio. test/random-programs.test.ts runs both and compares traces.
  *
- * A program is a tree of tasks (main spawns some, tasks spawn others) whose bodies are random
- * ops (a third of the programs under the eager task factory): sleeps, Event wait/set/clear, Queue put/get, cancel(msg) (often twice in a row, with and
- * without messages, self-cancel included), uncancel(), cancelling(), awaiting another task,
- * gather (with and without returnExceptions), shield, waitFor, TaskGroups of small children, a
- * Lock and a Semaphore(2) held across awaits,
+ * A program is a tree of tasks (main spawns some, tasks spawn others) whose bodies are random ops
+ * (a third of the programs run under the eager task factory): sleeps, Event wait/set/clear, Queue
+ * put/get, cancel(msg) (often twice in a row, with and without messages, self-cancel included),
+ * uncancel(), cancelling(), awaiting another task, gather (with and without returnExceptions),
+ * shield, waitFor, TaskGroups of small children, a Lock and a Semaphore(2) held across awaits,
  * timeout blocks, `except CancelledError` blocks that re-raise or swallow (with uncancel), and
- * raised errors. Every op logs a line with the (virtual)
- * time; main ends by cancelling what is left, a few rounds, and logging each task's outcome.
+ * raised errors. Every op logs a line with the (virtual) time; main ends by cancelling what is
+ * left, a few rounds, and logging each task's outcome.
  *
  * Both sides run on a virtual clock in integer units (the Python loop jumps time in its selector),
  * so a trace is exact: no real time, no rounding, no flakiness. Where asyncio leaves an order open
