@@ -558,7 +558,8 @@ export class EventLoop {
       // callbacks get checked early, fast ones pay for a clock read every few thousand.
       let checkEvery = 8;
       let sinceCheck = 0;
-      while (!this._stopping) {
+      // A stopping loop still finishes the pass in progress (asyncio's _run_once runs all ntodo).
+      while (!this._stopping || this._passRemaining > 0) {
         sinceCheck += this._runSome(budgeted ? checkEvery : Infinity) + 1;
         if (budgeted && sinceCheck >= checkEvery) {
           sinceCheck = 0;
@@ -567,6 +568,9 @@ export class EventLoop {
           if (checkEvery < HOST_YIELD_CHECK_MAX && elapsed < HOST_YIELD_BUDGET_MS / 2) checkEvery *= 2;
         }
         if (this._ready.length === 0) {
+          // A stopping loop never moves time: asyncio's clock stays where the future finished,
+          // so a timer scheduled after runUntilComplete(Sync) still lands before a longer one.
+          if (this._stopping) return;
           // Idle unless a timer is already due; the sync driver on a virtual clock jumps to it
           // here, without leaving the stretch (one entry for a whole program, not one per deadline).
           // With instruments installed the driver jumps instead, so beforeIdle/afterIdle fire.
@@ -586,7 +590,7 @@ export class EventLoop {
   private async _driveAsync(): Promise<void> {
     for (;;) {
       this._runStretch(true);
-      if (this._stopping) return;
+      if (this._stopping && this._passRemaining === 0) return;
       if (this._ready.length > 0) {
         await yieldToHost(); // out of budget: let the host run, then go on
         continue;

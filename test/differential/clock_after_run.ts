@@ -1,0 +1,24 @@
+// Twin of clock_after_run.py.
+import { EventLoop, sleep, type Coroutine } from '../../src/index.ts';
+
+type Log = (line: string) => void;
+
+export default async function main(log: Log): Promise<void> {
+  const loop = new EventLoop({ clock: 'virtual' });
+  const t0 = loop.time();
+  const at = (): number => Math.round((loop.time() - t0) / 200) * 200;
+  function* first(): Coroutine<string> {
+    loop.callLater(400, () => log(`sleeper at ${at()}`));
+    return 'first done';
+  }
+  log(loop.runUntilCompleteSync(first()));
+  log(`after first ${at()}`);
+  loop.callLater(200, () => log(`short at ${at()}`));
+  loop.runUntilCompleteSync(sleep(600));
+  log(`after sleep ${at()}`);
+  loop.callSoon(() => loop.stop());
+  for (let i = 0; i < 3; i++) loop.callSoon(log, `same pass ${i}`);
+  await loop.runForever();
+  log('stopped');
+  loop.close();
+}
