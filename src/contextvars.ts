@@ -134,18 +134,62 @@ export function hasExplicitContext(): boolean {
   return explicitContext !== null;
 }
 
+// The Handle whose callback is running (asyncio's Handle._run: `self._context.run(cb, *args)`),
+// consulted after the task: a task step started inside a callback (eager start) wins.
+let runningCallback: ContextHolder | null = null;
+
+/**
+ * @internal Enters a Handle's context for its callback; returns the context entered with `run()`
+ * that it hides, for `leaveCallbackContext`. An explicit Context already entered is refused, as
+ * asyncio's `Context.run` does.
+ * @throws {RuntimeError} "cannot enter context: ... is already entered".
+ */
+export function enterCallbackContext(holder: ContextHolder): Context | null {
+  const held = holder._context;
+  if (held instanceof Context) {
+    if (held._entered) throw new RuntimeError(`cannot enter context: ${held} is already entered`);
+    held._entered = true;
+  }
+  runningCallback = holder;
+  const previous = explicitContext;
+  explicitContext = null;
+  return previous;
+}
+
+/** @internal Undoes `enterCallbackContext` (the previous callback slot is always null: loops do not nest). */
+export function leaveCallbackContext(holder: ContextHolder, previous: Context | null): void {
+  const held = holder._context;
+  if (held instanceof Context) held._entered = false;
+  runningCallback = null;
+  explicitContext = previous;
+}
+
 function current(): Context {
   if (explicitContext !== null) return explicitContext;
   const task = runningTask();
-  return task === null ? globalContext : task.getContext();
+  if (task !== null) return task.getContext();
+  return runningCallback === null ? globalContext : runningCallback.getContext();
 }
 
-/** @internal The current values without making a Context: what createTask snapshots. */
+/** @internal The current values without making a Context: what createTask and callSoon snapshot. */
 export function currentContextValues(): ContextValues {
   if (explicitContext !== null) return explicitContext._values;
   const task = runningTask();
-  if (task === null) return globalContext._values;
-  return holderValues(task);
+  if (task !== null) return holderValues(task);
+  return runningCallback === null ? globalContext._values : holderValues(runningCallback);
+}
+
+/**
+ * @internal The context a callback given `{ context }` runs in: that Context, or for null/undefined
+ * the current values (asyncio's `context=None`: a copy of the current context; no allocation).
+ * @throws {TypeError} for anything else.
+ */
+export function contextOption(context: unknown): Context | ContextValues {
+  if (context === undefined || context === null) return currentContextValues();
+  if (!(context instanceof Context)) {
+    throw new TypeError(`Expected \`context\` to be a Context (from copyContext() or new Context()), got ${String(context)}`);
+  }
+  return context;
 }
 
 /**

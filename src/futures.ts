@@ -4,7 +4,8 @@
  * @module
  */
 import { CancelledError, InvalidStateError } from './exceptions.ts';
-import { getRunningLoop, type Runnable } from './events.ts';
+import { Handle, getRunningLoop, type Runnable } from './events.ts';
+import { contextOption, currentContextValues, type Context } from './contextvars.ts';
 import { inspectSymbol, shortRepr } from './internal/repr.ts';
 import type { EventLoop } from './base-events.ts';
 import type { Awaitable, Suspend } from './types.ts';
@@ -111,9 +112,10 @@ class DoneIterator<T> {
  * - `_result`       the value, once FINISHED without exception
  * - `_exception`    the error, once FINISHED with one (`_hasException` tells, since any value can be thrown)
  * - `_loop`         the loop that runs the callbacks
- * - `_callback0`    the first done callback (most futures have exactly one), `_callbacks` the rest;
- *                   a waiting Task is stored as itself and put back on the ready queue when done
- *                   (asyncio's C task_wakeup fast path: no closure, no Handle)
+ * - `_callback0`    the first done callback (most futures have exactly one), `_callbacks` the rest:
+ *                   each a Handle made when it is added (it holds the context current then, as
+ *                   asyncio's `(fn, context)` pairs), put on the ready queue when done; a waiting
+ *                   Task is stored as itself (asyncio's C task_wakeup fast path: no closure, no Handle)
  * - `_blocking`     asyncio's `_asyncio_future_blocking`: set by `yield*`, checked and cleared by the task
  * - `_cancelMessage`/`_cancelledExc`  what `_makeCancelledError` hands out (3.13 semantics)
  * @asyncio asyncio.Future
@@ -128,8 +130,8 @@ export class Future<T = unknown> implements Awaitable<T> {
   _exception: unknown;
   _hasException: boolean;
   _loop: EventLoop;
-  _callback0: DoneCallback<never> | Runnable | null;
-  _callbacks: (DoneCallback<never> | Runnable)[] | null;
+  _callback0: Runnable | null;
+  _callbacks: Runnable[] | null;
   _blocking: boolean;
   _cancelMessage: string | null;
   _cancelledExc: CancelledError | null;
@@ -254,18 +256,21 @@ export class Future<T = unknown> implements Awaitable<T> {
   }
 
   /**
-   * Calls `callback(future)` through `callSoon` when the future is done (at once if it already is).
-   * @asyncio Future.add_done_callback(fn)
+   * Calls `callback(future)` through `callSoon` when the future is done (at once if it already is),
+   * in a copy of the context current now, or in `options.context`.
+   * @asyncio Future.add_done_callback(fn, *, context=None)
+   * @throws {TypeError} if `callback` is not a function, or `context` not a Context.
    */
-  addDoneCallback(callback: DoneCallback<this>): void {
+  addDoneCallback(callback: DoneCallback<this>, options?: { context?: Context | null | undefined }): void {
     if (typeof callback !== 'function') {
       throw new TypeError(`Expected \`callback\` to be a function, got ${typeof callback}`);
     }
-    const cb = callback as DoneCallback<never>;
+    const context = options === undefined ? currentContextValues() : contextOption(options.context);
+    const handle = new Handle(callback as DoneCallback<never>, this, null, this._loop, context);
     if (this._state !== PENDING) {
-      this._loop._callSoonInternal(cb, this);
+      this._loop._pushReady(handle);
     } else {
-      this._addCallback(cb);
+      this._addCallback(handle);
     }
   }
 
@@ -274,7 +279,7 @@ export class Future<T = unknown> implements Awaitable<T> {
     this._addCallback(task);
   }
 
-  private _addCallback(cb: DoneCallback<never> | Runnable): void {
+  private _addCallback(cb: Runnable): void {
     if (this._callback0 === null && this._callbacks === null) {
       this._callback0 = cb;
     } else if (this._callbacks === null) {
@@ -290,13 +295,13 @@ export class Future<T = unknown> implements Awaitable<T> {
    */
   removeDoneCallback(callback: DoneCallback<this>): number {
     let removed = 0;
-    if (this._callback0 === (callback as unknown)) {
+    if (registers(this._callback0, callback)) {
       this._callback0 = null;
       removed++;
     }
     const rest = this._callbacks;
     if (rest !== null) {
-      const kept = rest.filter((cb) => cb !== (callback as unknown));
+      const kept = rest.filter((cb) => !registers(cb, callback));
       removed += rest.length - kept.length;
       this._callbacks = kept.length > 0 ? kept : null;
     }
@@ -328,17 +333,12 @@ export class Future<T = unknown> implements Awaitable<T> {
     const first = this._callback0;
     if (first !== null) {
       this._callback0 = null;
-      if (typeof first === 'function') loop._callSoonInternal(first, this);
-      else loop._pushReady(first);
+      loop._pushReady(first);
     }
     const rest = this._callbacks;
     if (rest !== null) {
       this._callbacks = null;
-      for (let i = 0; i < rest.length; i++) {
-        const cb = rest[i] as DoneCallback<never> | Runnable;
-        if (typeof cb === 'function') loop._callSoonInternal(cb, this);
-        else loop._pushReady(cb);
-      }
+      for (let i = 0; i < rest.length; i++) loop._pushReady(rest[i] as Runnable);
     }
   }
 
@@ -382,6 +382,11 @@ export class Future<T = unknown> implements Awaitable<T> {
   [inspectSymbol](): string {
     return this.toString();
   }
+}
+
+/** Whether a done-callback entry is a registration of `callback` (a Handle made by addDoneCallback). */
+function registers(entry: Runnable | null, callback: unknown): boolean {
+  return entry instanceof Handle && entry._callback === callback;
 }
 
 /**
