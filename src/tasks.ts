@@ -13,6 +13,7 @@ import { checkDelay } from './internal/validate.ts';
 import type { InstrumentRegistry } from './instruments.ts';
 import { coroName, describeValue, shortRepr } from './internal/repr.ts';
 import type { Awaitable, Coroutine, Suspend } from './types.ts';
+import type { TaskFactory } from './base-events.ts';
 
 /** Options of `createTask`. */
 export interface TaskOptions {
@@ -20,7 +21,10 @@ export interface TaskOptions {
   name?: string;
   /** The context the task runs in (default: a copy of the current one). */
   context?: Context;
-  /** @internal Run the first step now (eagerTaskFactory). */
+  /**
+   * Run the first step now, inside `createTask`, when the loop is running (what eager task
+   * factories pass to the Task constructor). @asyncio the eager_start argument of Task (3.12)
+   */
   eagerStart?: boolean;
 }
 
@@ -519,6 +523,30 @@ export const eagerTaskFactory = <T>(loop: EventLoop, coro: Coroutine<T>, options
   if (!isCoroutine(coro)) throw notACoroutineError('createTask', coro);
   return new Task(coro, loop, { ...options, eagerStart: true });
 };
+
+/**
+ * The constructor `createEagerTaskFactory` calls: `Task` or a subclass, called as
+ * `new ctor(coro, loop, { name?, context?, eagerStart: true })` (a subclass passes the options on to `super`).
+ */
+export type TaskConstructor = new <T>(coro: Coroutine<T>, loop: EventLoop, options: TaskOptions) => Task<T>;
+
+/**
+ * A task factory like `eagerTaskFactory` that builds its tasks with `customTaskConstructor`.
+ * @asyncio asyncio.create_eager_task_factory(custom_task_constructor) (3.12)
+ * @throws {TypeError} if `customTaskConstructor` is not a constructor.
+ * @example
+ * class TracedTask<T> extends Task<T> {}
+ * getRunningLoop().setTaskFactory(createEagerTaskFactory(TracedTask));
+ */
+export function createEagerTaskFactory(customTaskConstructor: TaskConstructor): TaskFactory {
+  if (typeof customTaskConstructor !== 'function' || customTaskConstructor.prototype === undefined) {
+    throw new TypeError(`Expected \`customTaskConstructor\` to be Task or a subclass of it, got ${describeValue(customTaskConstructor)}`);
+  }
+  return <T>(loop: EventLoop, coro: Coroutine<T>, options: { name?: string; context?: Context }): Task<T> => {
+    if (!isCoroutine(coro)) throw notACoroutineError('createTask', coro);
+    return new customTaskConstructor(coro, loop, { ...options, eagerStart: true });
+  };
+}
 
 // sleep(0)'s iterator: stateless (the resume token tells the second next() from the first), so one
 // object serves every caller and `yield* sleep(0)` allocates nothing.
