@@ -366,22 +366,49 @@ export class Future<T = unknown> implements Awaitable<T> {
     return STATE_NAMES[this._state] as string;
   }
 
-  /** `<Future pending>`, `<Future finished result=42>`, as asyncio's repr. */
+  /**
+   * `<Future pending cb=[onDone()]>`, `<Future finished result=42>`, as asyncio's repr. A callback
+   * is named by its function name (JavaScript functions carry no cheap file:line, which asyncio adds).
+   */
   toString(): string {
-    return `<${this.constructor.name} ${this._describeState()}>`;
+    return `<${this.constructor.name} ${this._reprInfo().join(' ')}>`;
   }
 
-  /** @internal */
-  _describeState(): string {
+  /** @internal asyncio's `_future_repr_info`: the state, then `result=`/`exception=`, then `cb=[...]`. */
+  _reprInfo(): string[] {
+    const info = [this._stateName()];
     if (this._state === FINISHED) {
-      return this._hasException ? `finished exception=${shortRepr(this._exception)}` : `finished result=${shortRepr(this._result)}`;
+      info.push(this._hasException ? `exception=${shortRepr(this._exception)}` : `result=${shortRepr(this._result)}`);
     }
-    return this._stateName();
+    const callbacks: Runnable[] = [];
+    if (this._callback0 !== null) callbacks.push(this._callback0);
+    if (this._callbacks !== null) callbacks.push(...this._callbacks);
+    if (callbacks.length > 0) info.push(formatCallbacks(callbacks));
+    return info;
   }
 
   [inspectSymbol](): string {
     return this.toString();
   }
+}
+
+/** asyncio's `_format_callbacks`: `cb=[first]`, `cb=[first, last]`, `cb=[first, <N more>, last]`. */
+function formatCallbacks(callbacks: Runnable[]): string {
+  const size = callbacks.length;
+  const first = formatCallback(callbacks[0] as Runnable);
+  if (size === 1) return `cb=[${first}]`;
+  const last = formatCallback(callbacks[size - 1] as Runnable);
+  return size === 2 ? `cb=[${first}, ${last}]` : `cb=[${first}, <${size - 2} more>, ${last}]`;
+}
+
+/** One done callback as asyncio names it: `fn()`, or `Task.task_wakeup()` for a waiting task. */
+function formatCallback(entry: Runnable): string {
+  if (entry instanceof Handle) {
+    const cb = entry._callback;
+    // `fn.bind(x)` is named 'bound fn'; asyncio names a bound method by its own name too.
+    return `${cb === null ? '<cancelled>' : cb.name.replace(/^bound /, '') || '(anonymous)'}()`;
+  }
+  return 'Task.task_wakeup()';
 }
 
 /** Whether a done-callback entry is a registration of `callback` (a Handle made by addDoneCallback). */

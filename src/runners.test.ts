@@ -191,7 +191,7 @@ describe('runSync', () => {
         assert.ok(e instanceof RuntimeError);
         assert.match(
           e.message,
-          /^runSync\(\) cannot finish: <Task pending name='Task-\d+' coro=<coroutine> wait_for=<Future pending>> waits on something only the host can deliver \(a Promise, I\/O, a host callback\) and no callback or timer is left to run\. Use `await run\(main\)` instead, which lets host callbacks in\.$/,
+          /^runSync\(\) cannot finish: <Task pending name='Task-\d+' coro=<coroutine> wait_for=<Future pending cb=\[Task\.task_wakeup\(\)\]> cb=\[stopLoop\(\)\]> waits on something only the host can deliver \(a Promise, I\/O, a host callback\) and no callback or timer is left to run\. Use `await run\(main\)` instead, which lets host callbacks in\.$/,
         );
         return true;
       },

@@ -372,12 +372,18 @@ export class Task<T = unknown> extends Future<T> {
     this._loop._tasks.delete(this as Task<unknown>);
   }
 
-  /** `<Task pending name='Task-3' coro=<coroutine>>`, as asyncio's repr. */
+  /**
+   * `<Task pending name='Task-3' coro=<fetch> wait_for=<...> cb=[...]>`, as asyncio's repr: the
+   * state (`cancelling` once cancel() was requested), name, coro, wait_for, result or exception, cb.
+   */
   override toString(): string {
-    let text = `<Task ${this._describeState()} name='${this.getName()}' coro=<${coroName(this._coro)}>`;
-    if (this._state === PENDING && this._futWaiter !== null) text += ` wait_for=${this._futWaiter}`;
-    else if (this._state === PENDING && this._sleep !== null) text += ` wait_for=${this._sleep}`;
-    return text + '>';
+    const info = this._reprInfo();
+    if (this._state === PENDING && this._numCancelsRequested > 0) info[0] = 'cancelling';
+    info.splice(1, 0, `name='${this.getName()}'`);
+    if (this._state === PENDING && this._futWaiter !== null) info.splice(2, 0, `wait_for=${this._futWaiter}`);
+    else if (this._state === PENDING && this._sleep !== null) info.splice(2, 0, `wait_for=${this._sleep}`);
+    info.splice(2, 0, `coro=<${coroName(this._coro)}>`);
+    return `<Task ${info.join(' ')}>`;
   }
 }
 
