@@ -583,7 +583,8 @@ export class EventLoop {
   private _ensureFuture<T>(aw: Awaitable<T>): Future<T> {
     if (wrapAwaitable === null) throw internalError('tasks module not loaded');
     const future = wrapAwaitable(this, aw) as Future<T>;
-    if (future._loop !== this) throw new RuntimeError('The future belongs to a different loop than the one specified as the loop argument');
+    // asyncio's ValueError (api.md: RangeError).
+    if (future._loop !== this) throw new RangeError('The future belongs to a different loop than the one specified as the loop argument');
     return future;
   }
 
