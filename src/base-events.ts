@@ -31,7 +31,7 @@ import { Future } from './futures.ts';
 import { CancelledError, RuntimeError, internalError } from './exceptions.ts';
 import type { Task, TaskOptions } from './tasks.ts';
 import { INSTRUMENT_HOOKS, InstrumentRegistry, type Instrument } from './instruments.ts';
-import { Context, contextOption, currentContextValues, type ContextValues } from './contextvars.ts';
+import { Context, contextFromOptions, currentContextValues, type ContextValues } from './contextvars.ts';
 import type { Awaitable, Coroutine } from './types.ts';
 
 // Injected by tasks.ts (which imports this module) to avoid a load-order cycle.
@@ -258,7 +258,7 @@ export class EventLoop {
   callSoon(callback: unknown, ...args: unknown[]): Handle {
     let context: Context | ContextValues | null = null;
     if (typeof callback === 'object' && callback !== null && typeof args[0] === 'function') {
-      context = contextOption((callback as CallOptions).context);
+      context = contextFromOptions(callback, 'callSoon()');
       callback = args.shift();
     }
     checkCallback(callback, 'callback');
@@ -309,7 +309,7 @@ export class EventLoop {
     checkDelay(delay, 'delay');
     let context: Context | ContextValues | null = null;
     if (typeof callback === 'object' && callback !== null && typeof args[0] === 'function') {
-      context = contextOption((callback as CallOptions).context);
+      context = contextFromOptions(callback, 'callLater()');
       callback = args.shift();
     }
     checkCallback(callback, 'callback');
@@ -329,7 +329,7 @@ export class EventLoop {
     checkDelay(when, 'when');
     let context: Context | ContextValues | null = null;
     if (typeof callback === 'object' && callback !== null && typeof args[0] === 'function') {
-      context = contextOption((callback as CallOptions).context);
+      context = contextFromOptions(callback, 'callAt()');
       callback = args.shift();
     }
     checkCallback(callback, 'callback');

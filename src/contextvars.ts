@@ -217,6 +217,21 @@ export function currentContextValues(): ContextValues {
 }
 
 /**
+ * @internal The context of the `{ context }` options object of callSoon & co. and addDoneCallback.
+ * A Context passed in its place, or an unknown key, is a mistake that would otherwise be ignored.
+ * @throws {TypeError} naming the mistake.
+ */
+export function contextFromOptions(options: object, what: string): Context | ContextValues {
+  if (options instanceof Context) {
+    throw new TypeError(`Expected the options of ${what} to be { context }, got a Context: write { context: ctx }`);
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'context') throw new TypeError(`Unknown option \`${key}\` of ${what}: the only option is \`context\``);
+  }
+  return contextOption((options as { context?: unknown }).context);
+}
+
+/**
  * @internal The context a callback given `{ context }` runs in: that Context, or for null/undefined
  * the current values (asyncio's `context=None`: a copy of the current context; no allocation).
  * @throws {TypeError} for anything else.

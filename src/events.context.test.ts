@@ -203,6 +203,24 @@ describe('callback context errors', () => {
     assert.throws(() => loop.createFuture().addDoneCallback(() => {}, { context: 42 as never }), { name: 'TypeError', message });
   });
 
+  test('a Context passed in place of { context }, or an unknown option, is a TypeError (never silently ignored)', () => {
+    const loop = new EventLoop({ clock: 'virtual' });
+    const ctx = new Context();
+    assert.throws(() => loop.callSoon(ctx as never, () => {}), {
+      name: 'TypeError',
+      message: 'Expected the options of callSoon() to be { context }, got a Context: write { context: ctx }',
+    });
+    assert.throws(() => loop.callLater(1, { contxt: ctx } as never, () => {}), {
+      name: 'TypeError',
+      message: 'Unknown option `contxt` of callLater(): the only option is `context`',
+    });
+    assert.throws(() => loop.createFuture().addDoneCallback(() => {}, ctx as never), {
+      name: 'TypeError',
+      message: 'Expected the options of addDoneCallback() to be { context }, got a Context: write { context: ctx }',
+    });
+    loop.close();
+  });
+
   test('an options object without a callback after it is still "callback is not a function"', () => {
     const loop = new EventLoop({ clock: 'virtual' });
     assert.throws(() => loop.callSoon({ context: new Context() } as never), { name: 'TypeError', message: /^Expected `callback` to be a function/ });

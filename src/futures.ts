@@ -5,7 +5,7 @@
  */
 import { CancelledError, InvalidStateError } from './exceptions.ts';
 import { Handle, getRunningLoop, type Runnable } from './events.ts';
-import { contextOption, currentContextValues, type Context } from './contextvars.ts';
+import { contextFromOptions, currentContextValues, type Context } from './contextvars.ts';
 import { inspectSymbol, shortRepr } from './internal/repr.ts';
 import type { EventLoop } from './base-events.ts';
 import type { Awaitable, Suspend } from './types.ts';
@@ -265,7 +265,7 @@ export class Future<T = unknown> implements Awaitable<T> {
     if (typeof callback !== 'function') {
       throw new TypeError(`Expected \`callback\` to be a function, got ${typeof callback}`);
     }
-    const context = options === undefined ? currentContextValues() : contextOption(options.context);
+    const context = options === undefined ? currentContextValues() : contextFromOptions(options, 'addDoneCallback()');
     const handle = new Handle(callback as DoneCallback<never>, this, null, this._loop, context);
     if (this._state !== PENDING) {
       this._loop._pushReady(handle);
