@@ -569,6 +569,7 @@ export const eagerTaskFactory = <T>(loop: EventLoop, coro: Coroutine<T>, options
 /**
  * The constructor `createEagerTaskFactory` calls: `Task` or a subclass, called as
  * `new ctor(coro, loop, { name?, context?, eagerStart: true })` (a subclass passes the options on to `super`).
+ * @asyncio the custom_task_constructor of asyncio.create_eager_task_factory (called with loop=, name=, context=, eager_start=)
  */
 export type TaskConstructor = new <T>(coro: Coroutine<T>, loop: EventLoop, options: TaskOptions) => Task<T>;
 
