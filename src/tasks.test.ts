@@ -673,7 +673,7 @@ describe('Task bad yields and misuse', () => {
   //   slow t2 RuntimeError cannot reuse already awaited coroutine / slow t1 returned 's'
   //   finished then cancelled RuntimeError cannot reuse already awaited coroutine
   //   cancelled first t1 CancelledError / cancelled first t2 RuntimeError cannot reuse already awaited coroutine
-  const REUSED = /^cannot reuse already awaited coroutine: the coroutine of <Task pending name='Task-\d+' coro=<coroutine>> was already given to another task\. Call the coroutine function again for each task, or await the first task \(`yield\* task`\)\.$/;
+  const REUSED = /^cannot reuse already awaited coroutine: the coroutine of task 'Task-\d+' was already given to another task\. Call the coroutine function again for each task, or await the first task \(`yield\* task`\)\.$/;
 
   flavours('coroutine reuse: a second task given the same coroutine raises "cannot reuse already awaited coroutine"', function* () {
     let runs = 0;

@@ -360,7 +360,7 @@ export class Task<T = unknown> extends Future<T> {
     this._finish();
     this._setExceptionUnchecked(
       new RuntimeError(
-        `cannot reuse already awaited coroutine: the coroutine of ${this} was already given to another task. ` +
+        `cannot reuse already awaited coroutine: the coroutine of task '${this.getName()}' was already given to another task. ` +
           'Call the coroutine function again for each task, or await the first task (`yield* task`).',
       ),
     );
