@@ -116,11 +116,11 @@ describe('tour structure: the whole article', () => {
 describe('the closing screen (§17)', () => {
   test('the summary table and the PEP timeline 255 → 342 → 380 → 492 → 525 → 828, each pointing to a chapter', () => {
     assert.deepEqual(timeline().map(([, pep]) => pep), ['PEP 255', 'PEP 342', 'PEP 380', 'PEP 492', 'PEP 525', 'PEP 828']);
-    for (const [, , , , where] of timeline()) assert.match(where, /^§\d+ \[\d+\]$/);
-    for (const row of summaryRows()) assert.match(row.at(-1) as string, /^§\d+ \[\d+\]$/);
+    for (const [, , , , where] of timeline()) assert.match(where, /^§\d+ \(\d+\/\d+\)$/);
+    for (const row of summaryRows()) assert.match(row.at(-1) as string, /^§\d+ \(\d+\/\d+\)$/);
     // Each pointer names the chapter's real section and position.
     for (const [, pep, , , where] of timeline()) {
-      const [, section, position] = /^§(\d+) \[(\d+)\]$/.exec(where) as RegExpExecArray;
+      const [, section, position] = /^§(\d+) \((\d+)\/\d+\)$/.exec(where) as RegExpExecArray;
       assert.equal(chapters[Number(position) - 1]?.section, section, `${pep} points to ${where}`);
     }
     const text = closing(makeStyle(false), 80).join('\n');

@@ -6,16 +6,16 @@
 import { chapters } from './chapters.ts';
 import type { PageInfo } from './pager.ts';
 import type { Style } from './style.ts';
-import { renderTable, wrap } from './text.ts';
+import { cut, displayWidth, renderTable, wrap } from './text.ts';
 
 /** The closing screen's header. */
 export const CLOSING: PageInfo = { section: '17', title: 'Summary and the narrative thread' };
 
-/** `§N` and the tour position of the chapter that runs `file` (throws if none does: a stale pointer). */
+/** `§N (k/n)`: the section and the position (as the header shows it) of the chapter that runs `file`; throws if none does (a stale pointer). */
 export function pointer(file: string): string {
   const index = chapters.findIndex((c) => c.file === `examples/tour/${file}`);
   if (index < 0) throw new Error(`closing screen: no chapter runs examples/tour/${file}`);
-  return `§${chapters[index]?.section} [${index + 1}]`;
+  return `§${chapters[index]?.section} (${index + 1}/${chapters.length + 1})`;
 }
 
 /** The summary table (PEP, Python, concept, what it gives, mechanism, where the tour showed it). */
@@ -26,7 +26,7 @@ export function summaryRows(): string[][] {
     ['342', '2.5', 'throw() / close()', 'lifecycle, cancellation', 'GeneratorExit, exceptions injected', pointer('05-throw-return.ts')],
     ['380', '3.3', 'yield from', 'composition + return value', 'StopIteration.value, two-way tunnel', pointer('08-delegation.ts')],
     ['492', '3.5', 'async / await', 'a syntax of its own', '__await__ protocol, CO_COROUTINE', pointer('11-await.ts')],
-    ['525', '3.6', 'async generators', 'yield inside async def', '__aiter__/__anext__/asend/athrow/aclose', pointer('15-protocol.ts')],
+    ['525', '3.6', 'async generators', 'yield inside async def', '__aiter__ __anext__ asend athrow aclose', pointer('15-protocol.ts')],
     ['828', '3.15?', 'async yield from', 'delegation for async generators', 'StopAsyncIteration.value (draft)', pointer('15-pep828.ts')],
     ['–', '', 'event loop', 'automatic orchestration', 'send() driven by I/O readiness', pointer('13-io-readiness.ts')],
   ];
@@ -50,17 +50,25 @@ export function closing(style: Style, width: number): string[] {
   const prose = (text: string): void => {
     for (const line of wrap(text, width)) out.push(line);
   };
-  prose('The whole journey in one table; the last column is the chapter that ran it (press l to jump there).');
+  prose('The whole journey in one table. The last column is the chapter that showed it, and its page as the header counts them (l lists the chapters).');
   out.push('');
-  const table = renderTable({ head: ['PEP', 'Python', 'Concept', 'What it gives', 'Mechanism', 'Tour'], rows: summaryRows() }, width);
+  const table = renderTable({ head: ['PEP', 'Python', 'Concept', 'What it gives', 'Mechanism', 'Shown in'], rows: summaryRows() }, width);
   table.forEach((line, i) => out.push(i === 0 ? style.title(line) : i === 1 ? style.dim(line) : line));
   out.push('', style.title('The narrative thread'), '');
   const steps = timeline();
   steps.forEach(([year, pep, python, what, where], i) => {
-    const head = `${year}  ${pep}  ${python}`;
-    const indent = ' '.repeat(head.length + 2);
-    const lines = wrap(`${what}  → ${where}`, Math.max(10, width - indent.length));
-    lines.forEach((line, k) => out.push(k === 0 ? `${style.title(head)}  ${line}` : indent + line));
+    const head = `${year}  ${pep}  ${python.padEnd(11)}`.trimEnd();
+    const indent = ' '.repeat(`${year}  ${pep}  `.length + 13);
+    const room = Math.max(10, width - indent.length);
+    // The pointer stays in one piece: on the last line if it fits there, else on a line of its own.
+    const lines = wrap(what, room);
+    const arrow = `→ ${where}`;
+    if (displayWidth(lines.at(-1) as string) + 2 + displayWidth(arrow) <= room) lines[lines.length - 1] += `  ${arrow}`;
+    else lines.push(arrow);
+    if (head.length + 12 > width) {
+      // Too narrow for the hanging layout: the year line, then the text under it.
+      out.push(style.title(cut(head, width)), ...lines.map((line) => cut(line, width)));
+    } else lines.forEach((line, k) => out.push(k === 0 ? `${style.title(head.padEnd(indent.length - 2))}  ${line}` : indent + line));
     if (i < steps.length - 1) out.push(`${' '.repeat(Math.min(indent.length, Math.max(0, width - 1)))}${style.dim('│')}`, `${' '.repeat(Math.min(indent.length, Math.max(0, width - 1)))}${style.dim('▼')}`);
   });
   out.push('');

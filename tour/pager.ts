@@ -26,7 +26,7 @@ export const KEYS: [string, string][] = [
   ['g / G, End', 'top / bottom of the chapter'],
   ['→ / Enter / n', 'next chapter'],
   ['← / p', 'previous chapter'],
-  ['l / Home', 'list of chapters (↑/↓ to choose, Enter to open, Esc back)'],
+  ['l / Home', 'chapter list (Enter opens, Esc goes back)'],
   ['?', 'this screen (any key closes it)'],
   ['q / Ctrl-C', 'quit (the terminal is restored)'],
 ];

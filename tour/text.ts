@@ -109,12 +109,18 @@ export function renderTable(table: Table, width: number): string[] {
   const all = [table.head, ...table.rows];
   const gap = 2;
   const widths = Array.from({ length: n }, (_, c) => Math.max(...all.map((row) => displayWidth(row[c] ?? ''))));
-  const budget = Math.max(n * 4, width - gap * (n - 1));
-  // Shrink the widest column one column at a time until the table fits.
-  while (widths.reduce((a, b) => a + b, 0) > budget) {
-    const widest = widths.indexOf(Math.max(...widths));
-    if ((widths[widest] as number) <= 4) break;
-    widths[widest] = (widths[widest] as number) - 1;
+  const budget = Math.max(n, width - gap * (n - 1));
+  const total = (): number => widths.reduce((a, b) => a + b, 0);
+  // Shrink the widest column one column at a time until the table fits: first never below a
+  // column's longest word (cells wrap at spaces), then, if it must, below that (words break).
+  const longestWord = Array.from({ length: n }, (_, c) => Math.max(...all.flatMap((row) => (row[c] ?? '').split(' ').map(displayWidth))));
+  for (const floor of [longestWord, widths.map(() => 1)]) {
+    while (total() > budget) {
+      const shrinkable = widths.map((w, c) => (w > (floor[c] as number) ? w : -1));
+      const widest = shrinkable.indexOf(Math.max(...shrinkable));
+      if ((shrinkable[widest] as number) < 0) break;
+      widths[widest] = (widths[widest] as number) - 1;
+    }
   }
   const lines: string[] = [];
   const emit = (row: string[]): void => {

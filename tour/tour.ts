@@ -91,8 +91,24 @@ interface Row {
 /** The widest a rule gets (and the width --all prints at without a terminal). */
 const RULE = 76;
 
-function chapterRows(chapter: Chapter, run: ChapterRun | undefined): Row[] {
-  const rows: Row[] = chapter.notes.map((text) => ({ text, paint: 'plain' as const }));
+/**
+ * The notes as paragraphs: a note line that does not end a sentence continues on the next one,
+ * so the text reflows at any width instead of keeping the breaks of the source file.
+ */
+export function paragraphs(notes: readonly string[]): string[] {
+  const out: string[] = [];
+  let open = false;
+  for (const note of notes) {
+    if (open && !/^\d+\. /.test(note)) out[out.length - 1] += ` ${note}`;
+    else out.push(note);
+    open = !/[.:!?]$/.test(note.trimEnd());
+  }
+  return out;
+}
+
+function chapterRows(chapter: Chapter, run: ChapterRun | undefined, reflow: boolean): Row[] {
+  // Unbounded (--all into a pipe): the notes keep their lines; on a screen they reflow.
+  const rows: Row[] = (reflow ? paragraphs(chapter.notes) : chapter.notes).map((text) => ({ text, paint: 'plain' as const }));
   if (chapter.table !== undefined) rows.push({ text: '', paint: 'plain' }, { text: '', paint: 'plain', table: chapter.table });
   const source = readFileSync(`${root}${chapter.file}`, 'utf8').trimEnd().split('\n');
   const digits = String(source.length).length;
@@ -112,6 +128,13 @@ function chapterRows(chapter: Chapter, run: ChapterRun | undefined): Row[] {
   return rows;
 }
 
+/** Wraps code or output keeping its indentation on the continuation lines (a hanging indent). */
+function hang(text: string, width: number): string[] {
+  const indent = /^ */.exec(text)?.[0] ?? '';
+  if (indent === '' || indent.length > width / 2) return wrap(text, width);
+  return wrap(text.slice(indent.length), width - indent.length).map((piece) => indent + piece);
+}
+
 function layout(rows: Row[], width: number, style: Style): string[] {
   const out: string[] = [];
   const paint = (p: Row['paint'], s: string): string => (p === 'plain' ? s : style[p](s));
@@ -124,9 +147,9 @@ function layout(rows: Row[], width: number, style: Style): string[] {
       renderTable(row.table, width).forEach((line, i) => out.push(i === 0 ? style.title(line) : i === 1 ? style.dim(line) : line));
     } else if (row.gutter !== undefined) {
       const blank = `${' '.repeat(row.gutter.length - 3)} ┆ `;
-      wrap(row.text, width - row.gutter.length).forEach((piece, i) => out.push(style.dim(i === 0 ? row.gutter as string : blank) + paint(row.paint, piece)));
+      hang(row.text, width - row.gutter.length).forEach((piece, i) => out.push(style.dim(i === 0 ? row.gutter as string : blank) + paint(row.paint, piece)));
     } else {
-      for (const piece of wrap(row.text, width)) out.push(piece === '' ? '' : paint(row.paint, piece));
+      for (const piece of row.paint === 'plain' ? wrap(row.text, width) : hang(row.text, width)) out.push(piece === '' ? '' : paint(row.paint, piece));
     }
   }
   return out;
@@ -134,7 +157,7 @@ function layout(rows: Row[], width: number, style: Style): string[] {
 
 /** A chapter's body at `width` columns: notes, table, source, output (or "running"), asyncio. */
 export function chapterLines(chapter: Chapter, run: ChapterRun | undefined, style: Style, width: number): string[] {
-  return layout(chapterRows(chapter, run), width, style);
+  return layout(chapterRows(chapter, run, width < Number.MAX_SAFE_INTEGER), width, style);
 }
 
 /** A chapter as text, title first: what --all prints. */

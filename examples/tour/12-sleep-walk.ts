@@ -7,14 +7,14 @@ import { createTask, getRunningLoop, runSync, type Coroutine, type EventLoop, ty
 
 const STEPS = [
   '',
-  'the event loop starts the coroutine    → coro.send(None)',
-  'the coroutine meets await              → __await__() gives an iterator',
-  'the iterator yields a Future           → it travels up to the event loop',
-  'the event loop gets the Future         → a timer is registered (1 s)',
-  'the event loop runs other coroutines   → send() on another one',
-  'the timer fires                        → the Future is completed',
-  'the event loop resumes the coroutine   → coro.send(result)',
-  'the coroutine carries on               → same frame, same variables',
+  'the loop starts the coroutine   → coro.send(None)',
+  'the coroutine meets await       → __await__() gives an iterator',
+  'the iterator yields a Future    → up to the event loop',
+  'the loop gets the Future        → registers a timer (1 s)',
+  'the loop runs other coroutines  → send() on another one',
+  'the timer fires                 → the Future is completed',
+  'the loop resumes the coroutine  → coro.send(result)',
+  'the coroutine carries on        → same frame, same variables',
 ];
 
 let loop: EventLoop;
