@@ -360,3 +360,53 @@ describe('npm start', () => {
     assert.equal(await start(['--frobnicate']), 2);
   });
 });
+
+describe('a real pseudo-terminal: npm start inside tmux at 80×24', () => {
+  const probe = spawnSync('tmux', ['-V'], { encoding: 'utf8' });
+  const skip = probe.error !== undefined || probe.status !== 0 ? 'SKIPPED LOUDLY: tmux is not installed, so no pseudo-terminal run (apt-get install tmux)' : false;
+  if (skip !== false) console.warn(`tour.test.ts: ${skip}`);
+
+  test('the header is on screen, G reaches the end, l lists the chapters, q quits and gives the terminal back', { skip }, async () => {
+    const socket = `yieldio-tour-e2e-${process.pid}`; // a tmux server of our own: no clash with anyone's sessions
+    const tmux = (...args: string[]): string => {
+      const result = spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+      assert.equal(result.status, 0, `tmux ${args.join(' ')}: ${result.stderr}`);
+      return result.stdout;
+    };
+    const screen = (): string => tmux('capture-pane', '-p', '-t', 'tour');
+    /** Polls the pane until `predicate` holds (a wait, not a timing assertion: the deadline is generous). */
+    const waitFor = async (what: string, predicate: (text: string) => boolean): Promise<string> => {
+      for (let i = 0; i < 600; i++) {
+        const text = screen();
+        if (predicate(text)) return text;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.fail(`never saw ${what} in the pane:\n${screen()}`);
+    };
+    const env = { ...process.env };
+    delete env['NODE_TEST_CONTEXT'];
+    const script = `${JSON.stringify(process.execPath)} --import tsx tour/main.ts; echo "tour exited $?"; stty -a | tr ' ;' '\\n\\n' | grep -x -- '-*icanon'; sleep 120`;
+    const started = spawnSync('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'tour', '-x', '80', '-y', '24', '-c', root, 'sh', '-c', script], { encoding: 'utf8', env });
+    assert.equal(started.status, 0, started.stderr);
+    try {
+      let text = await waitFor('the §1 header', (t) => t.startsWith(' §1  Iterables and iterators'));
+      for (const line of text.split('\n')) assert.ok(displayWidth(line) <= 80, line);
+      assert.match(text.split('\n')[0] as string, /1\/\d+\s*$/);
+      tmux('send-keys', '-t', 'tour', 'G');
+      text = await waitFor('the end of chapter 1', (t) => / end\s*$/m.test(t));
+      assert.ok(text.includes(chapters[0]!.asyncio));
+      tmux('send-keys', '-t', 'tour', 'l');
+      await waitFor('the chapter list', (t) => t.startsWith(' Chapters') && t.includes('▶ §1 '));
+      tmux('send-keys', '-t', 'tour', 'End', 'Enter');
+      await waitFor('the closing screen', (t) => t.startsWith(' §17  Summary and the narrative thread'));
+      tmux('send-keys', '-t', 'tour', 'q');
+      text = await waitFor('the tour exiting', (t) => t.includes('tour exited'));
+      assert.ok(text.includes('tour exited 0'), text);
+      assert.equal(text.includes('§17'), false, 'the alternate screen was left: the shell screen is back');
+      await waitFor('the terminal mode', (t) => /^-?icanon$/m.test(t));
+      assert.match(screen(), /^icanon$/m, 'canonical mode is back (raw mode was turned off)');
+    } finally {
+      spawnSync('tmux', ['-L', socket, 'kill-server']);
+    }
+  });
+});
