@@ -1,6 +1,7 @@
 // §3 Inside the generator: frame and state.
-// JavaScript hides the frame (there is no gi_frame or inspect.getgeneratorstate), so this small
-// helper watches the calls and reports Python's four states.
+// JavaScript hides the frame (there is no gi_frame or
+// inspect.getgeneratorstate), so this small helper watches the calls and
+// reports Python's four states.
 
 type GenState = 'GEN_CREATED' | 'GEN_RUNNING' | 'GEN_SUSPENDED' | 'GEN_CLOSED';
 

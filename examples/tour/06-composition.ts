@@ -1,6 +1,7 @@
 // §6 The problem: incomplete composition (PEP 380).
-// A for...of that re-yields a sub-generator's values does not forward send() (next(value)):
-// the value stops at the delegating generator. yield* (Python's yield from) forwards it.
+// A for...of that re-yields a sub-generator's values does not forward
+// send() (next(value)): the value stops at the delegating generator.
+// yield* (Python's yield from) forwards it.
 
 function* fermentation(days: number): Generator<number, number | undefined, string | undefined> {
   for (let d = days; d > 0; d--) {

@@ -1,6 +1,8 @@
-// §8 The full expansion of yield from (PEP 380): yield* forwards next(value), throw() and
-// return() (close) to the sub-generator, and evaluates to its return value.
-// yieldFrom below is that expansion written by hand; it behaves like yield*.
+// §8 The full expansion of yield from (PEP 380): yield* forwards
+// next(value), throw() and return() (close) to the sub-generator, and
+// evaluates to its return value.
+// yieldFrom below is that expansion written by hand; it behaves like
+// yield*.
 
 function* yieldFrom<T, R>(inner: Generator<T, R, unknown>): Generator<T, R, unknown> {
   let step = inner.next();

@@ -1,4 +1,5 @@
-// §9 Real composition: the brew sequence. Three independent generators composed with yield*.
+// §9 Real composition: the brew sequence. Three independent generators
+// composed with yield*.
 
 function* qualityCheck(): Generator<string> {
   for (const ingredient of ['malt', 'hops', 'water']) {

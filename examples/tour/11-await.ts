@@ -1,7 +1,10 @@
 // §11 From yield from to await (PEP 492).
-// In yieldio a coroutine is a `function*` returning Coroutine<T>, and `yield*` is `await`:
-// exactly what @asyncio.coroutine + `yield from` were in Python 3.4.
-import { getRunningLoop, runSync, sleep, type Coroutine } from '../../src/index.ts';
+// In yieldio a coroutine is a `function*` returning Coroutine<T>, and
+// `yield*` is `await`: exactly what @asyncio.coroutine + `yield from` were
+// in Python 3.4.
+import {
+  getRunningLoop, runSync, sleep, type Coroutine,
+} from '../../src/index.ts';
 
 function* fetchNew(): Coroutine<number> {
   const result = yield* sleep(100, 42); // await asyncio.sleep(0.1, result=42)

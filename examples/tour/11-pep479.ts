@@ -1,9 +1,12 @@
-// §11 PEP 479: in Python a StopIteration that escapes a generator's body used to end it
-// silently (the caller's loop just stopped); since 3.7 it becomes RuntimeError("generator raised
-// StopIteration"), and coroutines had the rule from PEP 492 on. JavaScript has no StopIteration:
-// the end of an iterator is a result, { done: true }, never an exception, so there is nothing to
-// convert. The same slip in JavaScript yields `undefined` instead of stopping anything.
-// Errors thrown in a generator (or a yieldio coroutine) reach the caller as they are.
+// §11 PEP 479: in Python a StopIteration that escapes a generator's body
+// used to end it silently (the caller's loop just stopped); since 3.7 it
+// becomes RuntimeError("generator raised StopIteration"), and coroutines
+// had the rule from PEP 492 on. JavaScript has no StopIteration: the end
+// of an iterator is a result, { done: true }, never an exception, so there
+// is nothing to convert. The same slip in JavaScript yields `undefined`
+// instead of stopping anything.
+// Errors thrown in a generator (or a yieldio coroutine) reach the caller
+// as they are.
 import { runSync, type Coroutine } from '../../src/index.ts';
 
 /** The first item of each iterable; the classic PEP 479 slip: an empty one is not checked. */

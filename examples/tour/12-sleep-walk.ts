@@ -1,9 +1,15 @@
-// §12 What happens on `await asyncio.sleep(1)`: the article's eight steps, read off a real loop.
-// asyncioSleep is asyncio.sleep's own recipe (Lib/asyncio/tasks.py): create a Future, ask the
-// loop to set its result in `delay` ms (call_later), await the Future. An instrument on the loop
-// reports each task step and each idle wait as it happens; each line of the trace is tagged with
-// the article's step it shows. (yieldio's own sleep() does the same with one lighter object.)
-import { createTask, getRunningLoop, runSync, type Coroutine, type EventLoop, type Future, type Instrument } from '../../src/index.ts';
+// §12 What happens on `await asyncio.sleep(1)`: the article's eight steps,
+// read off a real loop.
+// asyncioSleep is asyncio.sleep's own recipe (Lib/asyncio/tasks.py):
+// create a Future, ask the loop to set its result in `delay` ms
+// (call_later), await the Future. An instrument on the loop reports each
+// task step and each idle wait as it happens; each line of the trace is
+// tagged with the article's step it shows. (yieldio's own sleep() does the
+// same with one lighter object.)
+import {
+  createTask, getRunningLoop, runSync, type Coroutine, type EventLoop,
+  type Future, type Instrument,
+} from '../../src/index.ts';
 
 const STEPS = [
   '',

@@ -1,10 +1,16 @@
-// §13 The real event loop: I/O readiness. An echo server and a client over loopback
-// (yieldio/node streams, as examples/echo-server.ts). When no task is ready and no timer is due,
-// the loop has nothing to do but wait for the host (Node's libuv: epoll / kqueue / IOCP) to say a
-// socket is readable. An instrument prints each of those waits and the task the host woke, while
-// the client and the server play ping-pong (one message in flight at a time, so one wake each).
-import { currentTask, Event, getRunningLoop, run, type Coroutine, type Instrument } from '../../src/index.ts';
-import { openConnection, startServer, type StreamReader, type StreamWriter } from '../../src/node/index.ts';
+// §13 The real event loop: I/O readiness. An echo server and a client over
+// loopback (yieldio/node streams, as examples/echo-server.ts). When no
+// task is ready and no timer is due, the loop has nothing to do but wait
+// for the host (Node's libuv: epoll / kqueue / IOCP) to say a socket is
+// readable. An instrument prints each of those waits and the task the host
+// woke, while the client and the server play ping-pong (one message in
+// flight at a time, so one wake each).
+import {
+  currentTask, Event, getRunningLoop, run, type Coroutine, type Instrument,
+} from '../../src/index.ts';
+import {
+  openConnection, startServer, type StreamReader, type StreamWriter,
+} from '../../src/node/index.ts';
 
 const decode = (bytes: Uint8Array): string => new TextDecoder().decode(bytes).trimEnd();
 
@@ -30,7 +36,8 @@ function traceHostWaits(): Instrument {
   let woke = false;
   return {
     beforeIdle(timeout) {
-      // -1: no timer is due; only the host (a socket becoming readable) can wake the loop.
+      // -1: no timer is due; only the host (a socket becoming readable)
+      // can wake the loop.
       waiting = timeout < 0;
       if (waiting) console.log('loop: nothing ready, no timer: waits on the host (epoll/kqueue, via libuv)');
     },

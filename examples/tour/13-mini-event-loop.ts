@@ -1,5 +1,6 @@
-// §13 The event loop from scratch, version 2: timers. A coroutine yields ['sleep', ms] to ask
-// to be woken later. Real clock: it blocks the thread between timers, like time.sleep().
+// §13 The event loop from scratch, version 2: timers. A coroutine yields
+// ['sleep', ms] to ask to be woken later. Real clock: it blocks the thread
+// between timers, like time.sleep().
 
 type Request = ['sleep', number] | undefined;
 

@@ -1,7 +1,11 @@
-// §14 Cancellation is throw(): task.cancel() throws CancelledError into the coroutine at the
-// yield* where it is suspended, on the loop's next iteration. finally blocks run, and may
-// still await; a coroutine that catches the error and returns is not cancelled.
-import { CancelledError, createTask, getRunningLoop, runSync, sleep, type Coroutine } from '../../src/index.ts';
+// §14 Cancellation is throw(): task.cancel() throws CancelledError into
+// the coroutine at the yield* where it is suspended, on the loop's next
+// iteration. finally blocks run, and may still await; a coroutine that
+// catches the error and returns is not cancelled.
+import {
+  CancelledError, createTask, getRunningLoop, runSync, sleep,
+  type Coroutine,
+} from '../../src/index.ts';
 
 function* fermenting(name: string): Coroutine<string> {
   const loop = getRunningLoop();

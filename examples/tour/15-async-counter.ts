@@ -1,11 +1,16 @@
-// §15 Before PEP 525: the hand-written class. AsyncCounter keeps its state in fields and is a
-// state machine: anext() checks the end (StopAsyncIteration), awaits, updates, returns. The
-// generator below does the same in four lines; its state lives in the frozen frame (§3).
-// Then both run 20 000 items with no await inside, as PEP 525's benchmark does, timed now; and
-// the same benchmark in CPython, when python3 is on the PATH. (The lines starting with
-// "measured" change from run to run: the tour's test ignores what follows the word.)
+// §15 Before PEP 525: the hand-written class. AsyncCounter keeps its state
+// in fields and is a state machine: anext() checks the end
+// (StopAsyncIteration), awaits, updates, returns. The generator below does
+// the same in four lines; its state lives in the frozen frame (§3).
+// Then both run 20 000 items with no await inside, as PEP 525's benchmark
+// does, timed now; and the same benchmark in CPython, when python3 is on
+// the PATH. (The lines starting with "measured" change from run to run:
+// the tour's test ignores what follows the word.)
 import { spawnSync } from 'node:child_process';
-import { asyncFor, asyncGenerator, runSync, sleep, StopAsyncIteration, type AsyncIterableLike, type AsyncIteratorLike, type Coroutine } from '../../src/index.ts';
+import {
+  asyncFor, asyncGenerator, runSync, sleep, StopAsyncIteration,
+  type AsyncIterableLike, type AsyncIteratorLike, type Coroutine,
+} from '../../src/index.ts';
 
 class AsyncCounter implements AsyncIterableLike<number>, AsyncIteratorLike<number> {
   private i = 0;
@@ -53,7 +58,8 @@ function* time(make: () => AsyncIterableLike<number> | AsyncIteratorLike<number>
   return best;
 }
 
-// PEP 525's benchmark, in Python: the class AIter against the async generator.
+// PEP 525's benchmark, in Python: the class AIter against the async
+// generator.
 const PYTHON = `
 import asyncio, sys, time
 class AsyncCounter:
@@ -83,7 +89,8 @@ export function main(): void {
     console.log('class:    ', (yield* collect(new AsyncCounter(5, 10))).join(', '));
     console.log('generator:', (yield* collect(asyncCounter(5, 10))).join(', '));
   });
-  // The real clock this time: runSync's virtual clock only changes what sleep waits for.
+  // The real clock this time: runSync's virtual clock only changes what
+  // sleep waits for.
   const N = 20_000;
   const [classMs, genMs] = runSync(function* () {
     return [yield* time(() => new AsyncCounter(N, 0), N), yield* time(() => asyncCounter(N, 0), N)] as const;

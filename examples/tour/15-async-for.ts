@@ -1,8 +1,13 @@
-// §15 `async for` under the hood. Like for...of (§1), asyncFor is sugar for a loop: take the
-// iterator (__aiter__ → aiter()), await anext() until it throws StopAsyncIteration. The only
-// difference from the sync loop: anext() returns an awaitable, so every turn may suspend for I/O.
-// yieldio's asyncFor also calls aclose() when the body leaves early (contextlib.aclosing's job).
-import { asyncFor, asyncGenerator, runSync, sleep, StopAsyncIteration, type Coroutine } from '../../src/index.ts';
+// §15 `async for` under the hood. Like for...of (§1), asyncFor is sugar
+// for a loop: take the iterator (__aiter__ → aiter()), await anext() until
+// it throws StopAsyncIteration. The only difference from the sync loop:
+// anext() returns an awaitable, so every turn may suspend for I/O.
+// yieldio's asyncFor also calls aclose() when the body leaves early
+// (contextlib.aclosing's job).
+import {
+  asyncFor, asyncGenerator, runSync, sleep, StopAsyncIteration,
+  type Coroutine,
+} from '../../src/index.ts';
 
 const fermentation = asyncGenerator(function* fermentation(days: number) {
   for (let d = days; d > 0; d--) {

@@ -1,8 +1,12 @@
-// §15 Why async generators: two superpowers that did not mix. Each quality check is a network
-// call; we want the first ingredient above 90. Approach 1 loads everything first; approach 2
-// pushes every check into a callback, which cannot stop the producer; the async generator lets
-// the consumer pull at its own pace and stop (the count of network calls shows the difference).
-import { asyncFor, asyncGenerator, BREAK, runSync, sleep, type Coroutine } from '../../src/index.ts';
+// §15 Why async generators: two superpowers that did not mix. Each quality
+// check is a network call; we want the first ingredient above 90. Approach
+// 1 loads everything first; approach 2 pushes every check into a callback,
+// which cannot stop the producer; the async generator lets the consumer
+// pull at its own pace and stop (the count of network calls shows the
+// difference).
+import {
+  asyncFor, asyncGenerator, BREAK, runSync, sleep, type Coroutine,
+} from '../../src/index.ts';
 
 type Check = { name: string; quality: number };
 const INGREDIENTS: Check[] = [
@@ -30,7 +34,8 @@ function* getAllChecks(): Coroutine<Check[]> {
   }
 }
 
-// Approach 2: callbacks. The producer pushes; the consumer cannot say "stop".
+// Approach 2: callbacks. The producer pushes; the consumer cannot say
+// "stop".
 function* processChecks(callback: (check: Check) => Coroutine<void>): Coroutine<void> {
   for (let offset = 0; ; offset++) {
     const check = yield* checkIngredient(offset);

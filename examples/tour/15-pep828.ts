@@ -1,8 +1,13 @@
-// §15 PEP 828: `async yield from`. Inside an async-generator body, yield* anotherAsyncGen is
-// full delegation: values come out, asend()/athrow()/aclose() go in, and the sub-generator's
-// return value comes back (async generators may return a value, carried by
-// StopAsyncIteration.value). A hand-written asyncFor pass-through forwards values only.
-import { asyncFor, asyncGenerator, runSync, StopAsyncIteration, type Coroutine, type Suspend } from '../../src/index.ts';
+// §15 PEP 828: `async yield from`. Inside an async-generator body, yield*
+// anotherAsyncGen is full delegation: values come out,
+// asend()/athrow()/aclose() go in, and the sub-generator's return value
+// comes back (async generators may return a value, carried by
+// StopAsyncIteration.value). A hand-written asyncFor pass-through forwards
+// values only.
+import {
+  asyncFor, asyncGenerator, runSync, StopAsyncIteration, type Coroutine,
+  type Suspend,
+} from '../../src/index.ts';
 
 const accumulator = asyncGenerator(function* accumulator(): Generator<number | Suspend, number, number | undefined> {
   let total = 0;

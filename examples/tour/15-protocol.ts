@@ -1,15 +1,20 @@
-// §15 The async-generator protocol (PEP 525): the object asyncGenerator(...) makes has the five
-// methods of Python's async_generator, each an awaitable: aiter, anext, asend, athrow, aclose.
-// asend(v) is send(v) (§4): v becomes the value of the suspended `yield`. athrow(e) is throw(e)
-// (§5): e is raised at the `yield`. aclose() is close(): finally blocks run.
-import { asyncGenerator, runSync, sleep, type AsyncGenBody, type Coroutine } from '../../src/index.ts';
+// §15 The async-generator protocol (PEP 525): the object
+// asyncGenerator(...) makes has the five methods of Python's
+// async_generator, each an awaitable: aiter, anext, asend, athrow, aclose.
+// asend(v) is send(v) (§4): v becomes the value of the suspended `yield`.
+// athrow(e) is throw(e) (§5): e is raised at the `yield`. aclose() is
+// close(): finally blocks run.
+import {
+  asyncGenerator, runSync, sleep, type AsyncGenBody, type Coroutine,
+} from '../../src/index.ts';
 
 const example = asyncGenerator(function* example() {
   yield* sleep(0);
   yield 42;
 });
 
-// A running average that receives values through asend(), and survives a bad one.
+// A running average that receives values through asend(), and survives a
+// bad one.
 const runningAverage = asyncGenerator(function* runningAverage(): AsyncGenBody<number | null, void, number> {
   let total = 0;
   let count = 0;
