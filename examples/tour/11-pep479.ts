@@ -9,15 +9,18 @@
 // as they are.
 import { runSync, type Coroutine } from '../../src/index.ts';
 
-/** The first item of each iterable; the classic PEP 479 slip: an empty one is not checked. */
-function* firstOfEach(...iterables: number[][]): Generator<number | undefined> {
+/** The first item of each; the PEP 479 slip: an empty one is not checked. */
+function* firstOfEach(
+  ...iterables: number[][]
+): Generator<number | undefined> {
   for (const iterable of iterables) {
     const it = iterable[Symbol.iterator]();
-    yield it.next().value; // Python: yield next(iter(iterable)) → StopIteration on []
+    // Python: yield next(iter(iterable)), and StopIteration on []
+    yield it.next().value;
   }
 }
 
-/** The fix, in both languages: look at the end instead of assuming there is a next item. */
+/** The fix, in both languages: look for the end, do not assume an item. */
 function* firstOfEachChecked(...iterables: number[][]): Generator<number> {
   for (const iterable of iterables) {
     const first = iterable[Symbol.iterator]().next();
@@ -35,6 +38,7 @@ export function main(): void {
   try {
     runSync(brewStep);
   } catch (error) {
-    console.log(`a coroutine's error reaches the caller unchanged: ${(error as Error).name}: ${(error as Error).message}`);
+    const { name, message } = error as Error;
+    console.log(`a coroutine's error reaches the caller as is: ${name}: ${message}`);
   }
 }

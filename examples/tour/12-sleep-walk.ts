@@ -27,17 +27,20 @@ let loop: EventLoop;
 let t0 = 0;
 function say(step: number, what: string): void {
   const time = `t=${String(loop.time() - t0).padStart(4)} ms`;
-  console.log(step === 0 ? `${time}  ${what}` : `${time}  ${what}\n           ${step}. ${STEPS[step]}`);
+  console.log(`${time}  ${what}`);
+  if (step > 0) console.log(`           ${step}. ${STEPS[step]}`);
 }
 
-/** `await future`, spelled out: what the Future's [Symbol.iterator] yields goes up to the Task. */
+/** `await future`, spelled out: what the Future yields goes up to the Task. */
 function* awaitFuture<T>(future: Future<T>): Coroutine<T> {
   const it = future[Symbol.iterator]();
   let step = it.next();
-  say(2, `brewer: await future  (future[Symbol.iterator]() is its __await__)`);
+  say(2, 'brewer: await future  (future[Symbol.iterator] is __await__)');
   while (step.done !== true) {
-    say(3, `the iterator yields ${(step.value as unknown) === future ? 'the Future itself' : String(step.value)} to the Task`);
-    const sent = yield step.value; // parked here: the Task holds the Future, the loop holds the Task
+    const what = (step.value as unknown) === future ? 'the Future itself' : String(step.value);
+    say(3, `the iterator yields ${what} to the Task`);
+    // Parked here: the Task holds the Future, the loop holds the Task.
+    const sent = yield step.value;
     step = it.next(sent);
   }
   return step.value;
@@ -51,7 +54,8 @@ function* asyncioSleep<T>(delay: number, result: T): Coroutine<T> {
     say(6, `timer callback: future.setResult(${JSON.stringify(result)})`);
     if (!future.done()) future.setResult(result);
   });
-  say(4, `loop.callLater(${delay}) registered a timer, due at t=${timer.when() - t0} ms`);
+  const due = timer.when() - t0;
+  say(4, `loop.callLater(${delay}) registered a timer, due at t=${due} ms`);
   try {
     return yield* awaitFuture(future);
   } finally {
@@ -62,7 +66,7 @@ function* asyncioSleep<T>(delay: number, result: T): Coroutine<T> {
 function* brewer(): Coroutine<void> {
   const batch = 'Pilsner'; // a local: it must survive the suspension
   const result = yield* asyncioSleep(1000, 'rested');
-  say(8, `brewer: back with ${JSON.stringify(result)}; batch is still ${JSON.stringify(batch)}`);
+  say(8, `brewer: back with "${result}"; batch is still "${batch}"`);
 }
 
 function* other(): Coroutine<void> {
@@ -77,21 +81,25 @@ export function main(): void {
     let brewerSteps = 0;
     const trace: Instrument = {
       beforeTaskStep(task) {
-        if (!names.has(task.getName())) return;
-        if (task.getName() === 'brewer') brewerSteps++;
-        if (task.getName() === 'brewer' && brewerSteps === 1) say(1, 'loop: step task brewer (its first)');
-        else if (task.getName() === 'brewer') say(7, 'loop: step task brewer (the Future woke it)');
-        else say(0, `loop: step task ${task.getName()}`);
+        const name = task.getName();
+        if (!names.has(name)) return;
+        if (name !== 'brewer') say(0, `loop: step task ${name}`);
+        else if (++brewerSteps === 1) say(1, 'loop: step task brewer (its first)');
+        else say(7, 'loop: step task brewer (the Future woke it)');
       },
       afterTaskStep(task) {
-        if (names.has(task.getName())) say(0, `loop: task ${task.getName()} ${task.done() ? 'finished' : 'suspended'}`);
+        const state = task.done() ? 'finished' : 'suspended';
+        if (names.has(task.getName())) say(0, `loop: task ${task.getName()} ${state}`);
       },
       beforeIdle(timeout) {
-        say(0, `loop: nothing ready, waits ${timeout} ms (virtual clock: no real wait)`);
+        say(0, `loop: nothing ready, waits ${timeout} ms (virtual clock)`);
       },
     };
     loop.addInstrument(trace);
-    const tasks = [createTask(brewer(), { name: 'brewer' }), createTask(other(), { name: 'other' })];
+    const tasks = [
+      createTask(brewer(), { name: 'brewer' }),
+      createTask(other(), { name: 'other' }),
+    ];
     for (const task of tasks) yield* task;
     loop.removeInstrument(trace);
   });

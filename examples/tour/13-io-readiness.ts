@@ -12,17 +12,23 @@ import {
   openConnection, startServer, type StreamReader, type StreamWriter,
 } from '../../src/node/index.ts';
 
-const decode = (bytes: Uint8Array): string => new TextDecoder().decode(bytes).trimEnd();
+const decode = (bytes: Uint8Array): string =>
+  new TextDecoder().decode(bytes).trimEnd();
 
 let serving: Event;
 
-function* handleEcho(reader: StreamReader, writer: StreamWriter): Coroutine<void> {
+function* handleEcho(
+  reader: StreamReader,
+  writer: StreamWriter,
+): Coroutine<void> {
   currentTask()?.setName('server');
-  serving.set(); // the connection is accepted: from here on, the trace is one wake per message
+  // Accepted: from here on, the trace is one wake per message.
+  serving.set();
   for (;;) {
-    const line = yield* reader.readline(); // suspends until the socket is readable
+    // Suspends until the socket is readable:
+    const line = yield* reader.readline();
     if (line.length === 0) break; // EOF
-    console.log(`    server: got ${JSON.stringify(decode(line))}, echoes it upper-cased`);
+    console.log(`    server: got "${decode(line)}", echoes it upper-cased`);
     writer.write(decode(line).toUpperCase() + '\n');
     yield* writer.drain();
   }
@@ -30,7 +36,9 @@ function* handleEcho(reader: StreamReader, writer: StreamWriter): Coroutine<void
   yield* writer.waitClosed();
 }
 
-/** Prints each time the loop waits on the host, and which task the host's event resumed. */
+const HOST_WAIT = 'waits on the host (libuv: epoll/kqueue)';
+
+/** Prints each wait on the host, and which task the host's event resumed. */
 function traceHostWaits(): Instrument {
   let waiting = false;
   let woke = false;
@@ -39,7 +47,7 @@ function traceHostWaits(): Instrument {
       // -1: no timer is due; only the host (a socket becoming readable)
       // can wake the loop.
       waiting = timeout < 0;
-      if (waiting) console.log('loop: nothing ready, no timer: waits on the host (epoll/kqueue, via libuv)');
+      if (waiting) console.log(`loop: nothing ready, no timer: ${HOST_WAIT}`);
     },
     afterIdle() {
       woke = waiting;
@@ -47,22 +55,26 @@ function traceHostWaits(): Instrument {
     beforeTaskStep(task) {
       if (!woke) return;
       woke = waiting = false;
-      console.log(`loop: the host says a socket is readable: resumes task ${task.getName()}`);
+      console.log(`loop: a socket is readable: resumes task ${task.getName()}`);
     },
   };
 }
 
 function* client(port: number): Coroutine<void> {
   currentTask()?.setName('client');
-  const [reader, writer] = yield* openConnection({ host: '127.0.0.1', port });
+  const [reader, writer] = yield* openConnection({
+    host: '127.0.0.1',
+    port,
+  });
   yield* serving.wait();
   const trace = traceHostWaits();
   getRunningLoop().addInstrument(trace);
   for (const message of ['malt', 'hops']) {
-    console.log(`    client: sends ${JSON.stringify(message)}, then awaits the reply`);
+    console.log(`    client: sends "${message}", then awaits the reply`);
     writer.write(message + '\n');
     yield* writer.drain();
-    console.log(`    client: got ${JSON.stringify(decode(yield* reader.readline()))}`);
+    const reply = decode(yield* reader.readline());
+    console.log(`    client: got "${reply}"`);
   }
   getRunningLoop().removeInstrument(trace);
   writer.close();
@@ -72,7 +84,8 @@ function* client(port: number): Coroutine<void> {
 export async function main(): Promise<void> {
   await run(function* () {
     serving = new Event();
-    const server = yield* startServer(handleEcho, { host: '127.0.0.1', port: 0 });
+    const options = { host: '127.0.0.1', port: 0 }; // port 0: any free one
+    const server = yield* startServer(handleEcho, options);
     const [, port] = server.sockets[0]!.getsockname() as [string, number];
     yield* client(port);
     server.close();

@@ -31,7 +31,7 @@ const connection = asyncGenerator(function* connection() {
     yield 'row 1';
     yield 'row 2';
   } finally {
-    console.log('4. connection: finally (closed by shutdownAsyncgens after main returned)');
+    console.log('4. connection: finally (shutdownAsyncgens, after main)');
   }
 });
 
@@ -41,7 +41,8 @@ function* main_(): Coroutine<void> {
   try {
     yield* a.anext();
   } catch (error) {
-    console.log(`1. the end: ${(error as Error).name}, value = ${JSON.stringify((error as StopAsyncIteration).value)}`);
+    const { name, value } = error as StopAsyncIteration;
+    console.log(`1. the end: ${name}, value = ${JSON.stringify(value)}`);
   }
 
   const s = stray();
@@ -49,11 +50,12 @@ function* main_(): Coroutine<void> {
   try {
     yield* s.anext();
   } catch (error) {
-    console.log(`3. raised inside the body: ${(error as Error).name}: ${(error as Error).message}`);
+    const { name, message } = error as Error;
+    console.log(`3. raised inside the body: ${name}: ${message}`);
   }
 
   const c = connection();
-  console.log(`4. main takes ${yield* c.anext()} and forgets the generator`);
+  console.log(`4. main takes ${yield* c.anext()}, forgets the generator`);
   console.log('4. main returns');
 }
 

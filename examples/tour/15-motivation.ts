@@ -36,7 +36,9 @@ function* getAllChecks(): Coroutine<Check[]> {
 
 // Approach 2: callbacks. The producer pushes; the consumer cannot say
 // "stop".
-function* processChecks(callback: (check: Check) => Coroutine<void>): Coroutine<void> {
+function* processChecks(
+  callback: (check: Check) => Coroutine<void>,
+): Coroutine<void> {
   for (let offset = 0; ; offset++) {
     const check = yield* checkIngredient(offset);
     if (check === null) return;
@@ -56,14 +58,18 @@ const qualityCheck = asyncGenerator(function* qualityCheck() {
 function* main_(): Coroutine<void> {
   calls = 0;
   const all = yield* getAllChecks();
-  console.log(`1. load everything → ${all.find((c) => c.quality > 90)?.name}, after ${calls} network calls, ${all.length} checks in memory`);
+  const best = all.find((c) => c.quality > 90)?.name;
+  console.log(`1. load everything → ${best}, after ${calls} network calls, ` +
+    `${all.length} checks in memory`);
 
   calls = 0;
   let found: string | undefined;
   yield* processChecks(function* (check) {
-    if (found === undefined && check.quality > 90) found = check.name; // no way to break out
+    // No way to break out: the producer goes on to the end.
+    if (found === undefined && check.quality > 90) found = check.name;
   });
-  console.log(`2. callbacks       → ${found}, after ${calls} network calls: no break`);
+  console.log(`2. callbacks       → ${found}, after ${calls} network calls, ` +
+    'no break');
 
   calls = 0;
   yield* asyncFor(qualityCheck(), (check) => {
@@ -72,7 +78,8 @@ function* main_(): Coroutine<void> {
       return BREAK; // stop: aclose() is called, no more network calls
     }
   });
-  console.log(`3. async generator → ${found}, after ${calls} network calls, one check at a time`);
+  console.log(`3. async generator → ${found}, after ${calls} network calls, ` +
+    'one check at a time');
 }
 
 export function main(): void {

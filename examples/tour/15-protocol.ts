@@ -15,7 +15,8 @@ const example = asyncGenerator(function* example() {
 
 // A running average that receives values through asend(), and survives a
 // bad one.
-const runningAverage = asyncGenerator(function* runningAverage(): AsyncGenBody<number | null, void, number> {
+type Body = AsyncGenBody<number | null, void, number>; // yields, returns, receives
+const runningAverage = asyncGenerator(function* runningAverage(): Body {
   let total = 0;
   let count = 0;
   let average: number | null = null;
@@ -28,8 +29,9 @@ const runningAverage = asyncGenerator(function* runningAverage(): AsyncGenBody<n
         count++;
         average = total / count;
       } catch (error) {
-        if (!(error instanceof RangeError)) throw error; // aclose() throws GeneratorExit here: let it through
-        console.log(`  athrow() raised ${(error as Error).name}: ${(error as Error).message} at the yield; the generator goes on`);
+        // aclose() throws GeneratorExit here too: let it through.
+        if (!(error instanceof RangeError)) throw error;
+        console.log(`  athrow(): RangeError: ${error.message}, caught at the yield`);
       }
     }
   } finally {
@@ -40,14 +42,17 @@ const runningAverage = asyncGenerator(function* runningAverage(): AsyncGenBody<n
 function* main_(): Coroutine<void> {
   const ag = example();
   console.log(`${String(ag)}`.replace(/ at .*>$/, '>'));
-  for (const method of ['aiter', 'anext', 'asend', 'athrow', 'aclose'] as const) console.log(`has ${method}(): ${typeof ag[method] === 'function'}`);
+  for (const method of ['aiter', 'anext', 'asend', 'athrow', 'aclose'] as const) {
+    console.log(`has ${method}(): ${typeof ag[method] === 'function'}`);
+  }
   yield* ag.aclose();
 
   const avg = runningAverage();
-  console.log(`anext()    → ${yield* avg.anext()} (priming: runs to the first yield)`);
+  console.log(`anext()    → ${yield* avg.anext()} (priming: to the first yield)`);
   console.log(`asend(10)  → ${yield* avg.asend(10)}`);
   console.log(`asend(20)  → ${yield* avg.asend(20)}`);
-  console.log(`athrow(..) → ${yield* avg.athrow(new RangeError('not a number'))}`);
+  const bad = new RangeError('not a number');
+  console.log(`athrow(..) → ${yield* avg.athrow(bad)}`);
   console.log(`asend(30)  → ${yield* avg.asend(30)}`);
   yield* avg.aclose();
 }
