@@ -12,6 +12,8 @@ import {
   type AsyncIterableLike, type AsyncIteratorLike, type Coroutine,
 } from '../../src/index.ts';
 
+type Source = AsyncIterableLike<number> | AsyncIteratorLike<number>;
+
 class AsyncCounter implements AsyncIterableLike<number>, AsyncIteratorLike<number> {
   private i = 0;
   constructor(
@@ -24,21 +26,22 @@ class AsyncCounter implements AsyncIterableLike<number>, AsyncIteratorLike<numbe
   }
 
   *anext(): Coroutine<number> {
-    if (this.i >= this.n) throw new StopAsyncIteration(); // the end, by hand
+    // The end, by hand:
+    if (this.i >= this.n) throw new StopAsyncIteration();
     if (this.delay > 0) yield* sleep(this.delay);
     this.i += 1;
     return this.i;
   }
 }
 
-const asyncCounter = asyncGenerator(function* asyncCounter(n: number, delay: number) {
+const asyncCounter = asyncGenerator(function* (n: number, delay: number) {
   for (let i = 1; i <= n; i++) {
     if (delay > 0) yield* sleep(delay);
     yield i;
   }
 });
 
-function* collect(source: AsyncIterableLike<number> | AsyncIteratorLike<number>): Coroutine<number[]> {
+function* collect(source: Source): Coroutine<number[]> {
   const seen: number[] = [];
   yield* asyncFor(source, (value) => {
     seen.push(value);
@@ -46,14 +49,14 @@ function* collect(source: AsyncIterableLike<number> | AsyncIteratorLike<number>)
   return seen;
 }
 
-/** Milliseconds to consume `n` items, best of five runs (the first ones warm the JIT up). */
-function* time(make: () => AsyncIterableLike<number> | AsyncIteratorLike<number>, n: number): Coroutine<number> {
+/** Milliseconds to consume `n` items, best of five runs (JIT warm-up). */
+function* time(make: () => Source, n: number): Coroutine<number> {
   let best = Infinity;
   for (let round = 0; round < 5; round++) {
     const started = performance.now();
     const items = yield* collect(make());
     best = Math.min(best, performance.now() - started);
-    if (items.length !== n) throw new Error(`expected ${n} items, got ${items.length}`);
+    if (items.length !== n) throw new Error(`${items.length} items, not ${n}`);
   }
   return best;
 }
@@ -79,24 +82,36 @@ async def timed(make):
         best = min(best, time.perf_counter() - started)
     return best
 async def main():
-    c, g = await timed(lambda: AsyncCounter(20000)), await timed(lambda: async_counter(20000))
-    print(f"CPython {sys.version.split()[0]}, 20000 items: class {c * 1000:.1f} ms, generator {g * 1000:.1f} ms, class/generator = {c / g:.1f}")
+    c = await timed(lambda: AsyncCounter(20000))
+    g = await timed(lambda: async_counter(20000))
+    print(f"CPython {sys.version.split()[0]}, 20000 items: "
+          f"class {c * 1000:.1f} ms, generator {g * 1000:.1f} ms, "
+          f"class/generator = {c / g:.1f}")
 asyncio.run(main())
 `;
 
 export function main(): void {
   runSync(function* () {
-    console.log('class:    ', (yield* collect(new AsyncCounter(5, 10))).join(', '));
-    console.log('generator:', (yield* collect(asyncCounter(5, 10))).join(', '));
+    const viaClass = yield* collect(new AsyncCounter(5, 10));
+    const viaGenerator = yield* collect(asyncCounter(5, 10));
+    console.log('class:    ', viaClass.join(', '));
+    console.log('generator:', viaGenerator.join(', '));
   });
   // The real clock this time: runSync's virtual clock only changes what
   // sleep waits for.
   const N = 20_000;
   const [classMs, genMs] = runSync(function* () {
-    return [yield* time(() => new AsyncCounter(N, 0), N), yield* time(() => asyncCounter(N, 0), N)] as const;
+    const viaClass = yield* time(() => new AsyncCounter(N, 0), N);
+    const viaGenerator = yield* time(() => asyncCounter(N, 0), N);
+    return [viaClass, viaGenerator] as const;
   });
-  console.log(`measured yieldio, ${N} items: class ${classMs.toFixed(1)} ms, generator ${genMs.toFixed(1)} ms, class/generator = ${(classMs / genMs).toFixed(1)}`);
+  const ms = (x: number): string => `${x.toFixed(1)} ms`;
+  console.log(`measured yieldio, ${N} items: class ${ms(classMs)}, ` +
+    `generator ${ms(genMs)}, class/generator = ${(classMs / genMs).toFixed(1)}`);
   const python = spawnSync('python3', ['-c', PYTHON], { encoding: 'utf8' });
-  console.log(python.status === 0 ? `measured ${python.stdout.trim()}` : 'measured nothing in CPython: python3 did not run (not installed?)');
-  console.log('PEP 525 reported class/generator = 2.3 on CPython 3.6; a benchmark on a busy machine says little');
+  console.log(python.status === 0
+    ? `measured ${python.stdout.trim()}`
+    : 'measured nothing in CPython: python3 did not run (not installed?)');
+  console.log('PEP 525 reported class/generator = 2.3 on CPython 3.6;');
+  console.log('a benchmark on a busy machine says little.');
 }
