@@ -5,7 +5,9 @@
 
 type GenState = 'GEN_CREATED' | 'GEN_RUNNING' | 'GEN_SUSPENDED' | 'GEN_CLOSED';
 
-function tracked<T, R>(gen: Generator<T, R, unknown>): { gen: Generator<T, R, unknown>; state(): GenState } {
+type Tracked<T, R> = { gen: Generator<T, R, unknown>; state(): GenState };
+
+function tracked<T, R>(gen: Generator<T, R, unknown>): Tracked<T, R> {
   let state: GenState = 'GEN_CREATED';
   const step = (resume: () => IteratorResult<T, R>): IteratorResult<T, R> => {
     const before = state;
@@ -51,6 +53,8 @@ export function main(): void {
   try {
     self.next();
   } catch (error) {
-    console.log(`${(error as Error).name}: ${(error as Error).message}   (Python: ValueError: generator already executing)`);
+    const { name, message } = error as Error;
+    console.log(`${name}: ${message}`);
+    console.log('  (Python: ValueError: generator already executing)');
   }
 }

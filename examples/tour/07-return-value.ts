@@ -19,7 +19,8 @@ export function main(): void {
   const sub = fetchData();
   sub.next();
   sub.next();
-  console.log('the sub-generator ends with', sub.next()); // the "StopIteration" carries 42
+  // The "StopIteration" carries 42:
+  console.log('the sub-generator ends with', sub.next());
 
   const g = mainGen();
   console.log(g.next().value); // fetchData produces

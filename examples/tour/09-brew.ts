@@ -19,7 +19,8 @@ export function* brew(): Generator<string | number> {
 
 /** Python's list repr, as the article prints it. */
 export function pyList(values: (string | number)[]): string {
-  return `[${values.map((v) => (typeof v === 'string' ? `"${v}"` : String(v))).join(', ')}]`;
+  const shown = values.map((v) => (typeof v === 'string' ? `"${v}"` : String(v)));
+  return `[${shown.join(', ')}]`;
 }
 
 export function main(): void {

@@ -31,7 +31,8 @@ export function main(): void {
 
   const avg = runningAverage();
   avg.next(); // priming
-  console.log('coroutine:', avg.next(10).value, avg.next(20).value, avg.next(30).value);
+  const [a, b, c] = [avg.next(10).value, avg.next(20).value, avg.next(30).value];
+  console.log('coroutine:', a, b, c);
 
   // The classic mistake: iterating a coroutine. for...of calls next() with
   // no value, so `total += undefined`: Python raises TypeError, JavaScript

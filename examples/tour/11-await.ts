@@ -12,7 +12,8 @@ function* fetchNew(): Coroutine<number> {
 }
 
 function* oldStyleSleep(): Coroutine<void> {
-  yield* sleep(0); // the bare `yield` of a @types.coroutine: one trip through the event loop
+  // The bare `yield` of a @types.coroutine: one trip through the loop.
+  yield* sleep(0);
 }
 
 function* main_(): Coroutine<string> {

@@ -32,7 +32,8 @@ export function main(): void {
   }
   const w = waiter();
   const yielded = w.next().value;
-  console.log('the coroutine yielded', String(yielded), '| same object:', yielded === fut);
+  const same = yielded === fut;
+  console.log('the coroutine yielded', String(yielded), '| same object:', same);
   fut.setResult(42);
   console.log(w.next());
 }

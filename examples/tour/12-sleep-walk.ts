@@ -37,7 +37,8 @@ function* awaitFuture<T>(future: Future<T>): Coroutine<T> {
   let step = it.next();
   say(2, 'brewer: await future  (future[Symbol.iterator] is __await__)');
   while (step.done !== true) {
-    const what = (step.value as unknown) === future ? 'the Future itself' : String(step.value);
+    const itself = (step.value as unknown) === future;
+    const what = itself ? 'the Future itself' : String(step.value);
     say(3, `the iterator yields ${what} to the Task`);
     // Parked here: the Task holds the Future, the loop holds the Task.
     const sent = yield step.value;
@@ -88,8 +89,9 @@ export function main(): void {
         else say(7, 'loop: step task brewer (the Future woke it)');
       },
       afterTaskStep(task) {
+        const name = task.getName();
         const state = task.done() ? 'finished' : 'suspended';
-        if (names.has(task.getName())) say(0, `loop: task ${task.getName()} ${state}`);
+        if (names.has(name)) say(0, `loop: task ${name} ${state}`);
       },
       beforeIdle(timeout) {
         say(0, `loop: nothing ready, waits ${timeout} ms (virtual clock)`);

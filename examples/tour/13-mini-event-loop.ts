@@ -6,7 +6,8 @@ type Request = ['sleep', number] | undefined;
 
 class MiniEventLoop {
   ready: Generator<Request>[] = []; // coroutines ready to run
-  sleeping: [number, Generator<Request>][] = []; // [wakeTime, coro]: scanned in full, O(n)
+  // [wakeTime, coro] pairs, scanned in full on every pass: O(n).
+  sleeping: [number, Generator<Request>][] = [];
 
   callSoon(coro: Generator<Request>): void {
     this.ready.push(coro);

@@ -9,7 +9,10 @@ import {
   type Suspend,
 } from '../../src/index.ts';
 
-const accumulator = asyncGenerator(function* accumulator(): Generator<number | Suspend, number, number | undefined> {
+// yields numbers (or awaits), returns a number, receives numbers by asend()
+type Accumulating<R> = Generator<number | Suspend, R, number | undefined>;
+
+const accumulator = asyncGenerator(function* (): Accumulating<number> {
   let total = 0;
   for (;;) {
     const value = yield total;
@@ -18,14 +21,15 @@ const accumulator = asyncGenerator(function* accumulator(): Generator<number | S
   }
 });
 
-const delegating = asyncGenerator(function* delegating(): Generator<number | Suspend, string, number | undefined> {
+const delegating = asyncGenerator(function* (): Accumulating<string> {
   const result = yield* accumulator(); // async yield from accumulator()
   return `accumulated ${result}`;
 });
 
-const passThrough = asyncGenerator(function* passThrough(): Generator<number | Suspend, string, number | undefined> {
+const passThrough = asyncGenerator(function* (): Accumulating<string> {
   yield* asyncFor(accumulator(), function* (item: number) {
-    yield item; // values only: the caller's 10 stops here; the accumulator gets undefined
+    // Values only: the caller's 10 stops here; the accumulator gets undefined.
+    yield item;
   });
   return 'the accumulator saw undefined, not 10';
 });
