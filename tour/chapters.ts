@@ -222,7 +222,6 @@ export const chapters: Chapter[] = [
     file: 'examples/tour/14-gather.ts',
     notes: [
       "The article's §14 program: gather runs both brews as tasks on one loop; yield* sleep(0) is the yield of §13.",
-      'yield → yield*, generator → Coroutine, next() → the loop, manual scheduler → run(), deque → the ready queue.',
     ],
     table: {
       head: ['Before (§13)', 'asyncio', 'yieldio'],
@@ -252,7 +251,7 @@ export const chapters: Chapter[] = [
         ['2. runs main() as a Task, until it is done', 'the same: main is a Task, its result resolves run()'],
         ['3. cancels the tasks still pending, awaits them', 'the same: their finally blocks run'],
         ['4. closes async generators left open (shutdown_asyncgens)', 'loop.shutdownAsyncgens()'],
-        ['5. shuts the default executor down', 'yieldio/node: shutdownDefaultExecutor()'],
+        ['5. shuts the default executor down', 'the same, when yieldio/node\'s toThread made one'],
         ['6. closes the loop; returns main\'s result or raises', 'the same; never ends silently with work left'],
       ],
     },
@@ -392,14 +391,14 @@ export const chapters: Chapter[] = [
     table: {
       head: ['Aspect', 'unittest', 'pytest', 'here'],
       rows: [
-        ['Fixture', '@contextmanager + with', '@pytest.fixture + yield', 'fixture() + useFixture()'],
-        ['Assertions', 'self.assertEqual(a, b)', 'assert a == b', 'assert.equal(a, b)'],
-        ['Expected errors', 'self.assertRaises(E)', 'pytest.raises(E)', 'assert.throws / try-catch'],
-        ['Parametrising', 'subTest, or methods', '@pytest.fixture(params=…)', 'a for loop of test()'],
+        ['Fixture', '@contextmanager + with', 'fixture + yield', 'fixture() + useFixture()'],
+        ['Assertions', 'assertEqual(a, b)', 'assert a == b', 'assert.equal(a, b)'],
+        ['Errors', 'assertRaises(E)', 'pytest.raises(E)', 'assert.throws(f)'],
+        ['Parameters', 'subTest()', 'fixture(params=…)', 'a loop of test()'],
         ['Async tests', 'IsolatedAsyncioTestCase', 'pytest-asyncio', 'asyncTest(function* …)'],
       ],
     },
-    asyncio: '@pytest.fixture  def db_connection(): conn = create_connection(); yield conn; conn.close()',
+    asyncio: '@pytest.fixture def db(): conn = connect(); yield conn; conn.close()  # setup, test, teardown',
   },
   {
     section: '16',
