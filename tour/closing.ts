@@ -48,7 +48,7 @@ export function timeline(): [string, string, string, string, string][] {
 export function closing(style: Style, width: number): string[] {
   const out: string[] = [];
   const prose = (text: string): void => {
-    for (const line of wrap(text, width)) out.push(line);
+    for (const line of wrap(text, Math.min(width, 100))) out.push(line);
   };
   prose('The whole journey in one table. The last column is the chapter that showed it, and its page as the header counts them (l lists the chapters).');
   out.push('');

@@ -90,6 +90,8 @@ interface Row {
 
 /** The widest a rule gets (and the width --all prints at without a terminal). */
 const RULE = 76;
+/** The widest the notes get on a wide terminal. */
+const PROSE = 100;
 
 /**
  * The notes as paragraphs: a note line that does not end a sentence continues on the next one,
@@ -149,7 +151,9 @@ function layout(rows: Row[], width: number, style: Style): string[] {
       const blank = `${' '.repeat(row.gutter.length - 3)} ┆ `;
       hang(row.text, width - row.gutter.length).forEach((piece, i) => out.push(style.dim(i === 0 ? row.gutter as string : blank) + paint(row.paint, piece)));
     } else {
-      for (const piece of row.paint === 'plain' ? wrap(row.text, width) : hang(row.text, width)) out.push(piece === '' ? '' : paint(row.paint, piece));
+      // Prose reads best at most PROSE columns wide, however wide the terminal.
+      const pieces = row.paint === 'plain' ? wrap(row.text, Math.min(width, PROSE)) : hang(row.text, width);
+      for (const piece of pieces) out.push(piece === '' ? '' : paint(row.paint, piece));
     }
   }
   return out;
