@@ -324,6 +324,19 @@ describe('interactive(): a fake TTY', () => {
     assert.deepEqual(modes, [true, false], 'raw mode is turned off again');
   });
 
+  test('start --chapter 17 on a TTY opens the closing screen; Ctrl-C quits', async () => {
+    const input = Object.assign(new PassThrough(), { isTTY: true, isRaw: false, setRawMode(): void {} });
+    const screen = new FakeScreen(80, 24);
+    const output = Object.assign(new EventEmitter(), { columns: 80, rows: 24, write: (text: string): boolean => (screen.write(text), true) });
+    const done = start(['--chapter', '17'], { input, output } as unknown as Terminal);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.ok(screen.cells[0]?.startsWith(' §17  Summary and the narrative thread'), screen.cells[0]);
+    assert.ok(screen.cells.some((row) => row.startsWith('PEP  Python  Concept')), 'the summary table is on the first screen');
+    input.write('\x03'); // Ctrl-C
+    assert.equal(await done, 0);
+    assert.equal(screen.alternate, false);
+  });
+
   test('toKey: readline names, shifted letters and Ctrl-C', () => {
     assert.equal(toKey(undefined, { name: 'pagedown' }), 'pagedown');
     assert.equal(toKey('G', { name: 'g', shift: true }), 'G');
