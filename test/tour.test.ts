@@ -374,33 +374,52 @@ describe('npm start', () => {
   });
 });
 
-describe('a real pseudo-terminal: npm start inside tmux at 80×24', () => {
-  const probe = spawnSync('tmux', ['-V'], { encoding: 'utf8' });
-  const skip = probe.error !== undefined || probe.status !== 0 ? 'SKIPPED LOUDLY: tmux is not installed, so no pseudo-terminal run (apt-get install tmux)' : false;
-  if (skip !== false) console.warn(`tour.test.ts: ${skip}`);
-
-  test('the header is on screen, G reaches the end, l lists the chapters, q quits and gives the terminal back', { skip }, async () => {
-    const socket = `yieldio-tour-e2e-${process.pid}`; // a tmux server of our own: no clash with anyone's sessions
-    const tmux = (...args: string[]): string => {
-      const result = spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-      assert.equal(result.status, 0, `tmux ${args.join(' ')}: ${result.stderr}`);
-      return result.stdout;
-    };
-    const screen = (): string => tmux('capture-pane', '-p', '-t', 'tour');
+/** A tmux server of our own (its own socket: no clash with anyone's sessions) running the tour in an 80×24 pane. */
+function tourInTmux(name: string): { tmux(...args: string[]): string; screen(): string; waitFor(what: string, predicate: (text: string) => boolean): Promise<string>; panePid(): number; close(): void } {
+  const socket = `yieldio-tour-${name}-${process.pid}`;
+  const tmux = (...args: string[]): string => {
+    const result = spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+    assert.equal(result.status, 0, `tmux ${args.join(' ')}: ${result.stderr}`);
+    return result.stdout;
+  };
+  const screen = (): string => tmux('capture-pane', '-p', '-t', 'tour');
+  const env = { ...process.env };
+  delete env['NODE_TEST_CONTEXT'];
+  const script = `${JSON.stringify(process.execPath)} --import tsx tour/main.ts; echo "tour exited $?"; stty -a | tr ' ;' '\\n\\n' | grep -x -- '-*icanon'; sleep 120`;
+  const started = spawnSync('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'tour', '-x', '80', '-y', '24', '-c', root, 'sh', '-c', script], { encoding: 'utf8', env });
+  assert.equal(started.status, 0, started.stderr);
+  return {
+    tmux,
+    screen,
     /** Polls the pane until `predicate` holds (a wait, not a timing assertion: the deadline is generous). */
-    const waitFor = async (what: string, predicate: (text: string) => boolean): Promise<string> => {
+    async waitFor(what, predicate) {
       for (let i = 0; i < 600; i++) {
         const text = screen();
         if (predicate(text)) return text;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       assert.fail(`never saw ${what} in the pane:\n${screen()}`);
-    };
-    const env = { ...process.env };
-    delete env['NODE_TEST_CONTEXT'];
-    const script = `${JSON.stringify(process.execPath)} --import tsx tour/main.ts; echo "tour exited $?"; stty -a | tr ' ;' '\\n\\n' | grep -x -- '-*icanon'; sleep 120`;
-    const started = spawnSync('tmux', ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'tour', '-x', '80', '-y', '24', '-c', root, 'sh', '-c', script], { encoding: 'utf8', env });
-    assert.equal(started.status, 0, started.stderr);
+    },
+    /** The tour's own pid: the child of the pane's shell. */
+    panePid() {
+      const shell = tmux('display', '-p', '-t', 'tour', '#{pane_pid}').trim();
+      const child = spawnSync('pgrep', ['-P', shell], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
+      return Number(child);
+    },
+    close() {
+      spawnSync('tmux', ['-L', socket, 'kill-server']);
+    },
+  };
+}
+
+describe('a real pseudo-terminal: npm start inside tmux at 80×24', () => {
+  const probe = spawnSync('tmux', ['-V'], { encoding: 'utf8' });
+  const skip = probe.error !== undefined || probe.status !== 0 ? 'SKIPPED LOUDLY: tmux is not installed, so no pseudo-terminal run (apt-get install tmux)' : false;
+  if (skip !== false) console.warn(`tour.test.ts: ${skip}`);
+
+  test('the header is on screen, G reaches the end, l lists the chapters, q quits and gives the terminal back', { skip }, async () => {
+    const pane = tourInTmux('keys');
+    const { tmux, screen, waitFor } = pane;
     try {
       let text = await waitFor('the §1 header', (t) => t.startsWith(' §1  Iterables and iterators'));
       for (const line of text.split('\n')) assert.ok(displayWidth(line) <= 80, line);
@@ -419,7 +438,22 @@ describe('a real pseudo-terminal: npm start inside tmux at 80×24', () => {
       await waitFor('the terminal mode', (t) => /^-?icanon$/m.test(t));
       assert.match(screen(), /^icanon$/m, 'canonical mode is back (raw mode was turned off)');
     } finally {
-      spawnSync('tmux', ['-L', socket, 'kill-server']);
+      pane.close();
+    }
+  });
+
+  test('killed with SIGTERM, the tour still restores the terminal and exits 143', { skip }, async () => {
+    const pane = tourInTmux('term');
+    try {
+      await pane.waitFor('the §1 header', (t) => t.startsWith(' §1  Iterables and iterators'));
+      process.kill(pane.panePid(), 'SIGTERM');
+      const text = await pane.waitFor('the terminal mode', (t) => /^-?icanon$/m.test(t));
+      assert.ok(text.includes('tour exited 143'), text);
+      // Without the handler Node still resets the tty mode, but leaves the tour's screen up.
+      assert.equal(text.includes('examples/tour/01-iterators.ts'), false, `the alternate screen was left:\n${text}`);
+      assert.match(text, /^icanon$/m, 'canonical mode is back');
+    } finally {
+      pane.close();
     }
   });
 });

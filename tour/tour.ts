@@ -283,9 +283,16 @@ export function interactive(terminal: Terminal, options: { start?: number; color
       input.off('keypress', onKey);
       output.off('resize', onResize);
       process.off('exit', restore);
+      process.off('SIGTERM', onTerm);
+      process.off('SIGHUP', onTerm);
       input.setRawMode?.(wasRaw);
       input.pause();
       output.write(LEAVE_ALT);
+    };
+    const onTerm = (signal: NodeJS.Signals): void => {
+      restore();
+      // Die of it as a shell would report it (128 + the signal's number), chapters or not.
+      process.exit(signal === 'SIGTERM' ? 143 : 129);
     };
     const onKey = (text: string | undefined, key: { name?: string; ctrl?: boolean; shift?: boolean } | undefined): void => {
       if (pager.key(toKey(text, key)) === 'quit') {
@@ -301,8 +308,10 @@ export function interactive(terminal: Terminal, options: { start?: number; color
     input.resume();
     input.on('keypress', onKey);
     output.on('resize', onResize);
-    // A crash must not leave the reader's terminal in raw mode on the alternate screen.
+    // A crash or a kill must not leave the reader's terminal raw, on the alternate screen.
     process.on('exit', restore);
+    process.on('SIGTERM', onTerm);
+    process.on('SIGHUP', onTerm);
     output.write(ENTER_ALT + '\x1b[2J');
     draw();
   });
