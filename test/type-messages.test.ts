@@ -36,7 +36,7 @@ function diagnostics(): Record<keyof typeof probes, string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'yieldio-type-probe-'));
   try {
     const files = Object.keys(probes).map((name) => {
-      const file = join(dir, `${name}.ts`);
+      const file = join(dir, `${name}.mts`);
       writeFileSync(file, probes[name as keyof typeof probes]);
       return file;
     });
