@@ -1,0 +1,104 @@
+/**
+ * `npm run test:runtimes`: the smoke suite (test/runtimes/smoke.ts) under every runtime the README
+ * claims: this Node, Node 22 and 24, Deno and Bun; and the core test suite (src/ outside src/node/,
+ * the one `npm test` runs on this Node) under Node 22 and 24 too.
+ *
+ * Deno and Bun are dev dependencies (their npm packages ship the binaries; package.json's
+ * allowScripts lets their postinstall link them). Node 22/24 come from the registry's
+ * `node-<platform>-<arch>` packages, installed on first use into node_modules/.cache/; where that
+ * install fails the versions are skipped loudly, except under CI=true, where that is a failure.
+ * Prints each run's output, a summary table and a closing "N passed, N failed" line; exits 1 on any failure.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const bin = join(root, 'node_modules', '.bin');
+const smoke = 'test/runtimes/smoke.ts';
+const inCI = process.env.CI === 'true';
+const NODE_MAJORS = [22, 24];
+
+interface Run {
+  runtime: string;
+  suite: string;
+  command: string[];
+}
+const runs: Run[] = [];
+const problems: string[] = [];
+
+function findCoreTests(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...findCoreTests(path));
+    else if (name.endsWith('.test.ts')) out.push(relative(root, path));
+  }
+  return out;
+}
+const coreTests = findCoreTests(join(root, 'src')).filter((f) => !f.startsWith('src/node/'));
+
+/** The path of Node `major`'s binary, installed from the npm registry if it is not there yet. */
+function nodeBinary(major: number): string | null {
+  const dir = join(root, 'node_modules', '.cache', 'yieldio-runtimes', `node${major}`);
+  const pkg = `node-${process.platform}-${process.arch}`;
+  const binary = join(dir, 'node_modules', pkg, 'bin', 'node');
+  if (existsSync(binary)) return binary;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
+  console.log(`# installing Node ${major} (${pkg}@${major}) into ${relative(root, dir)}`);
+  const npm = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', `${pkg}@${major}`], { cwd: dir, stdio: 'inherit' });
+  if (npm.status === 0 && existsSync(binary)) return binary;
+  const message = `Node ${major}: could not install ${pkg}@${major} from the npm registry`;
+  if (inCI) problems.push(message);
+  else console.log(`# SKIPPED ${message}; it runs in CI`);
+  return null;
+}
+
+/** A dev-dependency binary (deno, bun), or a recorded problem saying how to get it. */
+function devBinary(name: string): string | null {
+  const path = join(bin, name);
+  if (existsSync(path)) return path;
+  problems.push(`${name}: ${relative(root, path)} is missing: run npm ci (${name} is a dev dependency)`);
+  return null;
+}
+
+runs.push({ runtime: `node ${process.versions.node}`, suite: 'smoke', command: [process.execPath, '--import', 'tsx', smoke] });
+for (const major of NODE_MAJORS) {
+  const node = nodeBinary(major);
+  if (node === null) continue;
+  runs.push({ runtime: `node ${major}`, suite: 'smoke', command: [node, '--import', 'tsx', smoke] });
+  runs.push({ runtime: `node ${major}`, suite: `core (${coreTests.length} files)`, command: [node, '--import', 'tsx', '--test', '--test-reporter=dot', ...coreTests] });
+}
+const deno = devBinary('deno');
+if (deno !== null) {
+  // Only what the suite needs: loopback sockets and `sh` for the subprocess case.
+  const perms = ['--no-prompt', '--allow-net=127.0.0.1', '--allow-run=sh', '--allow-read', '--allow-env'];
+  runs.push({ runtime: 'deno', suite: 'smoke', command: [deno, 'run', ...perms, smoke] });
+}
+const bun = devBinary('bun');
+if (bun !== null) runs.push({ runtime: 'bun', suite: 'smoke', command: [bun, smoke] });
+
+const table: string[] = [];
+let passed = 0;
+let failed = 0;
+for (const run of runs) {
+  console.log(`\n▶ ${run.runtime}: ${run.suite}`);
+  const started = performance.now();
+  const result = spawnSync(run.command[0] as string, run.command.slice(1), {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
+  });
+  const ok = result.status === 0;
+  if (ok) passed++;
+  else failed++;
+  const why = ok ? '' : result.error ? ` (${result.error.message})` : ` (exit ${result.status ?? result.signal})`;
+  table.push(`${ok ? '✔' : '✖'} ${run.runtime.padEnd(14)} ${run.suite.padEnd(18)} ${((performance.now() - started) / 1000).toFixed(1)}s${why}`);
+}
+
+console.log(`\n${table.join('\n')}`);
+for (const problem of problems) console.log(`✖ ${problem}`);
+failed += problems.length;
+console.log(`runtimes: ${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);
