@@ -6,7 +6,8 @@
  * `node --test`). Prints node-test-like lines and a summary; exits non-zero on any failure.
  *
  * Excluded, because they need Node by design: src/node/** (the `yieldio/node` entry: sockets,
- * subprocesses, signals, threads) and test/** (spawns Node and python3, reads the file system).
+ * subprocesses, signals, threads), src/eslint-plugin/** (ESLint and the TypeScript compiler, on
+ * files) and test/** (spawns Node and python3, reads the file system).
  * Extra arguments filter the files by substring: `npm run test:browser -- queues`.
  * CHROMIUM overrides the browser binary (default /usr/bin/chromium).
  */
@@ -38,7 +39,7 @@ function find(dir: string): string[] {
 
 const filters = process.argv.slice(2);
 const files = find(join(root, 'src'))
-  .filter((f) => !f.startsWith('src/node/'))
+  .filter((f) => !f.startsWith('src/node/') && !f.startsWith('src/eslint-plugin/'))
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
 if (files.length === 0) {
   console.error(`test:browser: no core test file matches ${filters.join(' ')}`);
@@ -205,7 +206,7 @@ try {
 const total = counts.pass + counts.fail + counts.skip + counts.todo;
 if (failures.length > 0) console.log(`\n✖ failing tests:\n\n${failures.join('\n\n')}`);
 console.log(`ℹ browser ${version}`);
-console.log(`ℹ files ${files.length} (excluded: src/node/**, test/**: they need Node)`);
+console.log(`ℹ files ${files.length} (excluded: src/node/**, src/eslint-plugin/**, test/**: they need Node)`);
 console.log(`ℹ tests ${total}`);
 console.log(`ℹ pass ${counts.pass}`);
 console.log(`ℹ fail ${counts.fail}`);

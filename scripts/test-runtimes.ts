@@ -1,7 +1,7 @@
 /**
  * `npm run test:runtimes`: the smoke suite (test/runtimes/smoke.ts) under every runtime the README
- * claims: this Node, Node 22 and 24, Deno and Bun; and the core test suite (src/ outside src/node/,
- * the one `npm test` runs on this Node) under Node 22 and 24 too.
+ * claims: this Node, Node 22 and 24, Deno and Bun; and the core test suite (src/ outside src/node/
+ * and src/eslint-plugin/, which `npm test` runs on this Node) under Node 22 and 24 too.
  *
  * Deno and Bun are dev dependencies (their npm packages ship the binaries; package.json's
  * allowScripts lets their postinstall link them). Node 22/24 come from the registry's
@@ -36,7 +36,7 @@ function findCoreTests(dir: string): string[] {
   }
   return out;
 }
-const coreTests = findCoreTests(join(root, 'src')).filter((f) => !f.startsWith('src/node/'));
+const coreTests = findCoreTests(join(root, 'src')).filter((f) => !f.startsWith('src/node/') && !f.startsWith('src/eslint-plugin/'));
 
 /** The path of Node `major`'s binary, installed from the npm registry if it is not there yet. */
 function nodeBinary(major: number): string | null {

@@ -111,6 +111,6 @@ expectTrue<Equal<IsAny<any>, false>>();
 // yield type is `UseYieldStarNotYield`; test/type-messages.test.ts checks the wording).
 export function* yieldWithoutStar(): Coroutine<void> {
   // @ts-expect-error yield of an awaitable without the star
-  yield sleep(1);
+  yield sleep(1); // eslint-disable-line yieldio/no-yield-without-star -- the mistake under test
   yield* sleep(1);
 }
