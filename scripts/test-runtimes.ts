@@ -9,7 +9,7 @@
  * install fails the versions are skipped loudly, except under CI=true, where that is a failure.
  * Prints each run's output, a summary table and a closing "N passed, N failed" line; exits 1 on any failure.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -79,22 +79,44 @@ if (deno !== null) {
 const bun = devBinary('bun');
 if (bun !== null) runs.push({ runtime: 'bun', suite: 'smoke', command: [bun, smoke] });
 
+/** Runs one suite, its output buffered so that two runs side by side print one after the other. */
+function execute(run: Run): Promise<{ ok: boolean; output: string; seconds: number; why: string }> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(run.command[0] as string, run.command.slice(1), {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const done = (ok: boolean, why: string): void => resolve({ ok, output, seconds: (performance.now() - started) / 1000, why });
+    child.on('error', (error) => done(false, ` (${error.message})`));
+    child.on('close', (code, signal) => done(code === 0, code === 0 ? '' : ` (exit ${code ?? signal})`));
+  });
+}
+
+// Two at a time (the machines have two cores; node --test runs one file at a time there).
+const results: Awaited<ReturnType<typeof execute>>[] = [];
+let next = 0;
+await Promise.all(
+  [0, 1].map(async () => {
+    while (next < runs.length) {
+      const index = next++;
+      results[index] = await execute(runs[index] as Run);
+    }
+  }),
+);
 const table: string[] = [];
 let passed = 0;
 let failed = 0;
-for (const run of runs) {
-  console.log(`\n▶ ${run.runtime}: ${run.suite}`);
-  const started = performance.now();
-  const result = spawnSync(run.command[0] as string, run.command.slice(1), {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
-  });
-  const ok = result.status === 0;
-  if (ok) passed++;
+for (const [i, run] of runs.entries()) {
+  const result = results[i] as Awaited<ReturnType<typeof execute>>;
+  console.log(`\n▶ ${run.runtime}: ${run.suite}\n${result.output.trimEnd()}`);
+  if (result.ok) passed++;
   else failed++;
-  const why = ok ? '' : result.error ? ` (${result.error.message})` : ` (exit ${result.status ?? result.signal})`;
-  table.push(`${ok ? '✔' : '✖'} ${run.runtime.padEnd(14)} ${run.suite.padEnd(18)} ${((performance.now() - started) / 1000).toFixed(1)}s${why}`);
+  table.push(`${result.ok ? '✔' : '✖'} ${run.runtime.padEnd(14)} ${run.suite.padEnd(18)} ${result.seconds.toFixed(1)}s${result.why}`);
 }
 
 console.log(`\n${table.join('\n')}`);
