@@ -51,6 +51,8 @@ function parse(args: unknown[]): [string, Options, Body | undefined] {
 }
 
 /** `test(name, [options], fn)`: registers a test under the current describe path. */
+export function test(name: string, fn?: Body): void;
+export function test(name: string, options: Options, fn?: Body): void;
 export function test(...args: unknown[]): void {
   const [name, options, body] = parse(args);
   const inherited = suiteSkips.find((o) => o?.skip || o?.todo);
@@ -58,6 +60,8 @@ export function test(...args: unknown[]): void {
 }
 
 /** `describe(name, [options], fn)`: runs `fn` now to register the tests it declares. */
+export function describe(name: string, fn?: () => void): void;
+export function describe(name: string, options: Options, fn?: () => void): void;
 export function describe(...args: unknown[]): void {
   const [name, options, body] = parse(args);
   prefix.push(name);
@@ -70,9 +74,9 @@ export function describe(...args: unknown[]): void {
   }
 }
 
-test.skip = (...args: unknown[]): void => test(...args, { skip: true });
-test.todo = (...args: unknown[]): void => test(...args, { todo: true });
-describe.skip = (...args: unknown[]): void => describe(...args, { skip: true });
+test.skip = (name: string, fn?: Body): void => test(name, { skip: true }, fn);
+test.todo = (name: string, fn?: Body): void => test(name, { todo: true }, fn);
+describe.skip = (name: string, fn?: () => void): void => describe(name, { skip: true }, fn);
 export const it = test;
 export const suite = describe;
 
