@@ -55,11 +55,16 @@ function nodeBinary(major: number): string | null {
   return null;
 }
 
-/** A dev-dependency binary (deno, bun), or a recorded problem saying how to get it. */
-function devBinary(name: string): string | null {
-  const path = join(bin, name);
-  if (existsSync(path)) return path;
-  problems.push(`${name}: ${relative(root, path)} is missing: run npm ci (${name} is a dev dependency)`);
+/**
+ * A dev-dependency binary (deno, bun) that runs, or a recorded problem saying how to get it. The
+ * packages link their binary in a postinstall script; where npm skipped it, the binary is still in
+ * the platform package (@oven/bun-linux-x64/bin/bun; deno's bin.cjs finds its own).
+ */
+function devBinary(name: string, fallbacks: string[]): string | null {
+  for (const path of [join(bin, name), ...fallbacks.map((f) => join(root, 'node_modules', f))]) {
+    if (existsSync(path) && spawnSync(path, ['--version'], { stdio: 'ignore' }).status === 0) return path;
+  }
+  problems.push(`${name}: no working binary in node_modules: run npm ci (${name} is a dev dependency; package.json's allowScripts lets its postinstall run)`);
   return null;
 }
 
@@ -70,13 +75,13 @@ for (const major of NODE_MAJORS) {
   runs.push({ runtime: `node ${major}`, suite: 'smoke', command: [node, '--import', 'tsx', smoke] });
   runs.push({ runtime: `node ${major}`, suite: `core (${coreTests.length} files)`, command: [node, '--import', 'tsx', '--test', '--test-reporter=dot', ...coreTests] });
 }
-const deno = devBinary('deno');
+const deno = devBinary('deno', []);
 if (deno !== null) {
   // Only what the suite needs: loopback sockets and `sh` for the subprocess case.
   const perms = ['--no-prompt', '--allow-net=127.0.0.1', '--allow-run=sh', '--allow-read', '--allow-env'];
   runs.push({ runtime: 'deno', suite: 'smoke', command: [deno, 'run', ...perms, smoke] });
 }
-const bun = devBinary('bun');
+const bun = devBinary('bun', [`@oven/bun-${process.platform}-${process.arch}/bin/bun`, `@oven/bun-${process.platform}-${process.arch}-baseline/bin/bun`]);
 if (bun !== null) runs.push({ runtime: 'bun', suite: 'smoke', command: [bun, smoke] });
 
 /** Runs one suite, its output buffered so that two runs side by side print one after the other. */
