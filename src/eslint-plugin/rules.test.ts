@@ -15,7 +15,9 @@ const filename = `${fixtures}file.ts`;
 const tester = new RuleTester({
   languageOptions: {
     parser: tseslint.parser,
-    parserOptions: { project: './tsconfig.json', tsconfigRootDir: fixtures },
+    // Never typescript-eslint's single-run mode (its default under CI=true): that builds the program
+    // from the file on disk, not from each case's code.
+    parserOptions: { project: './tsconfig.json', tsconfigRootDir: fixtures, disallowAutomaticSingleRunInference: true },
   },
 });
 
