@@ -8,6 +8,7 @@ import { getRunningLoopOrNull } from './events.ts';
 import { RuntimeError } from './exceptions.ts';
 import { Task, isCoroutine, notACoroutineError } from './tasks.ts';
 import { formatCallGraph } from './graph.ts';
+import { checkTraceOption, endTrace, startTrace, type TraceOption } from './trace.ts';
 import type { Context } from './contextvars.ts';
 import type { Coroutine } from './types.ts';
 
@@ -15,7 +16,10 @@ import type { Coroutine } from './types.ts';
 export type Main<T> = Coroutine<T> | (() => Coroutine<T>);
 
 /** Options of `run`, `runSync` and `Runner`. */
-export type RunOptions = LoopOptions;
+export interface RunOptions extends LoopOptions {
+  /** Record a timeline of the whole run (see `TraceOption`); `YIELDIO_TRACE=out.json` does the same once yieldio/node is loaded. */
+  trace?: TraceOption;
+}
 
 function toCoroutine<T>(main: Main<T>, what: string): Coroutine<T> {
   if (typeof main === 'function' && main.constructor?.name !== 'AsyncFunction') {
@@ -115,6 +119,7 @@ export class Runner {
     this.loop = null;
     this.closed = false;
     this.options = options;
+    checkTraceOption(options.trace, 'Runner');
   }
 
   /**
@@ -127,6 +132,7 @@ export class Runner {
     if (this.loop === null) {
       this.loop = new EventLoop(this.options);
       this.loop._describeStuck = describeStuck;
+      startTrace(this.loop, this.options.trace);
     }
     return this.loop;
   }
@@ -187,6 +193,7 @@ export class Runner {
       loop.callExceptionHandler({ message: 'run() shutdown cannot finish', exception: error });
     } finally {
       loop.close();
+      endTrace(loop);
     }
   }
 
@@ -200,6 +207,7 @@ export class Runner {
       if (needsShutdown(loop)) loop.runUntilCompleteSync(shutdown(loop));
     } finally {
       loop.close();
+      endTrace(loop);
     }
   }
 

@@ -1,0 +1,62 @@
+/**
+ * What a suspended task awaits, in words: shared by the call graph (graph.ts) and the trace
+ * recorder (trace.ts). Primitives that create waiter futures register them here (a WeakMap, so a
+ * registration keeps nothing alive and costs one set per wait), which lets a report say
+ * `Lock.acquire() on <Lock [locked, waiters:1]>` instead of `<Future pending>`.
+ * @module
+ */
+import { Future } from '../futures.ts';
+import { Task } from '../tasks.ts';
+
+/** What a registered waiter future is for: the operation and the object it was made by. */
+interface AwaitLabel {
+  readonly op: string;
+  readonly target: object;
+}
+
+const labels = new WeakMap<Future<unknown>, AwaitLabel>();
+
+/** @internal Names the waiter future `future` as `op` (e.g. 'Lock.acquire') on `target`. */
+export function labelAwait(future: Future<unknown>, op: string, target: object): void {
+  labels.set(future, { op, target });
+}
+
+/** @internal Formats a loop time for reports: integers as is, else to 3 decimals. */
+export function formatTime(t: number): string {
+  return Number.isInteger(t) ? String(t) : t.toFixed(3);
+}
+
+/** @internal The task names are shown as `Task 'name'`. */
+export function taskLabel(task: Task<unknown>): string {
+  return `Task '${task.getName()}'`;
+}
+
+/**
+ * @internal What `future` is, for someone waiting on it: a Task by name, a registered waiter by
+ * its operation (and the object's repr), anything else by its repr.
+ */
+export function describeFuture(future: Future<unknown>): string {
+  if (future instanceof Task) return taskLabel(future);
+  const label = labels.get(future);
+  if (label !== undefined) {
+    const describe = (label.target as { _describeAwait?: (op: string) => string })._describeAwait;
+    return typeof describe === 'function' ? describe.call(label.target, label.op) : `${label.op}() on ${String(label.target)}`;
+  }
+  const own = (future as { _describeAwait?: () => string })._describeAwait;
+  if (typeof own === 'function') return own.call(future);
+  return String(future);
+}
+
+/**
+ * @internal What a pending `task` waits for right now: its future, its sleep (with the deadline),
+ * or null when it is not waiting (scheduled, running or done).
+ */
+export function describeWait(task: Task<unknown>): string | null {
+  if (task._futWaiter !== null) return describeFuture(task._futWaiter);
+  const sleeping = task._sleep;
+  if (sleeping !== null) {
+    const timer = sleeping._timer;
+    return timer !== null ? `sleep(${formatTime(sleeping._delay)}) until t=${formatTime(timer._when)}` : `sleep(${formatTime(sleeping._delay)})`;
+  }
+  return null;
+}

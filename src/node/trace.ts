@@ -1,0 +1,21 @@
+/**
+ * The Node side of `run(main, { trace: 'out.json' })` and `YIELDIO_TRACE=out.json`: the core
+ * cannot touch the file system, so it records into a TraceRecorder and this module, registered
+ * when yieldio/node is loaded, writes the file when the runner closes.
+ * @asyncio none
+ * @module
+ */
+import { writeFileSync } from 'node:fs';
+import { setTraceHost, traceFormatOf, type TraceRecorder } from '../trace.ts';
+
+/** Writes `recorder` to `path`: Chrome trace JSON, or the terminal timeline for `.txt`. */
+export function writeTrace(path: string, recorder: TraceRecorder): void {
+  const text = traceFormatOf(path) === 'txt' ? recorder.formatTimeline({ width: 100 }) + '\n' : JSON.stringify(recorder.toChromeTrace());
+  writeFileSync(path, text);
+}
+
+setTraceHost({
+  write: writeTrace,
+  // Read when a runner creates its loop, so setting the variable in-process works too.
+  defaultTarget: () => process.env['YIELDIO_TRACE'],
+});
