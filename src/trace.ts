@@ -104,11 +104,16 @@ export interface TimelineOptions {
 const now: () => number =
   typeof globalThis.performance?.now === 'function' ? () => globalThis.performance.now() : () => Date.now();
 
-/** The sleep timer's callback is tasks.ts' `wakeSleeper(task)`: name it after the task. */
-function describeTimer(timer: TimerHandle): string {
+/** The task a sleep's timer wakes (its callback is tasks.ts' `wakeSleeper(task)`), else null. */
+function sleeperOf(timer: TimerHandle): Task<unknown> | null {
   const arg = timer._arg0;
-  if (timer._args === null && arg instanceof Task && timer._callback?.name === 'wakeSleeper') return `sleep of ${taskLabel(arg)}`;
-  return timer.describeCallback();
+  return timer._args === null && arg instanceof Task && timer._callback?.name === 'wakeSleeper' ? arg : null;
+}
+
+/** A sleep's timer is named after its task. */
+function describeTimer(timer: TimerHandle): string {
+  const sleeper = sleeperOf(timer);
+  return sleeper !== null ? `sleep of ${taskLabel(sleeper)}` : timer.describeCallback();
 }
 
 /**
@@ -176,15 +181,16 @@ export class TraceRecorder implements Instrument {
   taskScheduled(task: Task<unknown>): void {
     if (!(task instanceof Task)) return;
     const id = this.track(task);
-    const waker = task._loop._currentTask;
-    const step = this.open.length > 0 ? this.steps.indexOf(this.open[this.open.length - 1] as TraceStep) : -1;
+    // The waker is the step on top of the stack: a task finishing, or releasing a lock, schedules
+    // its waiters from inside its step (the hooks fire after the dispatch, before the step ends).
+    const top = this.open[this.open.length - 1];
     let reason: WakeReason;
     if (this.unstarted.has(id)) reason = 'spawn';
-    else if (waker === task) reason = 'yield';
+    else if (top !== undefined && top.track === id) reason = 'yield';
     else if (this.sleeping.delete(id)) reason = 'timer';
     else reason = 'future';
-    const byTrack = waker !== null && waker !== task ? this.track(waker) : waker === task ? id : 0;
-    this.pendingWake.set(id, { reason, byTrack, byStep: byTrack === 0 ? -1 : step, at: this.time(task), seq: this.seq++ });
+    const byStep = top !== undefined ? this.steps.lastIndexOf(top) : -1;
+    this.pendingWake.set(id, { reason, byTrack: top !== undefined ? top.track : 0, byStep, at: this.time(task), seq: this.seq++ });
   }
 
   /** @internal Instrument hook. */
@@ -194,6 +200,7 @@ export class TraceRecorder implements Instrument {
     this.pendingWake.delete(id);
     this.sleeping.delete(id);
     this.unstarted.delete(id);
+    (this.tracks[id] as TraceTrack).name = task.getName(); // setName() may have renamed it
     const t = this.time(task);
     const step: TraceStep = { track: id, start: t, realStart: this.real(), end: t, realEnd: 0, awaited: null, wokenBy, beginSeq: this.seq++, endSeq: -1 };
     this.steps.push(step);
@@ -202,16 +209,16 @@ export class TraceRecorder implements Instrument {
 
   /** @internal Instrument hook. */
   afterTaskStep(task: Task<unknown>): void {
+    const id = this.track(task);
     const step = this.open[this.open.length - 1];
     // A step already running when the recorder was installed has no record: skip its end.
-    if (step === undefined || step.track !== this.track(task)) return;
+    if (step === undefined || step.track !== id) return;
     this.open.pop();
     step.end = this.time(task);
     step.realEnd = this.real();
     step.endSeq = this.seq++;
     if (!task.done()) {
       step.awaited = describeWait(task) ?? (this.pendingWake.get(step.track)?.reason === 'yield' ? 'sleep(0)' : null);
-      if (task._sleep !== null) this.sleeping.add(step.track);
     }
   }
 
@@ -243,6 +250,8 @@ export class TraceRecorder implements Instrument {
 
   /** @internal Instrument hook. */
   timerDue(timer: TimerHandle): void {
+    const sleeper = sleeperOf(timer);
+    if (sleeper !== null) this.sleeping.add(this.track(sleeper));
     const at = this.time(null, timer._loop);
     this.marks.push({ kind: 'timer-due', at, realAt: this.real(), until: timer._when, realUntil: 0, detail: describeTimer(timer), seq: this.seq++, endSeq: -1 });
   }
@@ -436,7 +445,8 @@ export class TraceRecorder implements Instrument {
       }
     }
     lines.push(`${pad('(loop)', labelWidth)} ${loopRow.join('')} ${timers} timer${timers === 1 ? '' : 's'}`.trimEnd());
-    lines.push(`${' '.repeat(labelWidth + 1)}█ step  ─ waiting  ✓ result  ✗ exception  ⊘ cancelled  ^ timer  » idle (${jumps})`);
+    const legend = `█ step  ─ waiting  ✓ result  ✗ exception  ⊘ cancelled  ^ timer  » idle jump (${jumps})`;
+    lines.push(legend.length <= width ? legend : `█ step ─ wait ✓ ok ✗ error ⊘ cancel ^ timer » idle (${jumps})`);
     return lines.join('\n');
   }
 }
@@ -486,7 +496,7 @@ export function setTraceHost(host: TraceHost | null): TraceHost | null {
   return previous;
 }
 
-/** The trace output format for a file name: by its extension. */
+/** @internal The trace output format for a file name: by its extension. */
 export function traceFormatOf(path: string): 'json' | 'txt' {
   return /\.txt$/i.test(path) ? 'txt' : 'json';
 }
