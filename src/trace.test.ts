@@ -119,7 +119,7 @@ describe('TraceRecorder', () => {
       "Task 'idle' exit: cancelled cancelled",
     ].sort());
     const b = stepsOf("Task 'b'");
-    assert.equal(b[0]?.args?.['awaits'], '<Future pending>');
+    assert.equal(b[0]?.args?.['awaits'], "Lock.acquire() on <Lock [locked, waiters:1]> held by Task 'a'");
     assert.equal(b[1]?.args?.['awaits'], 'sleep(200) until t=300');
     assert.equal(b[1]?.args?.['wokenBy'], "Task 'a'"); // a's release() handed b the lock
     assert.equal(b[2]?.args?.['wokenBy'], 'its sleep timer');

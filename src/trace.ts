@@ -231,7 +231,7 @@ export class TraceRecorder implements Instrument {
     if (task.cancelled()) {
       kind = 'cancelled';
       detail = 'cancelled';
-    } else if (task._exception !== undefined) {
+    } else if (task._hasException) {
       kind = 'exception';
       const error = task._exception;
       detail = error instanceof CancelledError ? 'CancelledError' : shortRepr(error);

@@ -21,6 +21,40 @@ export function labelAwait(future: Future<unknown>, op: string, target: object):
   labels.set(future, { op, target });
 }
 
+/** A block a task is inside (a timeout, a TaskGroup): describes itself while it guards `task`, else null. */
+interface AwaitScope {
+  _describeScope(task: Task<unknown>): string | null;
+}
+
+const scopes = new WeakMap<Task<unknown>, AwaitScope[]>();
+
+/** @internal `task` entered the block `scope` (Timeout.aenter, TaskGroup.aenter). */
+export function enterAwaitScope(task: Task<unknown>, scope: AwaitScope): void {
+  const list = scopes.get(task);
+  if (list === undefined) scopes.set(task, [scope]);
+  else list.push(scope);
+}
+
+/** @internal The block exited. */
+export function exitAwaitScope(task: Task<unknown> | null, scope: AwaitScope): void {
+  const list = task !== null ? scopes.get(task) : undefined;
+  if (list === undefined) return;
+  const index = list.lastIndexOf(scope);
+  if (index >= 0) list.splice(index, 1);
+}
+
+/** @internal The blocks `task` is inside, outermost first, in words: `timeout(500) expires at t=600`, `TaskGroup(...)`. */
+export function describeScopes(task: Task<unknown>): string[] {
+  const list = scopes.get(task);
+  if (list === undefined) return [];
+  const out: string[] = [];
+  for (const scope of list) {
+    const text = scope._describeScope(task);
+    if (text !== null) out.push(text);
+  }
+  return out;
+}
+
 /** @internal Formats a loop time for reports: integers as is, else to 3 decimals. */
 export function formatTime(t: number): string {
   return Number.isInteger(t) ? String(t) : t.toFixed(3);
