@@ -20,7 +20,7 @@ import type { Future } from './futures.ts';
 import { currentTask, isCoroutine, notACoroutineError } from './tasks.ts';
 import type { Task } from './tasks.ts';
 import type { Context } from './contextvars.ts';
-import { ExceptionGroup } from './exception-groups.ts';
+import { ExceptionGroup, noteErrorTask } from './exception-groups.ts';
 import { checkCallback } from './internal/validate.ts';
 import { inspectSymbol } from './internal/repr.ts';
 import { runAsyncWith } from './internal/async-with.ts';
@@ -305,6 +305,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
     if (error === null) return;
     const errors = this._errors;
     if (errors === null) return; // aexit already raised: cannot happen, the group waits for all
+    noteErrorTask(error, task.getName()); // the group's inspect names the child it came from
     errors.push(error);
     const parent = this._parentTask as Task<unknown>;
     if (parent.done()) {
