@@ -148,6 +148,20 @@ describe('TraceRecorder', () => {
     assert.throws(() => record().formatTimeline({ width: 10 }), { name: 'RangeError', message: 'Expected `width` to be an integer >= 30, got 10' });
   });
 
+  test('toHtml() embeds the trace so no task name can break out of the page', () => {
+    const recorder = new TraceRecorder();
+    runSync(
+      function* () {
+        yield* createTask(sleep(1), { name: '</script><b>x' });
+      },
+      { trace: recorder },
+    );
+    const html = recorder.toHtml({ title: 'a <title>' });
+    assert.equal(html.split('</script>').length - 1, 2); // the data element and the script, nothing else
+    assert.ok(html.includes('\\u003c/script>\\u003cb>x'));
+    assert.ok(html.includes('<title>a &lt;title&gt;</title>'));
+  });
+
   test('an empty recorder renders an empty trace and timeline', () => {
     const recorder = new TraceRecorder();
     assert.deepEqual(validateChromeTrace(recorder.toChromeTrace()).filter((e) => e.ph !== 'M'), []);

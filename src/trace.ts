@@ -381,6 +381,20 @@ export class TraceRecorder implements Instrument {
     return { traceEvents: events, displayTimeUnit: 'ms' };
   }
 
+  /**
+   * One self-contained HTML page (inline data and script; no network) drawing the timeline:
+   * a track per task, a bar per step, wake arrows; the mouse wheel zooms, dragging pans, hovering a
+   * step shows what it awaited next and who woke it. Write it to a file and open it in a browser.
+   * @asyncio none
+   */
+  toHtml(options: { title?: string } = {}): string {
+    const trace = this.toChromeTrace();
+    const title = options.title ?? 'yieldio timeline';
+    // `<` escaped, so no string in the data can close the script element.
+    const data = JSON.stringify(trace).replace(/</g, '\\u003c');
+    return HTML_PAGE.replace('%TITLE%', escapeHtml(title)).replace('%TITLE%', escapeHtml(title)).replace('%DATA%', () => data);
+  }
+
   private lastStepOf(track: number): TraceStep | null {
     for (let i = this.steps.length - 1; i >= 0; i--) if ((this.steps[i] as TraceStep).track === track) return this.steps[i] as TraceStep;
     return null;
@@ -470,6 +484,138 @@ function axis(lo: number, hi: number, cols: number): string {
   put(right, Math.max(left.length + 1, cols - right.length));
   return line.join('').trimEnd();
 }
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
+}
+
+// The page of toHtml(): plain DOM and SVG, so it works offline in any browser.
+const HTML_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>%TITLE%</title>
+<style>
+body{margin:0;font:13px system-ui,sans-serif;background:#fff;color:#222}
+header{padding:8px 12px;border-bottom:1px solid #ddd}
+h1{font-size:15px;margin:0 0 2px}
+#hint{color:#666}
+#chart{display:block;width:100%;cursor:grab;user-select:none}
+.label{font:12px ui-monospace,monospace;fill:#222}
+.lane{fill:#f6f7f9}
+.alive{stroke:#b8c0cc;stroke-width:1}
+.step{fill:#3b7dd8}
+.step.exception{fill:#d84b3b}
+.step.cancelled{fill:#999}
+.step:hover{fill:#f0a020}
+.flow{stroke:#8a5cd0;stroke-width:1;fill:none;opacity:.55}
+.timer{fill:#e08a00}
+.axis{font:11px ui-monospace,monospace;fill:#666}
+#tip{position:fixed;display:none;background:#222;color:#fff;padding:6px 8px;border-radius:4px;font:12px ui-monospace,monospace;white-space:pre;pointer-events:none;max-width:60ch}
+</style></head>
+<body>
+<header><h1>%TITLE%</h1><div id="hint">wheel: zoom · drag: pan · hover a step: what it awaited, who woke it · double-click: reset</div></header>
+<svg id="chart" xmlns="http://www.w3.org/2000/svg"></svg>
+<div id="tip"></div>
+<script id="trace-data" type="application/json">%DATA%</script>
+<script>
+(function () {
+  var trace = JSON.parse(document.getElementById('trace-data').textContent);
+  var events = trace.traceEvents;
+  var names = {}, tids = [];
+  events.forEach(function (e) {
+    if (e.ph === 'M' && e.name === 'thread_name') { names[e.tid] = e.args.name; tids.push(e.tid); }
+  });
+  var steps = events.filter(function (e) { return e.ph === 'X' && e.cat === 'step'; });
+  var exits = {};
+  events.forEach(function (e) { if (e.cat === 'exit') exits[e.tid] = e; });
+  var timers = events.filter(function (e) { return e.ph === 'i' && e.cat === 'timer' && e.name.indexOf('timer due') === 0; });
+  var flowStart = {}, flows = [];
+  events.forEach(function (e) {
+    if (e.ph === 's') flowStart[e.id] = e;
+    else if (e.ph === 'f' && flowStart[e.id]) flows.push([flowStart[e.id], e]);
+  });
+  var lo = Infinity, hi = -Infinity;
+  events.forEach(function (e) {
+    if (e.ph === 'M') return;
+    lo = Math.min(lo, e.ts); hi = Math.max(hi, e.ts + (e.dur || 0));
+  });
+  if (lo === Infinity) { lo = 0; hi = 1; }
+  if (hi === lo) hi = lo + 1;
+  var svg = document.getElementById('chart'), tip = document.getElementById('tip');
+  var NS = 'http://www.w3.org/2000/svg', LABEL = 150, ROW = 26, TOP = 24, PAD = 12;
+  var view = { lo: lo, hi: hi };
+  var row = {};
+  tids.forEach(function (tid, i) { row[tid] = i; });
+  function el(name, attrs, parent) {
+    var n = document.createElementNS(NS, name);
+    for (var k in attrs) n.setAttribute(k, attrs[k]);
+    (parent || svg).appendChild(n);
+    return n;
+  }
+  function width() { return Math.max(300, svg.clientWidth || window.innerWidth); }
+  function x(ts) { return LABEL + (ts - view.lo) / (view.hi - view.lo) * (width() - LABEL - PAD); }
+  function y(tid) { return TOP + row[tid] * ROW; }
+  function ms(ts) { return Math.round(ts / 100) / 10; }
+  function draw() {
+    while (svg.firstChild) svg.removeChild(svg.firstChild);
+    var h = TOP + tids.length * ROW + 8;
+    svg.setAttribute('height', h);
+    svg.setAttribute('data-tracks', String(tids.length));
+    svg.setAttribute('data-steps', String(steps.length));
+    for (var t = 0; t <= 4; t++) {
+      var ts = view.lo + (view.hi - view.lo) * t / 4;
+      el('text', { x: x(ts), y: 14, class: 'axis', 'text-anchor': t === 0 ? 'start' : t === 4 ? 'end' : 'middle' }).textContent = 't=' + ms(ts) + ' ms';
+    }
+    tids.forEach(function (tid) {
+      var lane = el('g', { class: 'track', 'data-name': names[tid] });
+      el('rect', { x: 0, y: y(tid), width: width(), height: ROW - 4, class: 'lane' }, lane);
+      el('text', { x: 6, y: y(tid) + 15, class: 'label' }, lane).textContent = names[tid];
+      var mine = steps.filter(function (s) { return s.tid === tid; });
+      if (mine.length > 0) {
+        var end = exits[tid] ? exits[tid].ts : view.hi;
+        el('line', { x1: Math.max(LABEL, x(mine[0].ts)), x2: Math.min(width() - PAD, x(end)), y1: y(tid) + 11, y2: y(tid) + 11, class: 'alive' }, lane);
+      }
+      mine.forEach(function (s, i) {
+        var kind = i === mine.length - 1 && exits[tid] ? exits[tid].name.replace('exit: ', '') : '';
+        var r = el('rect', { x: x(s.ts), y: y(tid) + 3, width: Math.max(3, x(s.ts + s.dur) - x(s.ts)), height: ROW - 10, class: 'step ' + kind }, lane);
+        var a = s.args || {};
+        r.setAttribute('data-awaits', a.awaits || '');
+        r.setAttribute('data-woken-by', a.wokenBy || '');
+        r.addEventListener('mousemove', function (ev) {
+          tip.textContent = names[tid] + ' · step ' + a.step + '\\nloop time ' + a.loopTime + ' ms (' + a.realMs + ' ms real)' +
+            '\\nwoken by: ' + (a.wokenBy || '-') + '\\nthen awaits: ' + (a.awaits || (kind ? 'nothing: ' + kind : '-'));
+          tip.style.display = 'block'; tip.style.left = (ev.clientX + 12) + 'px'; tip.style.top = (ev.clientY + 12) + 'px';
+        });
+        r.addEventListener('mouseleave', function () { tip.style.display = 'none'; });
+      });
+    });
+    timers.forEach(function (e) { el('circle', { cx: x(e.ts), cy: y(0) + 11, r: 3, class: 'timer' }); });
+    flows.forEach(function (p) {
+      var x1 = x(p[0].ts), y1 = y(p[0].tid) + 11, x2 = x(p[1].ts), y2 = y(p[1].tid) + 11;
+      el('path', { d: 'M' + x1 + ' ' + y1 + ' C' + (x1 + 20) + ' ' + y1 + ' ' + (x2 - 20) + ' ' + y2 + ' ' + x2 + ' ' + y2, class: 'flow' });
+    });
+  }
+  svg.addEventListener('wheel', function (ev) {
+    ev.preventDefault();
+    var at = view.lo + (ev.offsetX - LABEL) / (width() - LABEL - PAD) * (view.hi - view.lo);
+    var k = ev.deltaY < 0 ? 0.8 : 1.25;
+    view.lo = at - (at - view.lo) * k; view.hi = at + (view.hi - at) * k;
+    draw();
+  }, { passive: false });
+  var drag = null;
+  svg.addEventListener('mousedown', function (ev) { drag = { x: ev.clientX, lo: view.lo, hi: view.hi }; });
+  window.addEventListener('mouseup', function () { drag = null; });
+  window.addEventListener('mousemove', function (ev) {
+    if (!drag) return;
+    var d = (ev.clientX - drag.x) / (width() - LABEL - PAD) * (drag.hi - drag.lo);
+    view.lo = drag.lo - d; view.hi = drag.hi - d; draw();
+  });
+  svg.addEventListener('dblclick', function () { view.lo = lo; view.hi = hi; draw(); });
+  window.addEventListener('resize', draw);
+  draw();
+  document.body.setAttribute('data-ready', 'true');
+})();
+</script>
+</body></html>
+`;
 
 // ---------------------------------------------------------------- run(main, { trace })
 
