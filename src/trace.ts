@@ -622,7 +622,7 @@ h1{font-size:15px;margin:0 0 2px}
 /**
  * Where `run`/`runSync`/`Runner` send the trace of a whole program: a recorder you read
  * afterwards, a function that receives the recorder when the runner closes, or a file path
- * (`.json`: Chrome trace, `.txt`: the terminal timeline), which only a host with a file system
+ * (`.json`: Chrome trace, `.txt`: the terminal timeline, `.html`: the page), which only a host with a file system
  * can write: `yieldio/node` registers that writer when loaded (so does `runMain`).
  */
 export type TraceOption = TraceRecorder | ((recorder: TraceRecorder) => void) | string;
@@ -643,8 +643,8 @@ export function setTraceHost(host: TraceHost | null): TraceHost | null {
 }
 
 /** @internal The trace output format for a file name: by its extension. */
-export function traceFormatOf(path: string): 'json' | 'txt' {
-  return /\.txt$/i.test(path) ? 'txt' : 'json';
+export function traceFormatOf(path: string): 'json' | 'txt' | 'html' {
+  return /\.txt$/i.test(path) ? 'txt' : /\.html?$/i.test(path) ? 'html' : 'json';
 }
 
 /** @internal Checks a `trace` option up front, so a bad one fails before anything runs. */

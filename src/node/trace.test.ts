@@ -26,6 +26,8 @@ describe('trace files (yieldio/node)', () => {
       runSync(main, { trace: join(dir, 'out.txt') });
       const text = readFileSync(join(dir, 'out.txt'), 'utf8');
       assert.match(text, /^napper +█─+✓ 2 steps$/m);
+      runSync(main, { trace: join(dir, 'out.html') });
+      assert.match(readFileSync(join(dir, 'out.html'), 'utf8'), /^<!doctype html>[^]*napper/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -8,9 +8,14 @@
 import { writeFileSync } from 'node:fs';
 import { setTraceHost, traceFormatOf, type TraceRecorder } from '../trace.ts';
 
-/** Writes `recorder` to `path`: Chrome trace JSON, or the terminal timeline for `.txt`. */
+/**
+ * Writes `recorder` to `path`: Chrome trace JSON, the terminal timeline for `.txt`, the page for `.html`.
+ * @asyncio none
+ */
 export function writeTrace(path: string, recorder: TraceRecorder): void {
-  const text = traceFormatOf(path) === 'txt' ? recorder.formatTimeline({ width: 100 }) + '\n' : JSON.stringify(recorder.toChromeTrace());
+  const format = traceFormatOf(path);
+  const text =
+    format === 'txt' ? recorder.formatTimeline({ width: 100 }) + '\n' : format === 'html' ? recorder.toHtml({ title: `yieldio timeline: ${path}` }) : JSON.stringify(recorder.toChromeTrace());
   writeFileSync(path, text);
 }
 
