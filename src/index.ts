@@ -22,6 +22,8 @@ export type {
   TraceOption, TraceTrack, TraceStep, TraceWake, TraceMark, WakeReason, ExitKind, ChromeTraceEvent, ChromeTraceOptions, TimelineOptions,
 } from './trace.ts';
 export { captureCallGraph, formatCallGraph, printCallGraph } from './graph.ts';
+export { taskTable, formatTaskTable, formatTaskTree } from './diagnostics.ts';
+export type { TaskRow } from './diagnostics.ts';
 export type { FutureCallGraph, CallGraphOptions } from './graph.ts';
 // --- contextlib, host bridges (issue 4)
 export {

@@ -631,6 +631,9 @@ export type TraceOption = TraceRecorder | ((recorder: TraceRecorder) => void) | 
 export interface TraceHost {
   write(path: string, recorder: TraceRecorder): void;
   defaultTarget(): string | undefined;
+  /** A runner created a loop / closed it (yieldio/node answers `yieldio ps` meanwhile). */
+  loopOpened?(loop: EventLoop): void;
+  loopClosed?(loop: EventLoop): void;
 }
 
 let traceHost: TraceHost | null = null;
@@ -667,6 +670,7 @@ const sessions = new WeakMap<EventLoop, { recorder: TraceRecorder; option: Trace
 
 /** @internal A runner created `loop`: start recording if asked (the option, else the host's `YIELDIO_TRACE`). */
 export function startTrace(loop: EventLoop, trace: TraceOption | undefined): void {
+  traceHost?.loopOpened?.(loop);
   const option = trace ?? traceHost?.defaultTarget();
   if (option === undefined || option === '') return;
   const recorder = option instanceof TraceRecorder ? option : new TraceRecorder();
@@ -676,6 +680,7 @@ export function startTrace(loop: EventLoop, trace: TraceOption | undefined): voi
 
 /** @internal The runner closed `loop`: hand the recording to its sink. */
 export function endTrace(loop: EventLoop): void {
+  traceHost?.loopClosed?.(loop);
   const session = sessions.get(loop);
   if (session === undefined) return;
   sessions.delete(loop);

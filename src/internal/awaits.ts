@@ -55,6 +55,11 @@ export function describeScopes(task: Task<unknown>): string[] {
   return out;
 }
 
+/** @internal What a registered waiter future was made for (its operation and object), else null. */
+export function awaitTarget(future: Future<unknown>): AwaitLabel | null {
+  return labels.get(future) ?? null;
+}
+
 /** @internal Formats a loop time for reports: integers as is, else to 3 decimals. */
 export function formatTime(t: number): string {
   return Number.isInteger(t) ? String(t) : t.toFixed(3);

@@ -7,6 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { setTraceHost, traceFormatOf, type TraceRecorder } from '../trace.ts';
+import { psLoopClosed, psLoopOpened } from './ps.ts';
 
 /**
  * Writes `recorder` to `path`: Chrome trace JSON, the terminal timeline for `.txt`, the page for `.html`.
@@ -23,4 +24,6 @@ setTraceHost({
   write: writeTrace,
   // Read when a runner creates its loop, so setting the variable in-process works too.
   defaultTarget: () => process.env['YIELDIO_TRACE'],
+  loopOpened: psLoopOpened,
+  loopClosed: psLoopClosed,
 });
