@@ -72,7 +72,7 @@ export function taskTable(loop?: EventLoop): TaskRow[] {
 export function formatTaskTable(rows: readonly TaskRow[]): string {
   const head = ['loop', 'task', 'state', 'awaits', 'awaited by'];
   const body = rows.map((r) => [String(r.loop), r.name, r.state, [...r.scopes, r.awaits].join(' > '), r.awaitedBy.join(', ') || '-']);
-  const widths = head.map((h, i) => Math.min(60, Math.max(h.length, ...body.map((b) => (b[i] as string).length))));
+  const widths = head.map((h, i) => Math.min(80, Math.max(h.length, ...body.map((b) => (b[i] as string).length))));
   const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] as number))).join('  ').trimEnd();
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
