@@ -83,7 +83,8 @@ export function describeFuture(future: Future<unknown>): string {
   }
   const own = (future as { _describeAwait?: () => string })._describeAwait;
   if (typeof own === 'function') return own.call(future);
-  return String(future);
+  // The repr without `cb=[...]`: whoever reads this already knows who waits.
+  return `<${future.constructor.name} ${future._reprInfo().filter((part) => !part.startsWith('cb=[')).join(' ')}>`;
 }
 
 /**
