@@ -96,7 +96,7 @@ export function describeWait(task: Task<unknown>): string | null {
   const sleeping = task._sleep;
   if (sleeping !== null) {
     const timer = sleeping._timer;
-    return timer !== null ? `sleep(${formatTime(sleeping._delay)}) until t=${formatTime(timer._when)}` : `sleep(${formatTime(sleeping._delay)})`;
+    return timer !== null && Number.isFinite(timer._when) ? `sleep(${formatTime(sleeping._delay)}) until t=${formatTime(timer._when)}` : `sleep(${formatTime(sleeping._delay)})`;
   }
   return null;
 }
