@@ -1,0 +1,117 @@
+/**
+ * Builds dist/: one ESM file per entry (esbuild) and the declarations (tsc), as `npm pack` ships them.
+ *
+ * - JS: `yieldio`, `yieldio/node` and `yieldio/testing` are bundled together with code splitting,
+ *   so the core's modules live once in a shared chunk: a Task made through `yieldio/testing` is
+ *   `instanceof Task` of `yieldio` (two copies of the classes would break that and the loop's state).
+ * - Source maps carry the sources (`sourcesContent`); `src/` ships too, for the declaration maps.
+ * - Declarations: tsc, with a transformer that drops `_`-prefixed and `@internal` class and
+ *   interface members, so a `Task` completes to its asyncio methods, not to its fields.
+ * Usage: `npm run build` (also `prepack`).
+ */
+import { copyFileSync, rmSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type BuildOptions } from 'esbuild';
+import ts from 'typescript';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = `${root}dist`;
+
+/** The esbuild options of the shipped bundles (the size test reuses them). */
+export const bundleOptions: BuildOptions = {
+  entryPoints: { index: `${root}src/index.ts`, 'node/index': `${root}src/node/index.ts`, 'testing/index': `${root}src/testing/index.ts` },
+  outdir: dist,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2022',
+  // node: modules stay imports (only yieldio/node has them; a lint rule keeps them out of the core).
+  external: ['node:*'],
+  chunkNames: 'chunks/[name]-[hash]',
+  sourcemap: true,
+  sourcesContent: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+/** Whether a declaration member is an internal: `_`-prefixed (not `private`) or tagged `@internal`. */
+function isInternalMember(member: ts.Node): boolean {
+  const name = (member as { name?: ts.PropertyName }).name;
+  if (name === undefined) return false;
+  const modifiers = ts.canHaveModifiers(member) ? ts.getModifiers(member) : undefined;
+  // private members stay: they keep a class nominal and never show in completions.
+  if (modifiers?.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword) === true) return false;
+  if ((ts.isIdentifier(name) || ts.isStringLiteral(name)) && name.text.startsWith('_')) return true;
+  return ts.getJSDocTags(member).some((tag) => tag.tagName.text === 'internal');
+}
+
+/** `./x.ts` → `./x.js`: tsc rewrites the JS specifiers (rewriteRelativeImportExtensions), not the declarations'. */
+function jsSpecifier(factory: ts.NodeFactory, specifier: ts.Expression | undefined): ts.Expression | undefined {
+  if (specifier === undefined || !ts.isStringLiteral(specifier) || !/^\.\.?\//.test(specifier.text) || !specifier.text.endsWith('.ts')) return specifier;
+  return factory.createStringLiteral(specifier.text.replace(/\.ts$/, '.js'));
+}
+
+/** The declaration transformer: drops internal members of classes and interfaces; `.ts` specifiers become `.js`. */
+export const stripInternals: ts.TransformerFactory<ts.SourceFile | ts.Bundle> = (context) => {
+  const f = context.factory;
+  const visit = (node: ts.Node): ts.Node => {
+    if (ts.isImportDeclaration(node)) {
+      return f.updateImportDeclaration(node, node.modifiers, node.importClause, jsSpecifier(f, node.moduleSpecifier) as ts.Expression, node.attributes);
+    }
+    if (ts.isExportDeclaration(node)) {
+      return f.updateExportDeclaration(node, node.modifiers, node.isTypeOnly, node.exportClause, jsSpecifier(f, node.moduleSpecifier), node.attributes);
+    }
+    if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+      const argument = f.updateLiteralTypeNode(node.argument, jsSpecifier(f, node.argument.literal) as ts.StringLiteral);
+      return f.updateImportTypeNode(node, argument, node.attributes, node.qualifier, node.typeArguments?.map((t) => ts.visitNode(t, visit) as ts.TypeNode), node.isTypeOf);
+    }
+    if (ts.isClassDeclaration(node)) {
+      const members = node.members.filter((m) => !isInternalMember(m));
+      return context.factory.updateClassDeclaration(node, node.modifiers, node.name, node.typeParameters, node.heritageClauses, members.map((m) => ts.visitEachChild(m, visit, context)));
+    }
+    if (ts.isInterfaceDeclaration(node)) {
+      const members = node.members.filter((m) => !isInternalMember(m));
+      return context.factory.updateInterfaceDeclaration(node, node.modifiers, node.name, node.typeParameters, node.heritageClauses, members);
+    }
+    return ts.visitEachChild(node, visit, context);
+  };
+  return (file) => {
+    if (!ts.isSourceFile(file)) return file;
+    const out = ts.visitNode(file, visit) as ts.SourceFile;
+    if (!/\b(?:Async)?Disposable\b|Symbol\.(?:async)?[dD]ispose\b/.test(file.text)) return out;
+    // A browser project's lib may lack esnext.disposable: point it at the structural declarations.
+    const shim = relative(dirname(file.fileName), `${root}src/internal/disposable.d.ts`).replace(/^(?!\.)/, './');
+    const reference = { fileName: shim, pos: -1, end: -1 };
+    return f.updateSourceFile(out, out.statements, out.isDeclarationFile, [...out.referencedFiles, reference], out.typeReferenceDirectives, out.hasNoDefaultLib, out.libReferenceDirectives);
+  };
+};
+
+/** Emits the declarations (and their maps) into dist/; throws with tsc's diagnostics on an error. */
+export function emitDeclarations(outDir = dist): void {
+  const configPath = `${root}tsconfig.build.json`;
+  const config = ts.getParsedCommandLineOfConfigFile(configPath, { outDir, declaration: true, declarationMap: true, emitDeclarationOnly: true, noEmit: false }, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    },
+  });
+  if (config === undefined) throw new Error(`cannot read ${configPath}`);
+  const program = ts.createProgram(config.fileNames, config.options);
+  const result = program.emit(undefined, undefined, undefined, true, { afterDeclarations: [stripInternals] });
+  const diagnostics = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics];
+  if (diagnostics.length > 0) {
+    const host = { getCanonicalFileName: (f: string) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' };
+    throw new Error(`declaration build failed:\n${ts.formatDiagnostics(diagnostics, host)}`);
+  }
+}
+
+async function main(): Promise<void> {
+  rmSync(dist, { recursive: true, force: true });
+  await build(bundleOptions);
+  emitDeclarations();
+  copyFileSync(`${root}src/internal/disposable.d.ts`, `${dist}/internal/disposable.d.ts`);
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) await main();
