@@ -117,6 +117,17 @@ console.log(task.result(), pkg.name);
     assert.equal(out, '[ 2, 4 ]\n7\n42 yieldio\n');
   });
 
+  test("the README's first program runs as written (tsx, from the installed package) and prints what the README shows", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const install = readme.slice(readme.indexOf('## Install'), readme.indexOf('\n## ', readme.indexOf('## Install') + 1));
+    assert.match(install, /```sh\nnpm install yieldio\n```/);
+    const [, program, output] = /```ts\n([\s\S]*?)```\s*```text\n([\s\S]*?)```/.exec(install) ?? [];
+    assert.ok(program !== undefined && output !== undefined, 'README ## Install has no ts block followed by its text output');
+    writeFileSync(join(project, 'first.ts'), program);
+    const result = run(process.execPath, ['--import', join(root, 'node_modules/tsx/dist/esm/index.mjs'), 'first.ts'], project);
+    assert.equal(ok(result, 'first.ts'), output);
+  });
+
   test('one copy of the core: a Task made through yieldio/testing is instanceof yieldio\'s Task', () => {
     const out = node(
       `import { Task, Future, EventLoop, CancelledError } from 'yieldio';
