@@ -158,7 +158,7 @@ console.log(task instanceof Task, task instanceof Future, loop instanceof EventL
     );
     writeFileSync(
       join(project, 'browser.ts'),
-      `import { runSync, sleep, Lock, TaskGroup, asyncWith, type Coroutine, type Task } from 'yieldio';
+      `import { runSync, sleep, Lock, TaskGroup, Queue, asyncWith, type Coroutine, type Task, type Future, type EventLoop } from 'yieldio';
 import { TestLoop } from 'yieldio/testing';
 function* main(): Coroutine<number> { yield* sleep(1); return 1; }
 const n: number = runSync(main());
@@ -168,7 +168,9 @@ function* locked(): Coroutine<void> { yield* asyncWith(lock, function* () { yiel
 // Internals are not in the public types: a Task completes to its asyncio methods.
 // @ts-expect-error _coro is an internal field
 void task._coro;
-console.log(n, task, TaskGroup, locked);
+type Internal<T> = Extract<keyof T, \`_\${string}\`>;
+const none: [Internal<Task<number>>, Internal<Future<number>>, Internal<EventLoop>, Internal<TaskGroup>, Internal<Lock>, Internal<Queue<number>>, Internal<TestLoop>] extends [never, never, never, never, never, never, never] ? true : false = true;
+console.log(n, task, TaskGroup, locked, none);
 `,
     );
     ok(run(bin('tsc'), ['-p', 'tsconfig.json'], project), 'tsc (browser project)');
