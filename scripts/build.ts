@@ -16,11 +16,12 @@ import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
 import ts from 'typescript';
+import { withoutNotesInJSDoc } from './internal-notes.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = `${root}dist`;
 
-/** The esbuild options of the shipped bundles (the size test reuses them). */
+/** The esbuild options of the shipped single-file bundles. */
 export const bundleOptions: BuildOptions = {
   entryPoints: { index: `${root}src/index.ts`, 'node/index': `${root}src/node/index.ts`, 'testing/index': `${root}src/testing/index.ts` },
   outdir: `${dist}/bundle`,
@@ -55,7 +56,26 @@ function jsSpecifier(factory: ts.NodeFactory, specifier: ts.Expression | undefin
   return factory.createStringLiteral(specifier.text.replace(/\.ts$/, '.js'));
 }
 
-/** The declaration transformer: drops internal members of classes and interfaces; `.ts` specifiers become `.js`. */
+/** Re-attaches a declaration's doc comment without its implementation notes (they stay in src/). */
+function withoutNotes<T extends ts.Node>(node: T): T {
+  const original = ts.getOriginalNode(node);
+  const file = original.getSourceFile() as ts.SourceFile | undefined;
+  if (file === undefined || original.pos < 0) return node;
+  const range = ts.getLeadingCommentRanges(file.text, original.pos)?.filter((r) => file.text.startsWith('/**', r.pos)).at(-1);
+  if (range === undefined) return node;
+  const comment = file.text.slice(range.pos, range.end);
+  const cleaned = withoutNotesInJSDoc(comment);
+  if (cleaned === comment) return node;
+  // getEmitFlags is not in the public typings; keep whatever flags the declaration emitter set.
+  const flags = (ts as unknown as { getEmitFlags?: (n: ts.Node) => ts.EmitFlags }).getEmitFlags?.(node) ?? ts.EmitFlags.None;
+  ts.setEmitFlags(node, flags | ts.EmitFlags.NoLeadingComments);
+  return ts.addSyntheticLeadingComment(node, ts.SyntaxKind.MultiLineCommentTrivia, cleaned.slice(2, -2), true);
+}
+
+/**
+ * The declaration transformer: drops internal members of classes and interfaces and the doc
+ * notes that name them; `.ts` specifiers become `.js`.
+ */
 export const stripInternals: ts.TransformerFactory<ts.SourceFile | ts.Bundle> = (context) => {
   const f = context.factory;
   const visit = (node: ts.Node): ts.Node => {
@@ -70,12 +90,12 @@ export const stripInternals: ts.TransformerFactory<ts.SourceFile | ts.Bundle> = 
       return f.updateImportTypeNode(node, argument, node.attributes, node.qualifier, node.typeArguments?.map((t) => ts.visitNode(t, visit) as ts.TypeNode), node.isTypeOf);
     }
     if (ts.isClassDeclaration(node)) {
-      const members = node.members.filter((m) => !isInternalMember(m));
-      return context.factory.updateClassDeclaration(node, node.modifiers, node.name, node.typeParameters, node.heritageClauses, members.map((m) => ts.visitEachChild(m, visit, context)));
+      const members = node.members.filter((m) => !isInternalMember(m)).map((m) => withoutNotes(ts.visitEachChild(m, visit, context)));
+      return withoutNotes(context.factory.updateClassDeclaration(node, node.modifiers, node.name, node.typeParameters, node.heritageClauses, members));
     }
     if (ts.isInterfaceDeclaration(node)) {
-      const members = node.members.filter((m) => !isInternalMember(m));
-      return context.factory.updateInterfaceDeclaration(node, node.modifiers, node.name, node.typeParameters, node.heritageClauses, members);
+      const members = node.members.filter((m) => !isInternalMember(m)).map(withoutNotes);
+      return withoutNotes(context.factory.updateInterfaceDeclaration(node, node.modifiers, node.name, node.typeParameters, node.heritageClauses, members));
     }
     return ts.visitEachChild(node, visit, context);
   };

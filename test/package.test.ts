@@ -85,6 +85,14 @@ describe('the tarball', () => {
     ok(run(bin('attw'), [tarball, '--profile', 'esm-only', '--format', 'ascii'], scratch), 'attw');
   });
 
+  test('declarations carry no implementation notes about internal fields (src/ keeps them)', () => {
+    const installed = join(project, 'node_modules/yieldio');
+    for (const [file, field] of [['tasks', '_futWaiter'], ['futures', '_state'], ['locks', '_waiters'], ['events', '_callback'], ['queues', '_unfinishedTasks']] as const) {
+      assert.doesNotMatch(readFileSync(join(installed, 'dist', `${file}.d.ts`), 'utf8'), new RegExp(`\`${field}\``), `dist/${file}.d.ts mentions ${field}`);
+      assert.match(readFileSync(join(installed, 'src', `${file}.ts`), 'utf8'), new RegExp(`\`${field}\``), `src/${file}.ts lost its note on ${field}`);
+    }
+  });
+
   test('source maps carry their sources; declaration maps point at shipped src/', () => {
     const map = JSON.parse(readFileSync(join(project, 'node_modules/yieldio/dist/bundle/index.js.map'), 'utf8')) as { sources: string[]; sourcesContent: string[] };
     assert.equal(map.sourcesContent.length, map.sources.length);
