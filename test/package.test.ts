@@ -270,8 +270,10 @@ describe('bundled with esbuild, sideEffects: false honoured', () => {
 describe('size budget (minified, gzipped, as a bundler user gets it)', () => {
   // Issue #11's targets are 6 kB and 20 kB (not met: EventLoop and Task carry every feature's
   // methods, which no bundler can drop); these ceilings (measured + ~8%) stop regressions.
-  const MINIMAL_CEILING = 12_000;
-  const CORE_CEILING = 27_000;
+  // Measured 2026-12-01: 9.6 / 24.8 kB, 11.1 / 25.9 after the stuck-run and unretrieved reports,
+  // 12.5 / 27.1 after Handle contexts and the Context mapping API.
+  const MINIMAL_CEILING = 13_500;
+  const CORE_CEILING = 29_000;
 
   async function measure(source: string, entry: string): Promise<{ gz: number; inputs: string[] }> {
     writeFileSync(join(project, entry), source);
