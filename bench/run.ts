@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { importTimeSection } from './import-time.ts';
 import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import type { BenchGroup } from './harness.ts';
@@ -101,6 +102,7 @@ for (const group of groups) {
   }
   lines.push('');
 }
+lines.push(...importTimeSection());
 // The hand-written reading guide goes last.
 if (existsSync(join(here, 'NOTES.md'))) lines.push(readFileSync(join(here, 'NOTES.md'), 'utf8'));
 if (!filter || !existsSync(join(here, '..', 'BENCHMARKS.md'))) {

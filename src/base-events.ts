@@ -28,24 +28,11 @@ import { checkCallback, checkDelay } from './internal/validate.ts';
 import { inspectSymbol } from './internal/repr.ts';
 import { Handle, TimerHandle, activeLoops, getRunningLoopOrNull, setRunningLoop, type Runnable } from './events.ts';
 import { Future, promoteUnretrieved, reportUnretrieved, type UnretrievedReport } from './futures.ts';
-import { CancelledError, RuntimeError, internalError } from './exceptions.ts';
-import type { Task, TaskOptions } from './tasks.ts';
+import { CancelledError, RuntimeError } from './exceptions.ts';
+import { ensureFutureOn, newTask, type Task, type TaskOptions } from './tasks.ts';
 import { INSTRUMENT_HOOKS, InstrumentRegistry, type Instrument } from './instruments.ts';
 import { Context, contextFromOptions, currentContextValues, type ContextValues } from './contextvars.ts';
 import type { Awaitable, Coroutine } from './types.ts';
-
-// Injected by tasks.ts (which imports this module) to avoid a load-order cycle.
-let makeTask: ((loop: EventLoop, coro: Coroutine<unknown>, options: TaskOptions | undefined) => Task<unknown>) | null = null;
-let wrapAwaitable: ((loop: EventLoop, aw: unknown) => Future<unknown>) | null = null;
-
-/** @internal Called once by tasks.ts. */
-export function registerTaskConstructors(
-  create: (loop: EventLoop, coro: Coroutine<unknown>, options: TaskOptions | undefined) => Task<unknown>,
-  ensure: (loop: EventLoop, aw: unknown) => Future<unknown>,
-): void {
-  makeTask = create;
-  wrapAwaitable = ensure;
-}
 
 /** Which clock a loop reads: the host's monotonic clock, or virtual time that jumps to the next timer. */
 export type Clock = 'real' | 'virtual';
@@ -434,7 +421,6 @@ export class EventLoop {
    */
   createTask<T>(coro: Coroutine<T>, options?: TaskOptions): Task<T> {
     this._checkClosed();
-    if (makeTask === null) throw internalError('tasks module not loaded');
     const factory = this._taskFactory;
     if (factory !== null) {
       const opts: { name?: string; context?: Context } = {};
@@ -442,7 +428,7 @@ export class EventLoop {
       if (options?.context !== undefined) opts.context = options.context;
       return factory(this, coro, opts);
     }
-    return makeTask(this, coro, options) as Task<T>;
+    return newTask(this, coro, options) as Task<T>;
   }
 
   /**
@@ -648,8 +634,7 @@ export class EventLoop {
   }
 
   private _ensureFuture<T>(aw: Awaitable<T>): Future<T> {
-    if (wrapAwaitable === null) throw internalError('tasks module not loaded');
-    const future = wrapAwaitable(this, aw) as Future<T>;
+    const future = ensureFutureOn(this, aw);
     // asyncio's ValueError (api.md: RangeError).
     if (future._loop !== this) throw new RangeError('The future belongs to a different loop than the one specified as the loop argument');
     return future;
@@ -854,8 +839,8 @@ export class EventLoop {
       if (agen !== undefined) open.push(agen);
     }
     this._asyncgens.clear();
-    if (open.length === 0 || makeTask === null) return;
-    const closers = open.map((agen) => makeTask!(this, closeAsyncgen(agen), undefined));
+    if (open.length === 0) return;
+    const closers = open.map((agen) => newTask(this, closeAsyncgen(agen), undefined));
     for (let i = 0; i < closers.length; i++) {
       const closer = closers[i] as Task<unknown>;
       try {

@@ -5,6 +5,7 @@
  * @module
  */
 import { RuntimeError } from './exceptions.ts';
+import { getRunningLoopOrNull } from './events.ts';
 import { describeValue, inspectSymbol, shortRepr } from './internal/repr.ts';
 
 const MISSING: unique symbol = Symbol('yieldio.missing');
@@ -134,7 +135,7 @@ export class Context implements Iterable<ContextVar<unknown>> {
 }
 
 // Which context is current, without a write per task step: a context entered with `run()` wins;
-// otherwise the running task's own context (asked through the provider tasks.ts installs);
+// otherwise the running task's own context (the running loop's `_currentTask`);
 // otherwise the global one. The task step only sets `loop._currentTask`, which it does anyway.
 const globalContext = new Context();
 let explicitContext: Context | null = null;
@@ -152,11 +153,10 @@ export function holderValues(holder: ContextHolder): ContextValues {
   const context = holder._context;
   return context instanceof Context ? context._values : context;
 }
-let runningTask: () => ContextHolder | null = () => null;
-
-/** @internal tasks.ts installs the function that returns the running task. */
-export function setTaskContextProvider(provider: () => ContextHolder | null): void {
-  runningTask = provider;
+// Read through events, not installed by tasks.ts: no module registers itself into another (sideEffects: false).
+function runningTask(): ContextHolder | null {
+  const loop = getRunningLoopOrNull();
+  return loop === null ? null : loop._currentTask;
 }
 
 /** @internal A task step hides a context entered with `run()` around it, so the task's own is current. */

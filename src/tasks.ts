@@ -7,8 +7,8 @@
 import { CancelledError, InvalidStateError, RuntimeError, internalError } from './exceptions.ts';
 import { getRunningLoop, getRunningLoopOrNull, type TimerHandle } from './events.ts';
 import { Future, PENDING, isFuture } from './futures.ts';
-import { EventLoop, registerTaskConstructors } from './base-events.ts';
-import { Context, currentContextValues, hasExplicitContext, setTaskContextProvider, swapExplicitContext, type ContextValues } from './contextvars.ts';
+import type { EventLoop } from './base-events.ts';
+import { Context, currentContextValues, hasExplicitContext, swapExplicitContext, type ContextValues } from './contextvars.ts';
 import { checkDelay } from './internal/validate.ts';
 import type { InstrumentRegistry } from './instruments.ts';
 import { coroName, describeValue, shortRepr } from './internal/repr.ts';
@@ -538,16 +538,17 @@ export function notACoroutineError(what: string, value: unknown): TypeError {
   return new TypeError(`a coroutine was expected, got ${got}. ${hint}`);
 }
 
-function newTask(loop: EventLoop, coro: Coroutine<unknown>, options: TaskOptions | undefined): Task<unknown> {
+/** @internal loop.createTask without a factory (base-events imports tasks, as CPython's base_events does). */
+export function newTask(loop: EventLoop, coro: Coroutine<unknown>, options: TaskOptions | undefined): Task<unknown> {
   if (!isCoroutine(coro)) throw notACoroutineError('createTask', coro);
   return new Task(coro, loop, options);
 }
 
 /**
- * Wraps an awaitable in a Future of `loop`: a Future as is, a coroutine in a Task, any other
+ * @internal Wraps an awaitable in a Future of `loop`: a Future as is, a coroutine in a Task, any other
  * awaitable (an object with `[Symbol.iterator]`) in a Task that awaits it.
  */
-function ensureFutureOn<T>(loop: EventLoop, aw: Awaitable<T>): Future<T> {
+export function ensureFutureOn<T>(loop: EventLoop, aw: Awaitable<T>): Future<T> {
   if (aw instanceof Future) {
     // asyncio raises ValueError here (api.md: RangeError); gather() checks its futures the same way.
     if (aw._loop !== loop) throw new RangeError(DIFFERENT_LOOP);
@@ -616,13 +617,6 @@ function isMissingThrowError(error: unknown): boolean {
   return missingThrowMessage !== '' && error.message === missingThrowMessage;
 }
 
-function runningTask(): Task<unknown> | null {
-  const loop = getRunningLoopOrNull();
-  return loop === null ? null : loop._currentTask;
-}
-setTaskContextProvider(runningTask);
-
-registerTaskConstructors(newTask, ensureFutureOn as (loop: EventLoop, aw: unknown) => Future<unknown>);
 
 /**
  * Wraps a coroutine in a Task and schedules it on the running loop. Keep a reference to the task

@@ -233,11 +233,11 @@ function insertTimeoutError(error: unknown): void {
 
 /**
  * A Timeout that expires `delay` ms from now; `null` / `undefined`: no deadline; a negative delay
- * expires on the next loop iteration. With a `body`, runs `body(timeout)` inside it directly.
+ * expires on the next loop iteration. With a `body` (a `function*` that receives the Timeout),
+ * runs `body(timeout)` inside it directly.
  * @asyncio asyncio.timeout(delay)
  * Differs from asyncio: milliseconds; the `timeout(delay, body)` shorthand is yieldio's.
  * @param delay milliseconds from now, or null/undefined for no deadline.
- * @param body a `function*` run inside the timeout; it receives the Timeout.
  * @returns the Timeout (an async context manager), or, with `body`, a coroutine that evaluates to
  *   the body's result.
  * @throws {RangeError} if `delay` is NaN; {TypeError} if it is not a number.
@@ -261,11 +261,11 @@ export function timeout<T>(delay: number | null | undefined, body?: (timeout: Ti
 
 /**
  * A Timeout that expires at `when` in loop time (`loop.time()`, ms); `null` / `undefined`: no
- * deadline. With a `body`, runs `body(timeout)` inside it directly.
+ * deadline. With a `body` (a `function*` that receives the Timeout), runs `body(timeout)` inside
+ * it directly.
  * @asyncio asyncio.timeout_at(when)
  * Differs from asyncio: milliseconds; the `timeoutAt(when, body)` shorthand is yieldio's.
  * @param when the deadline in loop time (ms), or null/undefined for none.
- * @param body a `function*` run inside the timeout; it receives the Timeout.
  * @returns the Timeout, or, with `body`, a coroutine that evaluates to the body's result.
  * @throws {RangeError} if `when` is NaN; {TypeError} if it is not a number.
  * @throws {TimeoutError} (from the shorthand) when the deadline passes first.
