@@ -18,8 +18,9 @@ export { run, runSync, Runner } from './runners.ts';
 export type { Main, RunOptions } from './runners.ts';
 export type { Instrument } from './instruments.ts';
 export { TraceRecorder } from './trace.ts';
+export type { TraceOption } from './trace-option.ts';
 export type {
-  TraceOption, TraceTrack, TraceStep, TraceWake, TraceMark, WakeReason, ExitKind, ChromeTraceEvent, ChromeTraceOptions, TimelineOptions,
+  TraceTrack, TraceStep, TraceWake, TraceMark, WakeReason, ExitKind, ChromeTraceEvent, ChromeTraceOptions, TimelineOptions,
 } from './trace.ts';
 export { captureCallGraph, formatCallGraph, printCallGraph } from './graph.ts';
 export { taskTable, formatTaskTable, formatTaskTree } from './diagnostics.ts';

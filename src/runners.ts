@@ -9,7 +9,7 @@ import { RuntimeError } from './exceptions.ts';
 import { Task, isCoroutine, notACoroutineError } from './tasks.ts';
 import { copyContext, type Context } from './contextvars.ts';
 import { formatCallGraph } from './graph.ts';
-import { checkTraceOption, endTrace, startTrace, type TraceOption } from './trace.ts';
+import { checkTraceOption, endTrace, startTrace, type TraceOption } from './trace-option.ts';
 import type { Coroutine } from './types.ts';
 
 /** What `run`, `runSync` and `Runner.run` accept: a coroutine, or a function returning one. */

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TraceRecorder, setTraceHost, type ChromeTraceEvent, type TraceHost } from './trace.ts';
+import { TraceRecorder, type ChromeTraceEvent } from './trace.ts';
+import { setTraceHost, type TraceHost } from './trace-option.ts';
 import { run, runSync } from './runners.ts';
 import { createTask, currentTask, eagerTaskFactory, sleep } from './tasks.ts';
 import { gather } from './combinators.ts';
@@ -223,15 +224,11 @@ describe('run(main, { trace })', () => {
     assert.equal(forgotten?.exit?.kind, 'cancelled'); // run()'s shutdown cancelled it, and the recorder saw it
   });
 
-  test('a function receives the recorder when the runner closes', () => {
-    let got: TraceRecorder | null = null;
-    runSync(sleep(5), {
-      trace: (recorder) => {
-        got = recorder;
-      },
+  test('a function is not a trace target: the option takes a recorder or a file name (so untraced programs carry no recorder)', () => {
+    assert.throws(() => runSync(sleep(5), { trace: (() => {}) as never }), {
+      name: 'TypeError',
+      message: /^Runner: expected `trace` to be a TraceRecorder or a file name, got /,
     });
-    assert.ok(got !== null);
-    assert.equal((got as TraceRecorder).steps.length, 2);
   });
 
   test('a file name needs a host that writes files: the core says so before running anything', () => {
@@ -246,7 +243,7 @@ describe('run(main, { trace })', () => {
         {
           name: 'TypeError',
           message:
-            "Runner: `trace: \"out.json\"` writes a file, which the core cannot do: import 'yieldio/node' once (or use runMain), or pass a TraceRecorder or a function that receives one",
+            "Runner: `trace: \"out.json\"` writes a file, which the core cannot do: import 'yieldio/node' once (or use runMain), or pass a TraceRecorder and read it afterwards",
         },
       );
       assert.equal(ran, false);
@@ -257,7 +254,7 @@ describe('run(main, { trace })', () => {
 
   test('a host writes file targets, and supplies the default target (YIELDIO_TRACE in yieldio/node)', () => {
     const written: [string, number][] = [];
-    const host: TraceHost = { write: (path, recorder) => written.push([path, recorder.steps.length]), defaultTarget: () => 'env.json' };
+    const host: TraceHost = { createRecorder: () => new TraceRecorder(), write: (path, recorder) => written.push([path, recorder.steps.length]), defaultTarget: () => 'env.json' };
     const previous = setTraceHost(host);
     try {
       runSync(sleep(1), { trace: 'given.json' });
@@ -274,7 +271,7 @@ describe('run(main, { trace })', () => {
   test('a bad trace option is a TypeError', () => {
     assert.throws(() => runSync(sleep(1), { trace: 42 as never }), {
       name: 'TypeError',
-      message: 'Runner: expected `trace` to be a TraceRecorder, a function or a file name, got 42',
+      message: 'Runner: expected `trace` to be a TraceRecorder or a file name, got 42',
     });
     assert.throws(() => runSync(sleep(1), { trace: '' }), { name: 'TypeError', message: 'Runner: `trace` is an empty file name' });
   });

@@ -13,7 +13,7 @@
  * ordered and properly nested. Each step's real duration is in its `args`.
  * @module
  */
-import { CancelledError, RuntimeError } from './exceptions.ts';
+import { CancelledError } from './exceptions.ts';
 import { Task } from './tasks.ts';
 import type { TimerHandle } from './events.ts';
 import type { EventLoop } from './base-events.ts';
@@ -616,78 +616,3 @@ h1{font-size:15px;margin:0 0 2px}
 </script>
 </body></html>
 `;
-
-// ---------------------------------------------------------------- run(main, { trace })
-
-/**
- * Where `run`/`runSync`/`Runner` send the trace of a whole program: a recorder you read
- * afterwards, a function that receives the recorder when the runner closes, or a file path
- * (`.json`: Chrome trace, `.txt`: the terminal timeline, `.html`: the page), which only a host with a file system
- * can write: `yieldio/node` registers that writer when loaded (so does `runMain`).
- */
-export type TraceOption = TraceRecorder | ((recorder: TraceRecorder) => void) | string;
-
-/** @internal What a host (yieldio/node) provides: writing a trace file, and the default target (`YIELDIO_TRACE`). */
-export interface TraceHost {
-  write(path: string, recorder: TraceRecorder): void;
-  defaultTarget(): string | undefined;
-  /** A runner created a loop / closed it (yieldio/node answers `yieldio ps` meanwhile). */
-  loopOpened?(loop: EventLoop): void;
-  loopClosed?(loop: EventLoop): void;
-}
-
-let traceHost: TraceHost | null = null;
-
-/** @internal Registers the host that writes trace files (yieldio/node does, on import). Returns the previous one. */
-export function setTraceHost(host: TraceHost | null): TraceHost | null {
-  const previous = traceHost;
-  traceHost = host;
-  return previous;
-}
-
-/** @internal The trace output format for a file name: by its extension. */
-export function traceFormatOf(path: string): 'json' | 'txt' | 'html' {
-  return /\.txt$/i.test(path) ? 'txt' : /\.html?$/i.test(path) ? 'html' : 'json';
-}
-
-/** @internal Checks a `trace` option up front, so a bad one fails before anything runs. */
-export function checkTraceOption(trace: unknown, what: string): void {
-  if (trace === undefined || trace instanceof TraceRecorder || typeof trace === 'function') return;
-  if (typeof trace === 'string') {
-    if (trace === '') throw new TypeError(`${what}: \`trace\` is an empty file name`);
-    if (traceHost === null) {
-      throw new TypeError(
-        `${what}: \`trace: ${JSON.stringify(trace)}\` writes a file, which the core cannot do: import 'yieldio/node' once ` +
-          '(or use runMain), or pass a TraceRecorder or a function that receives one',
-      );
-    }
-    return;
-  }
-  throw new TypeError(`${what}: expected \`trace\` to be a TraceRecorder, a function or a file name, got ${shortRepr(trace)}`);
-}
-
-const sessions = new WeakMap<EventLoop, { recorder: TraceRecorder; option: TraceOption }>();
-
-/** @internal A runner created `loop`: start recording if asked (the option, else the host's `YIELDIO_TRACE`). */
-export function startTrace(loop: EventLoop, trace: TraceOption | undefined): void {
-  traceHost?.loopOpened?.(loop);
-  const option = trace ?? traceHost?.defaultTarget();
-  if (option === undefined || option === '') return;
-  const recorder = option instanceof TraceRecorder ? option : new TraceRecorder();
-  recorder.attach(loop);
-  sessions.set(loop, { recorder, option });
-}
-
-/** @internal The runner closed `loop`: hand the recording to its sink. */
-export function endTrace(loop: EventLoop): void {
-  traceHost?.loopClosed?.(loop);
-  const session = sessions.get(loop);
-  if (session === undefined) return;
-  sessions.delete(loop);
-  const { recorder, option } = session;
-  if (typeof option === 'function') option(recorder);
-  else if (typeof option === 'string') {
-    if (traceHost === null) throw new RuntimeError(`cannot write the trace to ${JSON.stringify(option)}: no host file writer (import 'yieldio/node')`);
-    traceHost.write(option, recorder);
-  }
-}

@@ -42,9 +42,17 @@ function parse(file: string): { imports: string[]; calls: string[] } {
 
 const graph = new Map(sources.map((file) => [file, parse(file)]));
 
-test('no module under src/ runs a statement at import time (nothing registers itself into another module)', () => {
-  const found = [...graph].flatMap(([file, { calls }]) => calls.map((call) => `${file}: ${call}`));
+// Modules that do run a statement at import are declared in package.json's `sideEffects`, so a
+// bundler keeps them: the `yieldio` command itself, and yieldio/node's trace-file writer.
+const declared = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { sideEffects: string[] }).sideEffects;
+
+test('no module under src/ runs a statement at import time unless package.json declares it in sideEffects', () => {
+  const found = [...graph]
+    .filter(([file]) => !declared.includes(`./${file.replaceAll('\\', '/')}`))
+    .flatMap(([file, { calls }]) => calls.map((call) => `${file}: ${call}`));
   assert.deepEqual(found, []);
+  assert.deepEqual(declared.filter((d) => d.startsWith('./src/')), ['./src/node/cli.ts', './src/node/trace.ts']);
+  for (const file of ['node/cli', 'node/trace']) assert.ok(declared.includes(`./dist/${file}.js`), `sideEffects lists ./dist/${file}.js`);
 });
 
 test('tasks.ts imports base-events.ts only as a type; base-events.ts imports tasks.ts (as CPython\'s base_events imports tasks)', () => {

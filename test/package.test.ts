@@ -73,7 +73,7 @@ describe('the tarball', () => {
   test('package.json has the fields a registry page shows', () => {
     const pkg = JSON.parse(readFileSync(join(project, 'node_modules/yieldio/package.json'), 'utf8')) as Record<string, unknown>;
     for (const field of ['repository', 'homepage', 'bugs', 'keywords', 'author', 'license']) assert.ok(pkg[field] !== undefined, `package.json lacks ${field}`);
-    assert.equal(pkg.sideEffects, false);
+    assert.deepEqual(pkg.sideEffects, ['./dist/node/cli.js', './dist/node/trace.js', './dist/bundle/**', './src/node/cli.ts', './src/node/trace.ts']);
   });
 
   test('publint finds nothing (strict)', () => {
@@ -271,9 +271,10 @@ describe('size budget (minified, gzipped, as a bundler user gets it)', () => {
   // Issue #11's targets are 6 kB and 20 kB (not met: EventLoop and Task carry every feature's
   // methods, which no bundler can drop); these ceilings (measured + ~8%) stop regressions.
   // Measured 2026-12-01: 9.6 / 24.8 kB, 11.1 / 25.9 after the stuck-run and unretrieved reports,
-  // 12.5 / 27.1 after Handle contexts and the Context mapping API.
-  const MINIMAL_CEILING = 13_500;
-  const CORE_CEILING = 29_000;
+  // 12.5 / 27.1 after Handle contexts and the Context mapping API; 13.8 / 35.8 after TraceRecorder
+  // (its page renderer is most of the core's growth; the minimal program does not carry it).
+  const MINIMAL_CEILING = 14_500;
+  const CORE_CEILING = 37_000;
 
   async function measure(source: string, entry: string): Promise<{ gz: number; inputs: string[] }> {
     writeFileSync(join(project, entry), source);
@@ -290,9 +291,9 @@ describe('size budget (minified, gzipped, as a bundler user gets it)', () => {
     assert.ok(gz <= MINIMAL_CEILING, `runSync + sleep is ${gz} bytes gz, over ${MINIMAL_CEILING}`);
   });
 
-  test('a runSync + sleep program does not pull in async generators, combinators, locks or queues', async () => {
+  test('a runSync + sleep program does not pull in the trace recorder, async generators, combinators, locks or queues', async () => {
     const { inputs } = await measure(minimal, 'size-minimal.mjs');
-    for (const module of ['asyncgen.js', 'asyncgen-host.js', 'combinators.js', 'taskgroups.js', 'timeouts.js', 'locks.js', 'queues.js', 'contextlib.js']) {
+    for (const module of ['trace.js', 'diagnostics.js', 'asyncgen.js', 'asyncgen-host.js', 'combinators.js', 'taskgroups.js', 'timeouts.js', 'locks.js', 'queues.js', 'contextlib.js']) {
       assert.ok(!pulls(inputs, module), `the minimal program pulls in ${module}`);
     }
   });

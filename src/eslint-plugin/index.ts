@@ -28,7 +28,12 @@ const recommended: Linter.Config = {
   name: 'yieldio/recommended',
   // Type-aware rules: only files that typescript-eslint parses with type information.
   files: ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'],
-  plugins: {},
+  // A getter, not an assignment after `plugin` exists: the module runs no statement at import.
+  plugins: {
+    get yieldio(): ESLint.Plugin {
+      return plugin;
+    },
+  },
   rules: {
     'yieldio/no-floating-coroutine': 'error',
     'yieldio/no-yield-without-star': 'error',
@@ -45,6 +50,5 @@ const plugin: ESLint.Plugin & { rules: Record<string, Rule.RuleModule>; configs:
   rules,
   configs: { recommended },
 };
-(recommended.plugins as Record<string, ESLint.Plugin>).yieldio = plugin;
 
 export default plugin;

@@ -6,7 +6,8 @@
  * @module
  */
 import { writeFileSync } from 'node:fs';
-import { setTraceHost, traceFormatOf, type TraceRecorder } from '../trace.ts';
+import { TraceRecorder } from '../trace.ts';
+import { setTraceHost, traceFormatOf } from '../trace-option.ts';
 import { psLoopClosed, psLoopOpened } from './ps.ts';
 
 /**
@@ -21,6 +22,7 @@ export function writeTrace(path: string, recorder: TraceRecorder): void {
 }
 
 setTraceHost({
+  createRecorder: () => new TraceRecorder(),
   write: writeTrace,
   // Read when a runner creates its loop, so setting the variable in-process works too.
   defaultTarget: () => process.env['YIELDIO_TRACE'],
