@@ -492,3 +492,34 @@ describe('Unix-socket streams', () => {
   });
 });
 
+
+describe('open_connection is a lazy coroutine (issue #16 §6)', () => {
+  test('built outside a loop it does not throw; built and never awaited it connects nothing; awaited later it connects', async () => {
+    let accepted = 0;
+    const peer = net.createServer((socket) => {
+      accepted++;
+      socket.pipe(socket);
+    });
+    await new Promise<void>((resolve) => peer.listen(0, '127.0.0.1', resolve));
+    const port = (peer.address() as net.AddressInfo).port;
+    try {
+      // asyncio: `open_connection(...)` outside a loop is only a coroutine object.
+      const early = openConnection({ host: '127.0.0.1', port });
+      const reply = await run(function* () {
+        const never = openConnection({ host: '127.0.0.1', port }); // built inside, never awaited
+        void never;
+        const [reader, writer] = yield* early;
+        writer.write('ping\n');
+        const line = text(yield* reader.readline());
+        writer.close();
+        yield* writer.waitClosed();
+        return line;
+      });
+      assert.equal(reply, 'ping\n');
+      assert.equal(accepted, 1); // only the awaited one reached the peer
+      assert.throws(() => openConnection({ host: '127.0.0.1', port: -1 }), { name: 'RangeError' }); // arguments: checked at the call
+    } finally {
+      peer.close();
+    }
+  });
+});

@@ -759,9 +759,9 @@ function makeStreams(loop: EventLoop, socket: net.Socket, limit: number): [Strea
   return [reader, new StreamWriter(transport, reader), transport];
 }
 
-function* connect(socket: net.Socket, limit: number, unixPath: string | null): Coroutine<[StreamReader, StreamWriter]> {
+function* connect(open: () => net.Socket, limit: number, unixPath: string | null): Coroutine<[StreamReader, StreamWriter]> {
   const loop = getRunningLoop();
-  const [reader, writer, transport] = makeStreams(loop, socket, limit);
+  const [reader, writer, transport] = makeStreams(loop, open(), limit);
   transport._unixPath = unixPath;
   const waiter = loop.createFuture<void>();
   transport._connectWaiter = waiter;
@@ -791,8 +791,9 @@ export function openConnection(options: OpenConnectionOptions): Coroutine<[Strea
   const host = opts.host === undefined ? 'localhost' : checkString(opts.host, 'host');
   const port = checkPort(opts.port, 1);
   const limit = checkLimit(opts.limit ?? DEFAULT_LIMIT);
-  getRunningLoop();
-  return connect(net.connect({ host, port, allowHalfOpen: true, noDelay: true }), limit, null);
+  // Arguments are checked at the call; the loop lookup and the connect wait for the first step
+  // (asyncio's open_connection is a coroutine: nothing happens until it is awaited).
+  return connect(() => net.connect({ host, port, allowHalfOpen: true, noDelay: true }), limit, null);
 }
 
 /**
@@ -808,8 +809,7 @@ export function openUnixConnection(options: OpenUnixConnectionOptions): Coroutin
   const opts = checkOptions(options, 'openUnixConnection');
   const path = checkString(opts.path, 'path');
   const limit = checkLimit(opts.limit ?? DEFAULT_LIMIT);
-  getRunningLoop();
-  return connect(net.connect({ path, allowHalfOpen: true }), limit, path);
+  return connect(() => net.connect({ path, allowHalfOpen: true }), limit, path);
 }
 
 // ------------------------------------------------------------------------------------ servers
