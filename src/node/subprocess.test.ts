@@ -1,5 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, openSync, closeSync, rmSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { run } from '../runners.ts';
 import { createTask, sleep } from '../tasks.ts';
 import { CancelledError } from '../exceptions.ts';
@@ -141,5 +144,111 @@ describe('createSubprocessExec / createSubprocessShell (real child processes)', 
       assert.equal((e6 as Error).message, 'communicate(input) needs `stdin: PIPE`: this process has no stdin pipe, so the input would be lost.');
       yield* proc.communicate();
     });
+  });
+
+  test('cancelling createSubprocessExec while it waits for the spawn kills the child and waits for it (asyncio: "kill the subprocess")', async (t) => {
+    if (!existsSync('/proc/self/cmdline')) {
+      t.skip('SKIPPED: no /proc to look for the child');
+      return;
+    }
+    const marker = `yieldio-cancelled-spawn-${process.pid}-${Date.now()}`;
+    const alive = (): number[] => {
+      const pids: number[] = [];
+      for (const entry of readdirSync('/proc')) {
+        if (!/^\d+$/.test(entry)) continue;
+        try {
+          if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(marker)) pids.push(Number(entry));
+        } catch {
+          // exited meanwhile
+        }
+      }
+      return pids;
+    };
+    try {
+      const out = await run(function* () {
+        const creating = createTask(createSubprocessExec(node, ['-e', 'setInterval(() => {}, 1000)', marker]));
+        yield* sleep(0); // its first step spawned the child and waits for Node's 'spawn'
+        const spawnedMeanwhile = creating.done();
+        creating.cancel();
+        const error = yield* catching(creating);
+        return { spawnedMeanwhile, error, left: alive() };
+      });
+      assert.equal(out.spawnedMeanwhile, false);
+      assert.ok(out.error instanceof CancelledError);
+      assert.deepEqual(out.left, []); // killed and reaped before the CancelledError came out
+    } finally {
+      for (const pid of alive()) process.kill(pid, 'SIGKILL');
+    }
+  });
+
+  // CPython 3.13, create_subprocess_exec('true', text=True) etc. (base_events.subprocess_exec):
+  //   ValueError text must be False / encoding must be None / errors must be None /
+  //   bufsize must be 0 / universal_newlines must be False;  bogus=True: TypeError (Popen's).
+  test('options asyncio refuses are RangeErrors with its words; unknown options are TypeErrors; none is ignored', async () => {
+    const messages = await run(function* () {
+      const attempts: Record<string, unknown>[] = [
+        { text: true }, { encoding: 'utf8' }, { errors: 'strict' }, { bufsize: 1 }, { universalNewlines: true },
+        { closeFds: false }, { passFds: [1] }, { passFds: 3 }, { startNewSession: 'yes' }, { shell: true }, { detached: true },
+      ];
+      const out: string[] = [];
+      for (const options of attempts) {
+        const error = yield* catching((function* () { yield* createSubprocessExec(node, ['-e', ''], options as never); })());
+        out.push(`${(error as Error).name}: ${(error as Error).message}`);
+      }
+      return out;
+    });
+    const names = 'stdin, stdout, stderr, cwd, env, limit, startNewSession, closeFds, passFds, text, encoding, errors, universalNewlines, bufsize';
+    assert.deepEqual(messages, [
+      'RangeError: text must be False. Decode the bytes read, e.g. new TextDecoder().decode(out).',
+      'RangeError: encoding must be None. Decode the bytes read, e.g. new TextDecoder().decode(out).',
+      'RangeError: errors must be None',
+      'RangeError: bufsize must be 0',
+      'RangeError: universal_newlines must be False',
+      'RangeError: closeFds must be true: Node closes every descriptor but stdio in the child. List the ones it needs in `passFds`.',
+      'RangeError: Expected each of `passFds` to be a file descriptor >= 3 (0-2 are stdin, stdout, stderr), got `1` (number)',
+      'TypeError: Expected `passFds` to be an array of file descriptors, got `3` (number)',
+      'TypeError: Expected `startNewSession` to be a boolean, got `"yes"` (string)',
+      `TypeError: Unexpected subprocess option \`shell\`. The options are: ${names}.`,
+      `TypeError: Unexpected subprocess option \`detached\`. The options are: ${names}.`,
+    ]);
+  });
+
+  test('startNewSession: the child leads a new session (setsid); without it, it stays in ours', async (t) => {
+    if (!existsSync('/proc/self/stat')) {
+      t.skip('SKIPPED: no /proc/self/stat to read the session id');
+      return;
+    }
+    // Fields after the command name: state ppid pgrp session.
+    const script = "const f = require('fs').readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' '); console.log(process.pid, f[3])";
+    const out = await run(function* () {
+      const results: [number, number][] = [];
+      for (const startNewSession of [true, false]) {
+        const proc = yield* createSubprocessExec(node, ['-e', script], { stdout: PIPE, startNewSession });
+        const [stdout] = yield* proc.communicate();
+        const [pid, sid] = text(stdout)!.trim().split(' ').map(Number) as [number, number];
+        results.push([pid, sid]);
+      }
+      return results;
+    });
+    const ours = Number(readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ')[3]);
+    assert.equal(out[0]![1], out[0]![0]); // a session leader: sid == pid
+    assert.equal(out[1]![1], ours);
+  });
+
+  test('passFds: the child inherits a descriptor under the same number', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yieldio-passfds-'));
+    const file = join(dir, 'out.txt');
+    const fd = openSync(file, 'w');
+    try {
+      const code = await run(function* () {
+        const proc = yield* createSubprocessExec(node, ['-e', `require('fs').writeSync(${fd}, 'via fd ${fd}')`], { passFds: [fd] });
+        return yield* proc.wait();
+      });
+      assert.equal(code, 0);
+      closeSync(fd);
+      assert.equal(readFileSync(file, 'utf8'), `via fd ${fd}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

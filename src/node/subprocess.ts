@@ -63,7 +63,29 @@ export interface SubprocessOptions {
   env?: Record<string, string | undefined>;
   /** The readers' buffer limit in bytes (default 64 KiB). */
   limit?: number;
+  /** Start the child in a new session (`setsid`, Node's `detached`). Default false. */
+  startNewSession?: boolean;
+  /** Close every other descriptor in the child: only `true` (the default) is possible on Node. */
+  closeFds?: boolean;
+  /** Descriptors the child inherits under the same numbers (each >= 3). */
+  passFds?: readonly number[];
+  /** Rejected with asyncio's ValueError: the pipes carry bytes (`text must be False`). */
+  text?: false;
+  /** Rejected with asyncio's ValueError unless null/undefined (`encoding must be None`). */
+  encoding?: null;
+  /** Rejected with asyncio's ValueError unless null/undefined (`errors must be None`). */
+  errors?: null;
+  /** Rejected with asyncio's ValueError unless false (`universal_newlines must be False`). */
+  universalNewlines?: false;
+  /** Rejected with asyncio's ValueError unless 0 (`bufsize must be 0`). */
+  bufsize?: 0;
 }
+
+/** Every key of SubprocessOptions: anything else is a mistake, never silently ignored. */
+const OPTION_NAMES: readonly string[] = [
+  'stdin', 'stdout', 'stderr', 'cwd', 'env', 'limit', 'startNewSession', 'closeFds', 'passFds',
+  'text', 'encoding', 'errors', 'universalNewlines', 'bufsize',
+];
 
 /**
  * The child's pid has no running process any more: `sendSignal`, `terminate` or `kill` after it exited.
@@ -82,6 +104,43 @@ function checkStdio(value: unknown, name: 'stdin' | 'stdout' | 'stderr'): 'pipe'
   }
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
   throw new TypeError(`Expected \`${name}\` to be PIPE, DEVNULL, 'inherit', a file descriptor${name === 'stderr' ? ' or STDOUT' : ''}, got ${describeValue(value)}`);
+}
+
+interface SpawnExtras {
+  startNewSession: boolean;
+  passFds: number[];
+}
+
+/** asyncio's checks of the Popen arguments it cannot honour (base_events.subprocess_exec), and ours. */
+function checkSpawnOptions(opts: Record<string, unknown>): SpawnExtras {
+  for (const key of Object.keys(opts)) {
+    if (!OPTION_NAMES.includes(key)) {
+      throw new TypeError(`Unexpected subprocess option \`${key}\`. The options are: ${OPTION_NAMES.join(', ')}.`);
+    }
+  }
+  // asyncio's ValueErrors, word for word: the pipes carry bytes, unbuffered.
+  if (opts.universalNewlines !== undefined && opts.universalNewlines !== false) throw new RangeError('universal_newlines must be False');
+  if (opts.bufsize !== undefined && opts.bufsize !== 0) throw new RangeError('bufsize must be 0');
+  if (opts.text !== undefined && opts.text !== false) throw new RangeError('text must be False. Decode the bytes read, e.g. new TextDecoder().decode(out).');
+  if (opts.encoding !== undefined && opts.encoding !== null) throw new RangeError('encoding must be None. Decode the bytes read, e.g. new TextDecoder().decode(out).');
+  if (opts.errors !== undefined && opts.errors !== null) throw new RangeError('errors must be None');
+  if (opts.closeFds !== undefined && opts.closeFds !== true) {
+    throw new RangeError('closeFds must be true: Node closes every descriptor but stdio in the child. List the ones it needs in `passFds`.');
+  }
+  const session = opts.startNewSession;
+  if (session !== undefined && typeof session !== 'boolean') throw new TypeError(`Expected \`startNewSession\` to be a boolean, got ${describeValue(session)}`);
+  const passFds: number[] = [];
+  const fds = opts.passFds;
+  if (fds !== undefined) {
+    if (!Array.isArray(fds)) throw new TypeError(`Expected \`passFds\` to be an array of file descriptors, got ${describeValue(fds)}`);
+    for (const fd of fds as unknown[]) {
+      if (typeof fd !== 'number' || !Number.isInteger(fd) || fd < 3) {
+        throw new RangeError(`Expected each of \`passFds\` to be a file descriptor >= 3 (0-2 are stdin, stdout, stderr), got ${describeValue(fd)}`);
+      }
+      passFds.push(fd);
+    }
+  }
+  return { startNewSession: session === true, passFds };
 }
 
 function signalNumber(signal: NodeJS.Signals): number {
@@ -260,6 +319,7 @@ function* spawnProcess(file: string, args: readonly string[], shell: boolean, op
     throw new TypeError(`Expected \`options\` to be an object, got ${describeValue(options)}`);
   }
   const opts = options ?? {};
+  const extra = checkSpawnOptions(opts as Record<string, unknown>);
   const stdin = checkStdio(opts.stdin, 'stdin');
   const stdout = checkStdio(opts.stdout, 'stdout');
   const stderr = checkStdio(opts.stderr, 'stderr');
@@ -270,7 +330,12 @@ function* spawnProcess(file: string, args: readonly string[], shell: boolean, op
   const stderrTarget = stderr !== STDOUT ? stderr : merge ? PIPE : stdout === 'inherit' ? 1 : stdout;
   // STDOUT was resolved above: only Node's own stdio words and fds remain.
   const stdio = [stdin, stdout, stderrTarget] as ('pipe' | 'ignore' | 'inherit' | number)[];
-  const spawnOptions: Parameters<typeof spawn>[2] = { stdio, shell };
+  // pass_fds keeps each descriptor's number: Node's stdio[n] becomes the child's fd n.
+  for (const fd of extra.passFds) {
+    while (stdio.length < fd) stdio.push('ignore');
+    stdio[fd] = fd;
+  }
+  const spawnOptions: Parameters<typeof spawn>[2] = { stdio, shell, detached: extra.startNewSession };
   if (opts.cwd !== undefined) spawnOptions.cwd = opts.cwd;
   if (opts.env !== undefined) spawnOptions.env = opts.env;
   const child = spawn(file, args as string[], spawnOptions);
@@ -290,6 +355,14 @@ function* spawnProcess(file: string, args: readonly string[], shell: boolean, op
     yield* started;
   } catch (error) {
     for (const stream of [child.stdin, child.stdout, child.stderr]) stream?.destroy();
+    // asyncio: "Exception during subprocess creation, kill the subprocess", then wait for it, so
+    // no child outlives a cancelled creation (Node would also stay alive for it).
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      const exited = loop.createFuture<void>();
+      child.once('exit', () => post(() => { if (!exited.done()) exited.setResult(); }));
+      child.kill('SIGKILL');
+      yield* exited;
+    }
     throw error;
   }
 
@@ -327,9 +400,13 @@ function* spawnProcess(file: string, args: readonly string[], shell: boolean, op
  * Differs from asyncio: `args` is an array.
  * @param program the executable (looked up on PATH).
  * @param args its arguments.
- * @param options `stdin`, `stdout`, `stderr` (PIPE, DEVNULL, STDOUT, 'inherit', an fd), `cwd`, `env`, `limit`.
+ * @param options `stdin`, `stdout`, `stderr` (PIPE, DEVNULL, STDOUT, 'inherit', an fd), `cwd`, `env`,
+ *   `limit`, `startNewSession`, `passFds`; `text`, `encoding`, `errors`, `universalNewlines`,
+ *   `bufsize` and `closeFds: false` are refused as asyncio refuses them.
  * @returns the running Process.
  * @throws Node's spawn error (e.g. `code: 'ENOENT'`, asyncio's FileNotFoundError).
+ * @throws {RangeError} "text must be False" (asyncio's ValueError), and likewise for the other refused options.
+ * @throws {TypeError} for an option that does not exist.
  * @example
  * const proc = yield* createSubprocessExec(process.execPath, ['-e', 'console.log(1 + 1)'], { stdout: PIPE });
  * const [out] = yield* proc.communicate(); // '2\n'
