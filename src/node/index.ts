@@ -10,7 +10,6 @@ export {
   StreamWriter,
   Server,
   ServerSocket,
-  ConnectionResetError,
   openConnection,
   openUnixConnection,
   startServer,
@@ -23,7 +22,19 @@ export type {
   StartServerOptions,
   StartUnixServerOptions,
 } from './streams.ts';
-export { PIPE, STDOUT, DEVNULL, Process, ProcessLookupError, createSubprocessExec, createSubprocessShell } from './subprocess.ts';
+export {
+  OSError,
+  ConnectionError,
+  BrokenPipeError,
+  ConnectionAbortedError,
+  ConnectionRefusedError,
+  ConnectionResetError,
+  FileNotFoundError,
+  PermissionError,
+  ProcessLookupError,
+} from './errors.ts';
+export type { OSErrorDetails } from './errors.ts';
+export { PIPE, STDOUT, DEVNULL, Process, createSubprocessExec, createSubprocessShell } from './subprocess.ts';
 export type { StdioOption, SubprocessOptions } from './subprocess.ts';
 export { addSignalHandler, removeSignalHandler } from './signals.ts';
 export { runMain, exitOnInterrupt, KeyboardInterrupt } from './runners.ts';

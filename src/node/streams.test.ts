@@ -14,8 +14,8 @@ import { CancelledError, IncompleteReadError, LimitOverrunError, RuntimeError } 
 import type { ExceptionContext } from '../base-events.ts';
 import type { Coroutine } from '../types.ts';
 import { catching } from '../../test/support/coroutines.ts';
+import { ConnectionError, ConnectionRefusedError, ConnectionResetError, OSError } from './errors.ts';
 import {
-  ConnectionResetError,
   StreamReader,
   StreamTransport,
   StreamWriter as StreamWriterClass,
@@ -316,7 +316,7 @@ describe('TCP streams on 127.0.0.1 (real sockets)', () => {
     assert.equal(error.message, 'Connection lost');
   });
 
-  test('connection refused: Node\'s error (ECONNREFUSED) is raised by openConnection', async () => {
+  test('connection refused: ConnectionRefusedError (an OSError) is raised by openConnection, Node\'s error as its cause', async () => {
     const error = await run(function* () {
       const server = yield* startServer(() => {}, { host: '127.0.0.1', port: 0 });
       const port = portOf(server);
@@ -324,7 +324,50 @@ describe('TCP streams on 127.0.0.1 (real sockets)', () => {
       yield* server.waitClosed();
       return yield* catching(openConnection({ host: '127.0.0.1', port }));
     });
-    assert.equal((error as { code?: string }).code, 'ECONNREFUSED');
+    assert.ok(error instanceof ConnectionRefusedError && error instanceof OSError);
+    assert.equal(error.code, 'ECONNREFUSED');
+    assert.match(error.message, /^\[Errno \d+\] Connection refused \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/);
+    assert.equal((error.cause as { code?: string }).code, 'ECONNREFUSED');
+  });
+
+  test('peer reset mid-read: read(), waitClosed() and drain() raise ConnectionResetError; mid-write: drain() raises a ConnectionError', async () => {
+    const out = await run(function* () {
+      const server = yield* startServer(function* (reader, writer) {
+        yield* reader.readexactly(1); // connected for sure
+        (writer.getExtraInfo('socket') as net.Socket).resetAndDestroy(); // SO_LINGER 0 + close: an RST
+      }, { host: '127.0.0.1', port: 0 });
+      const [reader, writer] = yield* openConnection({ host: '127.0.0.1', port: portOf(server) });
+      writer.write('x');
+      const read = yield* catching(reader.read());
+      const closed = yield* catching(writer.waitClosed());
+      const drained = yield* catching(writer.drain());
+      // Mid-write: we keep writing while the peer resets.
+      const server2 = yield* startServer(function* (reader2, writer2) {
+        yield* reader2.readexactly(1);
+        (writer2.getExtraInfo('socket') as net.Socket).resetAndDestroy();
+      }, { host: '127.0.0.1', port: 0 });
+      const [, writer3] = yield* openConnection({ host: '127.0.0.1', port: portOf(server2) });
+      let midWrite: unknown = null;
+      const chunk = new Uint8Array(1024 * 1024);
+      for (let i = 0; i < 200 && midWrite === null; i++) {
+        writer3.write(chunk);
+        try {
+          yield* writer3.drain();
+        } catch (error) {
+          midWrite = error;
+        }
+      }
+      server.close();
+      server2.close();
+      return { read, closed, drained, midWrite };
+    });
+    for (const error of [out.read, out.closed, out.drained]) {
+      assert.ok(error instanceof ConnectionResetError, String(error));
+      assert.equal(error.code, 'ECONNRESET');
+      assert.equal((error.cause as { code?: string }).code, 'ECONNRESET');
+    }
+    assert.equal(out.read, out.closed); // one error: the one the connection was lost with
+    assert.ok(out.midWrite instanceof ConnectionError, String(out.midWrite)); // ECONNRESET or EPIPE, by timing
   });
 
   test('a handler that raises: reported as "Unhandled exception in client_connected_cb", its connection closed', async () => {

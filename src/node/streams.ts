@@ -29,6 +29,7 @@ import { sleep, isCoroutine, type Task } from '../tasks.ts';
 import { describeValue } from '../internal/repr.ts';
 import { checkCallback } from '../internal/validate.ts';
 import { atLoopShutdown } from './loop-shutdown.ts';
+import { ConnectionResetError, fromNodeError } from './errors.ts';
 import type { EventLoop } from '../base-events.ts';
 import type { Future } from '../futures.ts';
 import type { Coroutine } from '../types.ts';
@@ -352,18 +353,6 @@ export class StreamReader {
 
 // ------------------------------------------------------------------------------------ transport
 
-/**
- * The peer went away (or the connection was closed) while `drain()` was waiting or was called.
- * @asyncio ConnectionResetError (the builtin)
- * @example
- * try { yield* writer.drain(); } catch (e) { if (e instanceof ConnectionResetError) return; throw e; }
- */
-export class ConnectionResetError extends Error {
-  override name = 'ConnectionResetError';
-  /** Node's error code for a reset connection. */
-  readonly code = 'ECONNRESET';
-}
-
 /** The Node side of a connection: a net.Socket, a child process's pipe, or a merging PassThrough. */
 type NodeStream = Duplex;
 
@@ -446,7 +435,7 @@ export class StreamTransport {
     this._onData = (chunk) => this._post(this._dataReceived, chunk);
     this._onEnd = () => this._post(this._eofReceived, undefined);
     this._onError = (error) => {
-      this._error ??= error; // delivered with 'close', which always follows
+      this._error ??= fromNodeError(error); // delivered with 'close', which always follows
     };
     this._onClose = () => this._post(this._connectionLost, undefined);
     this._onDrain = () => this._post(this._resumeWriting, undefined);
@@ -935,7 +924,7 @@ export class Server {
     this._netServer.on('error', (error: unknown) => {
       // A listen error is raised by startServer / startServing; report only later ones.
       if (this._listenPending) return;
-      if (!loop.isClosed()) loop.callSoonThreadsafe(() => loop.callExceptionHandler({ message: 'Server error', exception: error, server: this }));
+      if (!loop.isClosed()) loop.callSoonThreadsafe(() => loop.callExceptionHandler({ message: 'Server error', exception: fromNodeError(error), server: this }));
     });
     atLoopShutdown(loop, () => {
       this.close();
@@ -1007,7 +996,7 @@ export class Server {
     };
     const onError = (error: unknown): void => {
       netServer.off('listening', onListening);
-      if (!loop.isClosed()) loop.callSoonThreadsafe(() => { if (!waiter.done()) waiter._setExceptionUnchecked(error); });
+      if (!loop.isClosed()) loop.callSoonThreadsafe(() => { if (!waiter.done()) waiter._setExceptionUnchecked(fromNodeError(error)); });
     };
     netServer.once('listening', onListening);
     netServer.once('error', onError);

@@ -7,7 +7,8 @@ import { run } from '../runners.ts';
 import { createTask, sleep } from '../tasks.ts';
 import { CancelledError } from '../exceptions.ts';
 import { catching } from '../../test/support/coroutines.ts';
-import { DEVNULL, PIPE, STDOUT, ProcessLookupError, createSubprocessExec, createSubprocessShell, type Process } from './subprocess.ts';
+import { FileNotFoundError, OSError, PermissionError, ProcessLookupError } from './errors.ts';
+import { DEVNULL, PIPE, STDOUT, createSubprocessExec, createSubprocessShell, type Process } from './subprocess.ts';
 
 const node = process.execPath;
 const text = (bytes: Uint8Array | null): string | null => (bytes === null ? null : Buffer.from(bytes).toString('utf8'));
@@ -101,11 +102,17 @@ describe('createSubprocessExec / createSubprocessShell (real child processes)', 
     assert.deepEqual(out.map(text), ['', null]);
   });
 
-  test('a missing program raises Node\'s spawn error (ENOENT, asyncio\'s FileNotFoundError)', async () => {
-    const error = await run(function* () {
-      return yield* catching(createSubprocessExec('/nonexistent/yieldio-program'));
+  test('a missing program raises FileNotFoundError (Node\'s ENOENT as cause); one that is not executable, PermissionError', async () => {
+    const [missing, denied] = await run(function* () {
+      return [yield* catching(createSubprocessExec('/nonexistent/yieldio-program')), yield* catching(createSubprocessExec('/etc/passwd'))];
     });
-    assert.equal((error as { code?: string }).code, 'ENOENT');
+    assert.ok(missing instanceof FileNotFoundError && missing instanceof OSError);
+    assert.equal(missing.code, 'ENOENT');
+    assert.equal(missing.path, '/nonexistent/yieldio-program');
+    assert.match(missing.message, /^\[Errno 2\] No such file or directory: '\/nonexistent\/yieldio-program' \(spawn \/nonexistent\/yieldio-program ENOENT\)$/);
+    assert.equal((missing.cause as { code?: string }).code, 'ENOENT');
+    assert.ok(denied instanceof PermissionError, String(denied));
+    assert.equal(denied.code, 'EACCES');
   });
 
   test('cancelling the task that waits does not kill the child; run() shutdown kills what is left', async () => {

@@ -25,7 +25,8 @@ import { getRunningLoop } from '../events.ts';
 import { gather } from '../combinators.ts';
 import { describeValue } from '../internal/repr.ts';
 import { atLoopShutdown } from './loop-shutdown.ts';
-import { ConnectionResetError, StreamReader, StreamTransport, StreamWriter } from './streams.ts';
+import { StreamReader, StreamTransport, StreamWriter } from './streams.ts';
+import { BrokenPipeError, ConnectionResetError, ProcessLookupError, fromNodeError } from './errors.ts';
 import type { EventLoop } from '../base-events.ts';
 import type { Future } from '../futures.ts';
 import type { Coroutine } from '../types.ts';
@@ -87,14 +88,6 @@ const OPTION_NAMES: readonly string[] = [
   'text', 'encoding', 'errors', 'universalNewlines', 'bufsize',
 ];
 
-/**
- * The child's pid has no running process any more: `sendSignal`, `terminate` or `kill` after it exited.
- * @asyncio ProcessLookupError (the builtin)
- */
-export class ProcessLookupError extends Error {
-  override name = 'ProcessLookupError';
-}
-
 function checkStdio(value: unknown, name: 'stdin' | 'stdout' | 'stderr'): 'pipe' | 'ignore' | 'inherit' | 'stdout' | number {
   if (value === null || value === undefined) return 'inherit';
   if (value === PIPE || value === DEVNULL || value === 'inherit') return value;
@@ -154,8 +147,7 @@ function checkSignal(sig: unknown): NodeJS.Signals | number {
 }
 
 function isBrokenPipe(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return error instanceof ConnectionResetError || code === 'EPIPE' || code === 'ECONNRESET';
+  return error instanceof BrokenPipeError || error instanceof ConnectionResetError;
 }
 
 /**
@@ -347,8 +339,9 @@ function* spawnProcess(file: string, args: readonly string[], shell: boolean, op
   };
   child.once('spawn', () => post(() => { if (!started.done()) started.setResult(); }));
   child.on('error', (error) => post(() => {
-    if (!started.done()) started._setExceptionUnchecked(error);
-    else loop.callExceptionHandler({ message: 'Subprocess error', exception: error, process });
+    const exception = fromNodeError(error);
+    if (!started.done()) started._setExceptionUnchecked(exception);
+    else loop.callExceptionHandler({ message: 'Subprocess error', exception, process });
   }));
   child.once('exit', (code, signal) => post(() => process?._exited(code, signal)));
   try {
