@@ -566,3 +566,90 @@ describe('open_connection is a lazy coroutine (issue #16 §6)', () => {
     }
   });
 });
+
+describe('reprs and writes after the loss (asyncio streams.py / selector_events.py)', () => {
+  test('StreamReader prints as asyncio\'s: bytes, eof, limit, waiter=<Future ...>, exception=RuntimeError(), transport=<...>', () => {
+    // CPython 3.13: <StreamReader>, <StreamReader exception=RuntimeError()>,
+    //   <StreamReader 3 bytes limit=10 waiter=<Future pending cb=[Task.task_wakeup()]>>
+    const reprs = runSync(function* () {
+      const plain = String(new StreamReader());
+      const failed = new StreamReader();
+      failed.setException(new RuntimeError());
+      const waiting = new StreamReader(10);
+      waiting.feedData('abc');
+      const task = createTask(waiting.readexactly(5));
+      yield* sleep(0);
+      const withWaiter = String(waiting);
+      task.cancel();
+      yield* catching(task);
+      return [plain, String(failed), withWaiter];
+    });
+    assert.equal(reprs[0], '<StreamReader>');
+    assert.equal(reprs[1], '<StreamReader exception=RuntimeError()>');
+    assert.match(reprs[2]!, /^<StreamReader 3 bytes limit=10 waiter=<Future pending.*>>$/);
+  });
+
+  test('a transport prints as asyncio\'s (<... fd=N read=polling write=<idle, bufsize=0>>), in the writer\'s and the reader\'s reprs and in handler reports', async () => {
+    const out = await run(function* () {
+      const server = yield* startServer(function* (reader, writer) {
+        yield* reader.read();
+        writer.close();
+      }, { host: '127.0.0.1', port: 0 });
+      const [reader, writer] = yield* openConnection({ host: '127.0.0.1', port: portOf(server) });
+      const open = String(writer._transport);
+      const writerRepr = String(writer);
+      writer.close();
+      const closing = String(writer._transport);
+      yield* writer.waitClosed();
+      const closed = String(reader);
+      server.close();
+      yield* server.waitClosed();
+      return { open, writerRepr, closing, closed };
+    });
+    assert.match(out.open, /^<StreamTransport fd=\d+ read=polling write=<idle, bufsize=0>>$/);
+    assert.match(out.writerRepr, /^<StreamWriter transport=<StreamTransport fd=\d+ read=polling write=<idle, bufsize=0>> reader=<StreamReader transport=<StreamTransport .*>>>$/);
+    assert.match(out.closing, /^<StreamTransport closing fd=\d+ read=idle write=<idle, bufsize=0>>$/);
+    assert.match(out.closed, /^<StreamReader eof transport=<StreamTransport closed fd=\d+>>$/);
+  });
+
+  test('a peer that never reads: getWriteBufferSize() grows, close() keeps flushing (waitClosed waits), abort() ends it at once', async () => {
+    const out = await run(function* () {
+      const loop = getRunningLoop();
+      const reports: ExceptionContext[] = [];
+      loop.setExceptionHandler((_loop, context) => reports.push(context));
+      const never = loop.createFuture<void>();
+      const server = yield* startServer(function* (_reader, serverWriter) {
+        yield* never; // never reads
+        serverWriter.close();
+      }, { host: '127.0.0.1', port: 0 });
+      const [reader, writer] = yield* openConnection({ host: '127.0.0.1', port: portOf(server) });
+      writer.write(new Uint8Array(32 * 1024 * 1024));
+      const buffered = writer.getWriteBufferSize();
+      writer.close();
+      writer.write('still sent while flushing');
+      const stillBuffered = writer.getWriteBufferSize() > buffered - 32 * 1024 * 1024;
+      const closedTask = createTask(writer.waitClosed());
+      yield* sleep(20);
+      const waitedWhileFlushing = !closedTask.done();
+      writer.abort();
+      yield* closedTask; // connection_lost(None): no error
+      const eof = (yield* reader.read()).length;
+      for (let i = 0; i < 6; i++) writer.write('dropped');
+      const drained = yield* catching(writer.drain());
+      never.setResult();
+      server.close();
+      yield* server.waitClosed();
+      return { buffered, stillBuffered, waitedWhileFlushing, eof, size: writer.getWriteBufferSize(), drained, reports };
+    });
+    assert.ok(out.buffered > 0);
+    assert.equal(out.stillBuffered, true);
+    assert.equal(out.waitedWhileFlushing, true);
+    assert.equal(out.eof, 0);
+    assert.equal(out.size, 0);
+    assert.ok(out.drained instanceof ConnectionResetError);
+    assert.equal((out.drained as Error).message, 'Connection lost');
+    // abort made _conn_lost 1; writes 1-4 raise it to 5; the 5th and 6th are logged.
+    assert.deepEqual(out.reports.map((c) => c.message), ['socket.send() raised exception.', 'socket.send() raised exception.']);
+    assert.match(String(out.reports[0]!.transport), /^<StreamTransport closed fd=\d+>$/);
+  });
+});

@@ -26,7 +26,7 @@ import type { Duplex } from 'node:stream';
 import { CancelledError, IncompleteReadError, LimitOverrunError, RuntimeError, StopAsyncIteration, internalError } from '../exceptions.ts';
 import { getRunningLoop } from '../events.ts';
 import { sleep, isCoroutine, type Task } from '../tasks.ts';
-import { describeValue } from '../internal/repr.ts';
+import { describeValue, inspectSymbol, shortRepr } from '../internal/repr.ts';
 import { checkCallback } from '../internal/validate.ts';
 import { atLoopShutdown } from './loop-shutdown.ts';
 import { ConnectionResetError, fromNodeError } from './errors.ts';
@@ -36,6 +36,8 @@ import type { Coroutine } from '../types.ts';
 
 /** The default `limit` of a StreamReader: 64 KiB, asyncio's `_DEFAULT_LIMIT`. */
 const DEFAULT_LIMIT = 2 ** 16;
+/** asyncio's constants.LOG_THRESHOLD_FOR_CONNLOST_WRITES: writes to a lost connection logged from this many on. */
+const LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
 const EMPTY: Buffer = Buffer.alloc(0);
 
 function toBuffer(data: unknown, name: string): Buffer {
@@ -340,14 +342,20 @@ export class StreamReader {
   }
 
   toString(): string {
+    // asyncio's StreamReader.__repr__, field for field
     const info = [`StreamReader`];
     if (this._buffer.length > 0) info.push(`${this._buffer.length} bytes`);
     if (this._eof) info.push('eof');
     if (this._limit !== DEFAULT_LIMIT) info.push(`limit=${this._limit}`);
-    if (this._waiter !== null) info.push('waiter');
-    if (this._exception !== null) info.push(`exception=${String(this._exception)}`);
+    if (this._waiter !== null) info.push(`waiter=${String(this._waiter)}`);
+    if (this._exception !== null) info.push(`exception=${shortRepr(this._exception)}`);
+    if (this._transport !== null) info.push(`transport=${String(this._transport)}`);
     if (this._paused) info.push('paused');
     return `<${info.join(' ')}>`;
+  }
+
+  [inspectSymbol](): string {
+    return this.toString();
   }
 }
 
@@ -376,6 +384,8 @@ function settleOk(future: Future<void>): void {
  * - `_connectWaiter` openConnection's future until 'connect'
  * - `_server`        the Server that accepted this connection, or null
  * - `_unixPath`      the socket path of a Unix connection, else null
+ * - `_connLost`      asyncio's `_conn_lost`: 0 while writes go out; then 1 + the writes dropped
+ * - `_fd`            the descriptor last seen (for the repr once Node has dropped its handle), or -1
  */
 export class StreamTransport {
   readonly loop: EventLoop;
@@ -391,6 +401,8 @@ export class StreamTransport {
   _connectWaiter: Future<void> | null;
   _server: Server | null;
   _unixPath: string | null;
+  _connLost: number;
+  _fd: number;
   _unregister: () => void;
   // Host-side listeners, bound once.
   private readonly _onData: (chunk: Buffer) => void;
@@ -399,6 +411,7 @@ export class StreamTransport {
   private readonly _onClose: () => void;
   private readonly _onDrain: () => void;
   private readonly _onConnect: () => void;
+  private readonly _onWritten: () => void;
   // Loop-side callbacks, bound once.
   private readonly _dataReceived: (chunk: Buffer) => void;
   private readonly _eofReceived: () => void;
@@ -420,6 +433,8 @@ export class StreamTransport {
     this._connectWaiter = null;
     this._server = null;
     this._unixPath = null;
+    this._connLost = 0;
+    this._fd = -1;
     this._dataReceived = (chunk) => {
       const r = this.reader;
       if (r !== null && !r._eof) r.feedData(chunk);
@@ -428,6 +443,7 @@ export class StreamTransport {
     this._connectionLost = () => this._lose(this._error);
     this._resumeWriting = () => this._wakeDrainWaiters();
     this._connectionMade = () => {
+      this._seeFd();
       const waiter = this._connectWaiter;
       this._connectWaiter = null;
       if (waiter !== null) settleOk(waiter);
@@ -440,6 +456,11 @@ export class StreamTransport {
     this._onClose = () => this._post(this._connectionLost, undefined);
     this._onDrain = () => this._post(this._resumeWriting, undefined);
     this._onConnect = () => this._post(this._connectionMade, undefined);
+    // A write's callback: once close() was called and Node's buffer is empty, close for real
+    // (asyncio's _write_ready: `if self._closing: self._call_connection_lost(None)`).
+    this._onWritten = () => {
+      if (this._closing && this._connLost === 0 && this.stream.writableLength === 0) this._finishClose();
+    };
     if (reader !== null) {
       reader._transport = this;
       stream.on('data', this._onData);
@@ -450,6 +471,13 @@ export class StreamTransport {
     stream.on('drain', this._onDrain);
     stream.on('connect', this._onConnect);
     this._unregister = atLoopShutdown(loop, () => this.abort());
+    this._seeFd();
+  }
+
+  /** Remembers the descriptor while Node's handle has it (for the repr after the close). */
+  private _seeFd(): void {
+    const fd = (this.stream as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
+    if (typeof fd === 'number' && fd >= 0) this._fd = fd;
   }
 
   /** Hands a host event to the loop; a stream that outlives its loop is destroyed. */
@@ -465,6 +493,7 @@ export class StreamTransport {
   _lose(error: unknown): void {
     if (this._lost) return;
     this._lost = true;
+    if (this._connLost === 0) this._connLost = 1;
     this._unregister();
     const reader = this.reader;
     if (reader !== null) {
@@ -516,9 +545,17 @@ export class StreamTransport {
   write(data: Buffer): void {
     if (this._eofWritten) throw new RuntimeError('Cannot call write() after writeEof()');
     if (data.length === 0) return;
-    // asyncio drops writes to a closed or lost connection; drain() reports the loss.
-    if (this._closing || this._lost) return;
-    if (!this.stream.write(data)) this._writePaused = true;
+    if (this._connLost > 0) {
+      // asyncio drops writes to a lost connection (drain() reports the loss) and logs the
+      // repeated ones, so a writer that never drains still hears of it.
+      if (this._connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
+        this.loop.callExceptionHandler({ message: 'socket.send() raised exception.', transport: this });
+      }
+      this._connLost++;
+      return;
+    }
+    // While close() waits for the buffer to flush, a write is still sent, as asyncio's.
+    if (!this.stream.write(data, this._onWritten)) this._writePaused = true;
   }
 
   writeEof(): void {
@@ -527,22 +564,67 @@ export class StreamTransport {
     this.stream.end();
   }
 
-  /** Flushes what was written, then closes both directions. */
+  /** Bytes written but not yet handed to the OS (asyncio's get_write_buffer_size()). */
+  getWriteBufferSize(): number {
+    return this._lost ? 0 : this.stream.writableLength;
+  }
+
+  /**
+   * asyncio's close(): stop reading; with bytes still buffered, keep sending them (and any
+   * written meanwhile) and close once the buffer is empty; else close now and call
+   * connection_lost soon (drain() then raises 'Connection lost').
+   */
   close(): void {
     if (this._closing) return;
     this._closing = true;
     const stream = this.stream;
     if (this.reader !== null) stream.pause();
-    if (stream.destroyed) return;
+    if (stream.destroyed || this._lost) return;
+    if (stream.writable && !stream.writableEnded && stream.writableLength > 0) return; // _onWritten finishes
+    this._finishClose();
+  }
+
+  /** Ends the stream after what Node buffered, destroys it, and loses the connection soon. */
+  private _finishClose(): void {
+    this._connLost++;
+    const stream = this.stream;
     if (stream.writable && !stream.writableEnded) stream.end();
     if (!stream.writableEnded || stream.writableFinished) stream.destroy();
     else stream.once('finish', () => stream.destroy());
+    this._post(this._connectionLost, undefined);
   }
 
-  /** Closes at once, dropping unsent data. */
+  /** Closes at once, dropping unsent data (asyncio's _force_close(None)). */
   abort(): void {
     this._closing = true;
+    if (this._connLost > 0) {
+      this.stream.destroy();
+      return;
+    }
+    this._connLost++;
     this.stream.destroy();
+    this._post(this._connectionLost, undefined);
+  }
+
+  toString(): string {
+    // asyncio's _SelectorTransport.__repr__: <... fd=7 read=polling write=<idle, bufsize=0>>
+    const stream = this.stream;
+    this._seeFd();
+    const info = ['StreamTransport'];
+    if (this._lost || stream.destroyed) info.push('closed');
+    else if (this._closing) info.push('closing');
+    info.push(`fd=${this._fd}`);
+    if (!this._lost && !stream.destroyed) {
+      const reading = this.reader !== null && !this._closing && !stream.isPaused();
+      info.push(`read=${reading ? 'polling' : 'idle'}`);
+      const size = this.getWriteBufferSize();
+      info.push(`write=<${size > 0 ? 'polling' : 'idle'}, bufsize=${size}>`);
+    }
+    return `<${info.join(' ')}>`;
+  }
+
+  [inspectSymbol](): string {
+    return this.toString();
   }
 
   *drainHelper(): Coroutine<void> {
@@ -580,7 +662,10 @@ export class StreamWriter {
 
   /**
    * Buffers `data` for sending; never blocks. Follow with `yield* drain()` to respect backpressure.
-   * Writes after `close()` or after the connection was lost are dropped, as asyncio does.
+   * As asyncio's: after `close()`, a write is still sent while earlier bytes are being flushed;
+   * once the connection is closed or lost, writes are dropped (`drain()` raises
+   * ConnectionResetError), and from the fifth dropped write on, each is reported through the
+   * loop's exception handler as "socket.send() raised exception.".
    * @asyncio StreamWriter.write(data)
    * Differs from asyncio: a string is accepted and written as UTF-8.
    * @param data the bytes (a Uint8Array) or a string.
@@ -633,6 +718,27 @@ export class StreamWriter {
    */
   close(): void {
     this._transport.close();
+  }
+
+  /**
+   * Closes the connection at once, dropping what is buffered; the reader sees EOF.
+   * @asyncio StreamWriter.transport.abort()
+   * @example
+   * writer.abort(); // no goodbye: the peer's reads end (or fail with ECONNRESET)
+   */
+  abort(): void {
+    this._transport.abort();
+  }
+
+  /**
+   * The bytes written but not yet handed to the operating system.
+   * @asyncio StreamWriter.transport.get_write_buffer_size()
+   * @returns a byte count (0 once the connection is closed).
+   * @example
+   * if (writer.getWriteBufferSize() > 1 << 20) yield* writer.drain();
+   */
+  getWriteBufferSize(): number {
+    return this._transport.getWriteBufferSize();
   }
 
   /**
@@ -698,7 +804,12 @@ export class StreamWriter {
   }
 
   toString(): string {
-    return `<StreamWriter${this.isClosing() ? ' closing' : ''}${this._reader !== null ? ` reader=${this._reader}` : ''}>`;
+    // asyncio's StreamWriter.__repr__
+    return `<StreamWriter transport=${this._transport}${this._reader !== null ? ` reader=${this._reader}` : ''}>`;
+  }
+
+  [inspectSymbol](): string {
+    return this.toString();
   }
 }
 
