@@ -23,10 +23,13 @@ import * as net from 'node:net';
 import { lstatSync, unlinkSync } from 'node:fs';
 import { Buffer } from 'node:buffer';
 import type { Duplex } from 'node:stream';
-import { CancelledError, IncompleteReadError, LimitOverrunError, RuntimeError, StopAsyncIteration, internalError } from '../exceptions.ts';
+import { CancelledError, RuntimeError } from '../exceptions.ts';
 import { getRunningLoop } from '../events.ts';
 import { sleep, isCoroutine, type Task } from '../tasks.ts';
-import { describeValue, inspectSymbol, shortRepr } from '../internal/repr.ts';
+import { describeValue, inspectSymbol } from '../internal/repr.ts';
+import { DEFAULT_LIMIT, StreamReader, checkLimit } from './stream-reader.ts';
+
+export { StreamReader };
 import { checkCallback } from '../internal/validate.ts';
 import { atLoopShutdown } from './loop-shutdown.ts';
 import { ConnectionResetError, fromNodeError } from './errors.ts';
@@ -34,11 +37,8 @@ import type { EventLoop } from '../base-events.ts';
 import type { Future } from '../futures.ts';
 import type { Coroutine } from '../types.ts';
 
-/** The default `limit` of a StreamReader: 64 KiB, asyncio's `_DEFAULT_LIMIT`. */
-const DEFAULT_LIMIT = 2 ** 16;
 /** asyncio's constants.LOG_THRESHOLD_FOR_CONNLOST_WRITES: writes to a lost connection logged from this many on. */
 const LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
-const EMPTY: Buffer = Buffer.alloc(0);
 
 function toBuffer(data: unknown, name: string): Buffer {
   if (typeof data === 'string') return Buffer.from(data, 'utf8');
@@ -46,318 +46,8 @@ function toBuffer(data: unknown, name: string): Buffer {
   throw new TypeError(`${name} argument must be a bytes-like object, not ${describeValue(data)}. Pass a Uint8Array (or a string, written as UTF-8).`);
 }
 
-function checkLimit(limit: unknown): number {
-  if (typeof limit !== 'number' || Number.isNaN(limit)) {
-    throw new TypeError(`Expected \`limit\` to be a number of bytes, got ${describeValue(limit)}`);
-  }
-  if (limit <= 0) throw new RangeError('Limit cannot be <= 0');
-  return limit;
-}
-
-// ------------------------------------------------------------------------------------ reader
-
-/**
- * Buffered bytes from a connection, read by coroutines. Usually made by `openConnection` or
- * `startServer`; one constructed by hand is fed with `feedData` / `feedEof` (as in asyncio's tests).
- * Only one coroutine may wait for data at a time.
- * @asyncio asyncio.StreamReader(limit=_DEFAULT_LIMIT)
- * @example
- * const [reader, writer] = yield* openConnection({ host: '127.0.0.1', port });
- * const line = yield* reader.readline(); // Uint8Array, ends with '\n' unless at EOF
- *
- * Fields:
- * - `_limit`      the buffer limit for readuntil/readline; the socket pauses above 2 * limit
- * - `_buffer`     received bytes not read yet (replaced, never mutated in place)
- * - `_eof`        feedEof() was called: no more data will come
- * - `_waiter`     the Future a read is waiting on, or null (at most one reader)
- * - `_exception`  the error every read raises once set, or null
- * - `_transport`  the stream to pause and resume, or null for a hand-fed reader
- * - `_paused`     whether this reader paused the transport
- */
-export class StreamReader {
-  _limit: number;
-  _buffer: Buffer;
-  _eof: boolean;
-  _waiter: Future<void> | null;
-  _exception: unknown;
-  _transport: StreamTransport | null;
-  _paused: boolean;
-
-  /**
-   * A reader with an empty buffer.
-   * @param limit the most bytes `readuntil` / `readline` look through for a separator (default 64 KiB).
-   * @throws {RangeError} "Limit cannot be <= 0".
-   */
-  constructor(limit: number = DEFAULT_LIMIT) {
-    this._limit = checkLimit(limit);
-    this._buffer = EMPTY;
-    this._eof = false;
-    this._waiter = null;
-    this._exception = null;
-    this._transport = null;
-    this._paused = false;
-  }
-
-  /**
-   * The error set by `setException` (the connection failed), or null.
-   * @asyncio StreamReader.exception()
-   */
-  exception(): unknown {
-    return this._exception;
-  }
-
-  /**
-   * Makes every read (and the one waiting) raise `exc`. Called when the connection fails.
-   * @asyncio StreamReader.set_exception(exc)
-   */
-  setException(exc: unknown): void {
-    this._exception = exc;
-    const waiter = this._waiter;
-    if (waiter !== null) {
-      this._waiter = null;
-      if (!waiter.cancelled()) waiter._setExceptionUnchecked(exc);
-    }
-  }
-
-  private _wakeupWaiter(): void {
-    const waiter = this._waiter;
-    if (waiter !== null) {
-      this._waiter = null;
-      if (!waiter.cancelled()) waiter.setResult(undefined);
-    }
-  }
-
-  /**
-   * Marks the end of the stream: reads return what is left, then empty.
-   * @asyncio StreamReader.feed_eof()
-   */
-  feedEof(): void {
-    this._eof = true;
-    this._wakeupWaiter();
-  }
-
-  /**
-   * Whether the buffer is empty and `feedEof` was called.
-   * @asyncio StreamReader.at_eof()
-   */
-  atEof(): boolean {
-    return this._eof && this._buffer.length === 0;
-  }
-
-  /**
-   * Appends received bytes to the buffer and wakes the waiting read.
-   * @asyncio StreamReader.feed_data(data)
-   * @throws {RuntimeError} "feedData after feedEof".
-   * @throws {TypeError} if `data` is not a Uint8Array or string.
-   */
-  feedData(data: Uint8Array | string): void {
-    if (this._eof) throw new RuntimeError('feedData after feedEof');
-    const bytes = toBuffer(data, 'data');
-    if (bytes.length === 0) return;
-    this._buffer = this._buffer.length === 0 ? bytes : Buffer.concat([this._buffer, bytes]);
-    this._wakeupWaiter();
-    // asyncio's flow control: stop reading the socket until the buffer is drained to `limit`.
-    if (this._transport !== null && !this._paused && this._buffer.length > 2 * this._limit) {
-      this._paused = true;
-      this._transport.pauseReading();
-    }
-  }
-
-  private _maybeResumeTransport(): void {
-    if (this._paused && this._buffer.length <= this._limit) {
-      this._paused = false;
-      (this._transport as StreamTransport).resumeReading();
-    }
-  }
-
-  private _take(n: number): Buffer {
-    const buffer = this._buffer;
-    if (n >= buffer.length) {
-      this._buffer = EMPTY;
-      return buffer;
-    }
-    this._buffer = buffer.subarray(n);
-    return buffer.subarray(0, n);
-  }
-
-  /** Waits until feedData or feedEof (or an error) wakes this reader. */
-  private *_waitForData(funcName: string): Coroutine<void> {
-    if (this._waiter !== null) {
-      throw new RuntimeError(`${funcName}() called while another coroutine is already waiting for incoming data`);
-    }
-    if (this._eof) throw internalError('_waitForData after EOF');
-    // The buffer may be over the limit with nothing the caller can use (readuntil looking for a
-    // separator): resume reading, or it would wait forever.
-    if (this._paused) {
-      this._paused = false;
-      (this._transport as StreamTransport).resumeReading();
-    }
-    const waiter = getRunningLoop().createFuture<void>();
-    this._waiter = waiter;
-    try {
-      yield* waiter;
-    } finally {
-      if (this._waiter === waiter) this._waiter = null;
-    }
-  }
-
-  /**
-   * Reads one line: up to and including `'\n'`. At EOF returns what is left (maybe without the
-   * newline), then an empty array.
-   * @asyncio StreamReader.readline()
-   * @returns the line's bytes.
-   * @throws {RangeError} when no newline is found within `limit` bytes (the message of the
-   *   LimitOverrunError; the line is dropped from the buffer, as asyncio does).
-   * @example
-   * const line = new TextDecoder().decode(yield* reader.readline());
-   */
-  *readline(): Coroutine<Uint8Array> {
-    try {
-      return yield* this.readuntil('\n');
-    } catch (error) {
-      if (error instanceof IncompleteReadError) return error.partial;
-      if (error instanceof LimitOverrunError) {
-        const newline = this._buffer[error.consumed] === 0x0a;
-        this._take(newline ? error.consumed + 1 : this._buffer.length);
-        this._maybeResumeTransport();
-        throw new RangeError(error.message);
-      }
-      throw error;
-    }
-  }
-
-  /**
-   * Reads up to and including `separator`. The separator is looked for in at most `limit` bytes.
-   * @asyncio StreamReader.readuntil(separator=b'\n')
-   * @param separator a non-empty Uint8Array, or a string (its UTF-8 bytes).
-   * @returns the bytes read, separator included.
-   * @throws {IncompleteReadError} at EOF before the separator (`partial` holds what was left; the buffer is emptied).
-   * @throws {LimitOverrunError} when the separator is not found within `limit` bytes (the data stays buffered).
-   * @throws {RangeError} "Separator should be at least one-byte string".
-   * @example
-   * const header = yield* reader.readuntil('\r\n\r\n');
-   */
-  *readuntil(separator: Uint8Array | string = '\n'): Coroutine<Uint8Array> {
-    const sep = toBuffer(separator, 'separator');
-    const seplen = sep.length;
-    if (seplen === 0) throw new RangeError('Separator should be at least one-byte string');
-    if (this._exception !== null) throw this._exception;
-    let offset = 0;
-    let isep: number;
-    for (;;) {
-      const buflen = this._buffer.length;
-      if (buflen - offset >= seplen) {
-        isep = this._buffer.indexOf(sep, offset);
-        if (isep !== -1) break;
-        // The separator could start in the last seplen - 1 bytes: look again from there.
-        offset = buflen + 1 - seplen;
-        if (offset > this._limit) throw new LimitOverrunError('Separator is not found, and chunk exceed the limit', offset);
-      }
-      if (this._eof) {
-        const chunk = this._take(this._buffer.length);
-        throw new IncompleteReadError(chunk, null);
-      }
-      yield* this._waitForData('readuntil');
-    }
-    if (isep > this._limit) throw new LimitOverrunError('Separator is found, but chunk is longer than limit', isep);
-    const chunk = this._take(isep + seplen);
-    this._maybeResumeTransport();
-    return chunk;
-  }
-
-  /**
-   * Reads up to `n` bytes; with `n` < 0 (the default), reads until EOF. Returns an empty array
-   * at EOF, and at once if bytes are buffered (it does not wait for `n` of them).
-   * @asyncio StreamReader.read(n=-1)
-   * @param n the most bytes to return; -1 for everything until EOF.
-   * @returns the bytes read.
-   * @throws the connection's error, once set.
-   * @example
-   * const all = yield* reader.read(); // until the peer closes
-   */
-  *read(n = -1): Coroutine<Uint8Array> {
-    if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`Expected \`n\` to be an integer number of bytes, got ${describeValue(n)}`);
-    if (this._exception !== null) throw this._exception;
-    if (n === 0) return EMPTY;
-    if (n < 0) {
-      // Read in limit-sized blocks so the transport is resumed between them (asyncio does this).
-      const blocks: Buffer[] = [];
-      for (;;) {
-        const block = (yield* this.read(this._limit)) as Buffer;
-        if (block.length === 0) break;
-        blocks.push(block);
-      }
-      return blocks.length === 1 ? (blocks[0] as Buffer) : Buffer.concat(blocks);
-    }
-    if (this._buffer.length === 0 && !this._eof) yield* this._waitForData('read');
-    const data = this._take(n);
-    this._maybeResumeTransport();
-    return data;
-  }
-
-  /**
-   * Reads exactly `n` bytes.
-   * @asyncio StreamReader.readexactly(n)
-   * @returns `n` bytes.
-   * @throws {IncompleteReadError} if EOF comes first (`partial` holds what was read, `expected` is `n`).
-   * @throws {RangeError} "readexactly size can not be less than zero".
-   * @example
-   * const header = yield* reader.readexactly(4);
-   * const body = yield* reader.readexactly(new DataView(header.buffer, header.byteOffset).getUint32(0));
-   */
-  *readexactly(n: number): Coroutine<Uint8Array> {
-    if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`Expected \`n\` to be an integer number of bytes, got ${describeValue(n)}`);
-    if (n < 0) throw new RangeError('readexactly size can not be less than zero');
-    if (this._exception !== null) throw this._exception;
-    if (n === 0) return EMPTY;
-    while (this._buffer.length < n) {
-      if (this._eof) {
-        const incomplete = this._take(this._buffer.length);
-        throw new IncompleteReadError(incomplete, n);
-      }
-      yield* this._waitForData('readexactly');
-    }
-    const data = this._take(n);
-    this._maybeResumeTransport();
-    return data;
-  }
-
-  /**
-   * The next line, for `asyncFor(reader, function* (line) { ... })`: ends at EOF.
-   * @asyncio StreamReader.__anext__()
-   * @throws {StopAsyncIteration} at EOF.
-   */
-  *anext(): Coroutine<Uint8Array> {
-    const line = yield* this.readline();
-    if (line.length === 0) throw new StopAsyncIteration();
-    return line;
-  }
-
-  /**
-   * The reader itself: its lines, for `asyncFor`.
-   * @asyncio StreamReader.__aiter__()
-   */
-  aiter(): this {
-    return this;
-  }
-
-  toString(): string {
-    // asyncio's StreamReader.__repr__, field for field
-    const info = [`StreamReader`];
-    if (this._buffer.length > 0) info.push(`${this._buffer.length} bytes`);
-    if (this._eof) info.push('eof');
-    if (this._limit !== DEFAULT_LIMIT) info.push(`limit=${this._limit}`);
-    if (this._waiter !== null) info.push(`waiter=${String(this._waiter)}`);
-    if (this._exception !== null) info.push(`exception=${shortRepr(this._exception)}`);
-    if (this._transport !== null) info.push(`transport=${String(this._transport)}`);
-    if (this._paused) info.push('paused');
-    return `<${info.join(' ')}>`;
-  }
-
-  [inspectSymbol](): string {
-    return this.toString();
-  }
-}
+/** A reader on a Node transport returns Buffers (a Uint8Array subclass), as Node code expects. */
+const allocBuffer = (size: number): Uint8Array => Buffer.allocUnsafe(size);
 
 // ------------------------------------------------------------------------------------ transport
 
@@ -463,6 +153,7 @@ export class StreamTransport {
     };
     if (reader !== null) {
       reader._transport = this;
+      reader._alloc = allocBuffer;
       stream.on('data', this._onData);
       stream.on('end', this._onEnd);
     }
