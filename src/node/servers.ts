@@ -94,10 +94,10 @@ export class Server {
   private readonly _taskDone: (task: Task<unknown>) => void;
 
   /** @internal Made by startServer / startUnixServer. */
-  constructor(loop: EventLoop, clientConnected: ClientConnected, limit: number, listen: net.ListenOptions, unixPath: string | null, makeStreams: MakeStreams) {
+  constructor(loop: EventLoop, clientConnected: ClientConnected, limit: number, listen: net.ListenOptions, unixPath: string | null, makeStreams: MakeStreams, keepAlive = false) {
     this._loop = loop;
     this._makeStreams = makeStreams;
-    this._netServer = net.createServer({ allowHalfOpen: true, noDelay: unixPath === null });
+    this._netServer = net.createServer({ allowHalfOpen: true, noDelay: unixPath === null, keepAlive });
     this._clientConnected = clientConnected;
     this._limit = limit;
     this._listen = listen;

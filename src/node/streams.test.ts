@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { existsSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
 import { spawnSync } from 'node:child_process';
 import { run, runSync } from '../runners.ts';
@@ -19,6 +19,7 @@ import {
   StreamReader,
   StreamTransport,
   StreamWriter as StreamWriterClass,
+  connectOptions,
   openConnection,
   openUnixConnection,
   startServer,
@@ -651,5 +652,170 @@ describe('reprs and writes after the loss (asyncio streams.py / selector_events.
     // abort made _conn_lost 1; writes 1-4 raise it to 5; the 5th and 6th are logged.
     assert.deepEqual(out.reports.map((c) => c.message), ['socket.send() raised exception.', 'socket.send() raised exception.']);
     assert.match(String(out.reports[0]!.transport), /^<StreamTransport closed fd=\d+>$/);
+  });
+});
+
+/** The keep-alive timer of our end of a TCP connection, from Linux's /proc/net/tcp ('02' when armed), or null. */
+function keepAliveTimer(localPort: number): string | null {
+  const hex = localPort.toString(16).toUpperCase().padStart(4, '0');
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields[1]?.endsWith(`:${hex}`)) return fields[5]!.slice(0, 2);
+  }
+  return null;
+}
+
+describe('stream options (asyncio create_connection / create_server)', () => {
+  test('openConnection: localAddr binds our end; family 4 resolves localhost to 127.0.0.1; happyEyeballsDelay tries addresses in turn', async () => {
+    const free = await new Promise<number>((resolve) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as net.AddressInfo;
+        s.close(() => resolve(port));
+      });
+    });
+    const out = await run(function* () {
+      const server = yield* startServer(upperEcho, { host: '127.0.0.1', port: 0 });
+      const port = portOf(server);
+      const [r1, w1] = yield* openConnection({ host: '127.0.0.1', port, localAddr: ['127.0.0.1', free] });
+      const sockname = w1.getExtraInfo('sockname');
+      const [r2, w2] = yield* openConnection({ host: 'localhost', port, family: 4 });
+      const peer = w2.getExtraInfo('peername');
+      const [r3, w3] = yield* openConnection({ host: 'localhost', port, happyEyeballsDelay: 50, interleave: 1 });
+      for (const [r, w] of [[r1, w1], [r2, w2], [r3, w3]] as const) {
+        w.write('x\n');
+        assert.equal(text(yield* r.readline()), 'X\n');
+        w.close();
+        yield* w.waitClosed();
+      }
+      server.close();
+      yield* server.waitClosed();
+      return { sockname, peer, port };
+    });
+    assert.deepEqual(out.sockname, ['127.0.0.1', free]);
+    assert.deepEqual(out.peer, ['127.0.0.1', out.port]);
+    // Which addresses Happy Eyeballs tries depends on the resolver (here localhost may have one):
+    // check the mapping onto Node's options itself.
+    assert.deepEqual(connectOptions({ happyEyeballsDelay: 50, interleave: 1, keepAlive: true, family: 6, localAddr: ['::1', 0] }, 'example.org', 443), {
+      host: 'example.org', port: 443, allowHalfOpen: true, noDelay: true,
+      localAddress: '::1', family: 6, autoSelectFamily: true, autoSelectFamilyAttemptTimeout: 50, keepAlive: true,
+    });
+    assert.equal(connectOptions({ happyEyeballsDelay: 0 }, 'h', 1).autoSelectFamilyAttemptTimeout, 10); // Node's minimum
+  });
+
+  test('keepAlive (openConnection and startServer): SO_KEEPALIVE is on, seen in /proc/net/tcp; off by default', async (t) => {
+    if (!existsSync('/proc/net/tcp')) {
+      t.skip('SKIPPED: no /proc/net/tcp to see the keep-alive timer');
+      return;
+    }
+    const out = await run(function* () {
+      const accepted: number[] = [];
+      const server = yield* startServer(function* (reader, writer) {
+        accepted.push((writer.getExtraInfo('sockname') as [string, number])[1]);
+        yield* reader.read();
+        writer.close();
+      }, { host: '127.0.0.1', port: 0, keepAlive: true });
+      const plainServer = yield* startServer(function* (reader, writer) {
+        yield* reader.read();
+        writer.close();
+      }, { host: '127.0.0.1', port: 0 });
+      const [, withKa] = yield* openConnection({ host: '127.0.0.1', port: portOf(plainServer), keepAlive: true });
+      const [, without] = yield* openConnection({ host: '127.0.0.1', port: portOf(plainServer) });
+      const [, toKaServer] = yield* openConnection({ host: '127.0.0.1', port: portOf(server) });
+      while (accepted.length === 0) yield* sleep(1);
+      const ours = (w: StreamWriter): number => (w.getExtraInfo('sockname') as [string, number])[1];
+      // The accepted end's local port is the server's; find it by the client's port as its remote.
+      const serverSide = readFileSync('/proc/net/tcp', 'utf8').split('\n').map((l) => l.trim().split(/\s+/))
+        .find((f) => f[2]?.endsWith(`:${ours(toKaServer).toString(16).toUpperCase().padStart(4, '0')}`) && f[1]?.endsWith(`:${portOf(server).toString(16).toUpperCase().padStart(4, '0')}`));
+      const timers = { client: keepAliveTimer(ours(withKa)), plain: keepAliveTimer(ours(without)), accepted: serverSide?.[5]?.slice(0, 2) ?? null };
+      for (const w of [withKa, without, toKaServer]) w.close();
+      server.close();
+      plainServer.close();
+      yield* server.waitClosed();
+      yield* plainServer.waitClosed();
+      return timers;
+    });
+    assert.deepEqual(out, { client: '02', plain: '00', accepted: '02' });
+  });
+
+  test('startServer: backlog 100 by default (asyncio\'s); reusePort where Node has it; bad and unknown options refused', async () => {
+    await run(function* () {
+      const server = yield* startServer(() => {}, { host: '127.0.0.1', port: 0 });
+      assert.equal(server._listen.backlog, 100);
+      server.close();
+      const e1 = yield* catching(startServer(() => {}, { port: 0, reuseAddress: false }));
+      assert.equal((e1 as Error).message, 'reuseAddress: false is not possible: Node always sets SO_REUSEADDR on Unix (asyncio\'s default there).');
+      const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+      const hasReusePort = major >= 24 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
+      if (!hasReusePort) {
+        const e2 = yield* catching(startServer(() => {}, { port: 0, reusePort: true }));
+        assert.equal((e2 as Error).message, `reusePort needs Node >= 22.12 or 23.1 (this is ${process.version}, which would ignore it)`);
+      } else {
+        const a = yield* startServer(() => {}, { host: '127.0.0.1', port: 0, reusePort: true });
+        const b = yield* startServer(() => {}, { host: '127.0.0.1', port: portOf(a), reusePort: true }); // shares the port
+        assert.equal(portOf(b), portOf(a));
+        a.close();
+        b.close();
+      }
+      const names = 'host, port, limit, backlog, startServing, reuseAddress, reusePort, keepAlive';
+      const e3 = yield* catching(startServer(() => {}, { port: 0, reuse_port: true } as never));
+      assert.equal((e3 as Error).message, `startServer() got an unexpected option \`reuse_port\`. Its options are: ${names}.`);
+      const e4 = yield* catching(startServer(() => {}, { port: 0, backlog: -1 }));
+      assert.equal((e4 as Error).message, 'Expected `backlog` to be an integer >= 0, got `-1` (number)');
+    });
+    assert.throws(() => openConnection({ port: 1, interleave: 2 as never }), {
+      name: 'RangeError',
+      message: 'Expected `interleave` to be 1, got `2` (number): Node\'s Happy Eyeballs alternates the families one address at a time, and has no other order.',
+    });
+    assert.throws(() => openConnection({ port: 1, family: 2 as never }), { name: 'RangeError', message: 'Expected `family` to be 0, 4 or 6, got `2` (number)' });
+    assert.throws(() => openConnection({ port: 1, localAddr: '127.0.0.1' as never }), { name: 'TypeError', message: 'Expected `localAddr` to be [host, port], got `"127.0.0.1"` (string)' });
+    assert.throws(() => openConnection({ port: 1, happyEyeballsDelay: -1 }), { name: 'RangeError' });
+    assert.throws(() => openConnection({ port: 1, ssl: true } as never), {
+      name: 'TypeError',
+      message: 'openConnection() got an unexpected option `ssl`. Its options are: host, port, limit, localAddr, family, happyEyeballsDelay, interleave, keepAlive.',
+    });
+  });
+
+  test('Server.closeClients() closes accepted connections gracefully (buffered data sent); abortClients() drops them (3.13)', async () => {
+    const out = await run(function* () {
+      const writers: StreamWriter[] = [];
+      const server = yield* startServer(function* (reader, writer) {
+        writers.push(writer);
+        yield* reader.read(); // until closed
+      }, { host: '127.0.0.1', port: 0 });
+      const [r1, w1] = yield* openConnection({ host: '127.0.0.1', port: portOf(server) });
+      const [r2, w2] = yield* openConnection({ host: '127.0.0.1', port: portOf(server) });
+      while (writers.length < 2) yield* sleep(1);
+      writers[0]!.write('goodbye');
+      server.closeClients();
+      const graceful = [text(yield* r1.read()), text(yield* r2.read())];
+      w1.close();
+      w2.close();
+      yield* sleep(1);
+      const afterClose = server._clients.size;
+
+      // abortClients: 32 MiB buffered for a client that does not read are dropped.
+      writers.length = 0;
+      const [r3, w3] = yield* openConnection({ host: '127.0.0.1', port: portOf(server) });
+      while (writers.length < 1) yield* sleep(1);
+      const big = 32 * 1024 * 1024;
+      writers[0]!.write(new Uint8Array(big));
+      server.abortClients();
+      let got = 0;
+      let error: unknown = null;
+      try {
+        got = (yield* r3.read()).length;
+      } catch (e) {
+        error = e;
+      }
+      w3.close();
+      server.close();
+      yield* server.waitClosed();
+      return { graceful, afterClose, dropped: got < big, error, afterAbort: server._clients.size };
+    });
+    assert.deepEqual(out.graceful, ['goodbye', '']);
+    assert.equal(out.afterClose, 0);
+    assert.equal(out.dropped, true);
+    assert.ok(out.error === null || out.error instanceof ConnectionResetError, String(out.error));
+    assert.equal(out.afterAbort, 0);
   });
 });

@@ -221,7 +221,22 @@ export interface OpenConnectionOptions {
   port: number;
   /** The reader's buffer limit in bytes (default 64 KiB). */
   limit?: number;
+  /** Bind the socket here first: `[host, port]` (port 0: any). asyncio's `local_addr`. */
+  localAddr?: readonly [string, number];
+  /** The address family to resolve `host` to: 0 (either, the default), 4 or 6 (asyncio's AF_UNSPEC / AF_INET / AF_INET6). */
+  family?: 0 | 4 | 6;
+  /** Happy Eyeballs (RFC 8305): the ms to wait for one address before also trying the next (Node's minimum is 10). */
+  happyEyeballsDelay?: number;
+  /** How addresses are reordered by family: only 1 (one of each in turn, Node's only order) is possible. */
+  interleave?: 1;
+  /** Turn on TCP keep-alive probes (SO_KEEPALIVE). */
+  keepAlive?: boolean;
 }
+
+const OPEN_CONNECTION_OPTIONS: readonly string[] = ['host', 'port', 'limit', 'localAddr', 'family', 'happyEyeballsDelay', 'interleave', 'keepAlive'];
+const OPEN_UNIX_CONNECTION_OPTIONS: readonly string[] = ['path', 'limit'];
+const START_SERVER_OPTIONS: readonly string[] = ['host', 'port', 'limit', 'backlog', 'startServing', 'reuseAddress', 'reusePort', 'keepAlive'];
+const START_UNIX_SERVER_OPTIONS: readonly string[] = ['path', 'limit', 'backlog', 'startServing'];
 
 /** Options of `openUnixConnection`. */
 export interface OpenUnixConnectionOptions {
@@ -231,11 +246,52 @@ export interface OpenUnixConnectionOptions {
   limit?: number;
 }
 
-function checkOptions(options: unknown, fn: string): Record<string, unknown> {
+function checkOptions(options: unknown, fn: string, names: readonly string[]): Record<string, unknown> {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`${fn}() expects an options object, got ${describeValue(options)}`);
   }
+  // An option we do not know is a mistake (a typo, or asyncio's snake_case): never ignore it.
+  for (const key of Object.keys(options)) {
+    if (!names.includes(key)) throw new TypeError(`${fn}() got an unexpected option \`${key}\`. Its options are: ${names.join(', ')}.`);
+  }
   return options as Record<string, unknown>;
+}
+
+function checkBoolean(value: unknown, name: string): boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`Expected \`${name}\` to be a boolean, got ${describeValue(value)}`);
+  return value;
+}
+
+/** @internal asyncio's create_connection address options, mapped onto Node's net.connect options. */
+export function connectOptions(opts: Record<string, unknown>, host: string, port: number): net.TcpNetConnectOpts {
+  const connect: net.TcpNetConnectOpts = { host, port, allowHalfOpen: true, noDelay: true };
+  const local = opts.localAddr;
+  if (local !== undefined) {
+    if (!Array.isArray(local) || local.length !== 2 || typeof local[0] !== 'string' || typeof local[1] !== 'number') {
+      throw new TypeError(`Expected \`localAddr\` to be [host, port], got ${describeValue(local)}`);
+    }
+    connect.localAddress = local[0] as string;
+    const localPort = checkPort(local[1], 0);
+    if (localPort !== 0) connect.localPort = localPort;
+  }
+  const family = opts.family;
+  if (family !== undefined) {
+    if (family !== 0 && family !== 4 && family !== 6) throw new RangeError(`Expected \`family\` to be 0, 4 or 6, got ${describeValue(family)}`);
+    connect.family = family;
+  }
+  const delay = opts.happyEyeballsDelay;
+  if (delay !== undefined) {
+    if (typeof delay !== 'number' || !Number.isFinite(delay) || delay < 0) {
+      throw new RangeError(`Expected \`happyEyeballsDelay\` to be a finite number of milliseconds >= 0, got ${describeValue(delay)}`);
+    }
+    connect.autoSelectFamily = true;
+    connect.autoSelectFamilyAttemptTimeout = Math.max(10, delay);
+  }
+  if (opts.interleave !== undefined && opts.interleave !== 1) {
+    throw new RangeError(`Expected \`interleave\` to be 1, got ${describeValue(opts.interleave)}: Node's Happy Eyeballs alternates the families one address at a time, and has no other order.`);
+  }
+  if (checkBoolean(opts.keepAlive, 'keepAlive') === true) connect.keepAlive = true;
+  return connect;
 }
 
 function checkPort(port: unknown, min: number): number {
@@ -274,10 +330,14 @@ function* connect(open: () => net.Socket, limit: number, unixPath: string | null
 
 /**
  * Opens a TCP connection and returns its reader and writer.
- * @asyncio asyncio.open_connection(host=None, port=None, *, limit=_DEFAULT_LIMIT)
- * @param options `host` (default 'localhost'), `port`, `limit` (bytes).
+ * @asyncio asyncio.open_connection(host=None, port=None, *, limit=_DEFAULT_LIMIT, family=0, local_addr=None, happy_eyeballs_delay=None, interleave=None)
+ * Differs from asyncio: `family` is 4 or 6 (Node's words for AF_INET / AF_INET6); `keepAlive`
+ * is ours (asyncio sets SO_KEEPALIVE by hand); nothing is looked up or connected until awaited.
+ * @param options `host` (default 'localhost'), `port`, `limit` (bytes), `localAddr`, `family`,
+ *   `happyEyeballsDelay` (ms), `interleave`, `keepAlive`.
  * @returns `[reader, writer]`.
- * @throws Node's error when the connection fails (e.g. `code: 'ECONNREFUSED'`, asyncio's ConnectionRefusedError).
+ * @throws {ConnectionRefusedError} (and the other OSErrors of errors.ts) when the connection fails.
+ * @throws {TypeError} for an option that does not exist.
  * @throws {TypeError} / {RangeError} for a bad `host` or `port`.
  * @example
  * const [reader, writer] = yield* openConnection({ host: '127.0.0.1', port: 8888 });
@@ -285,13 +345,14 @@ function* connect(open: () => net.Socket, limit: number, unixPath: string | null
  * const reply = yield* reader.readline();
  */
 export function openConnection(options: OpenConnectionOptions): Coroutine<[StreamReader, StreamWriter]> {
-  const opts = checkOptions(options, 'openConnection');
+  const opts = checkOptions(options, 'openConnection', OPEN_CONNECTION_OPTIONS);
   const host = opts.host === undefined ? 'localhost' : checkString(opts.host, 'host');
   const port = checkPort(opts.port, 1);
   const limit = checkLimit(opts.limit ?? DEFAULT_LIMIT);
+  const connectOpts = connectOptions(opts, host, port);
   // Arguments are checked at the call; the loop lookup and the connect wait for the first step
   // (asyncio's open_connection is a coroutine: nothing happens until it is awaited).
-  return connect(() => net.connect({ host, port, allowHalfOpen: true, noDelay: true }), limit, null);
+  return connect(() => net.connect(connectOpts), limit, null);
 }
 
 /**
@@ -299,12 +360,12 @@ export function openConnection(options: OpenConnectionOptions): Coroutine<[Strea
  * @asyncio asyncio.open_unix_connection(path=None, *, limit=_DEFAULT_LIMIT)
  * @param options `path`, `limit` (bytes).
  * @returns `[reader, writer]`.
- * @throws Node's error when the connection fails (`ENOENT`, `ECONNREFUSED`).
+ * @throws {FileNotFoundError} / {ConnectionRefusedError} (OSErrors of errors.ts) when the connection fails.
  * @example
  * const [reader, writer] = yield* openUnixConnection({ path: '/tmp/app.sock' });
  */
 export function openUnixConnection(options: OpenUnixConnectionOptions): Coroutine<[StreamReader, StreamWriter]> {
-  const opts = checkOptions(options, 'openUnixConnection');
+  const opts = checkOptions(options, 'openUnixConnection', OPEN_UNIX_CONNECTION_OPTIONS);
   const path = checkString(opts.path, 'path');
   const limit = checkLimit(opts.limit ?? DEFAULT_LIMIT);
   return connect(() => net.connect({ path, allowHalfOpen: true }), limit, path);
@@ -323,10 +384,16 @@ export interface StartServerOptions {
   port: number;
   /** Each connection's reader limit in bytes (default 64 KiB). */
   limit?: number;
-  /** The listen backlog (default: Node's, 511). */
+  /** The listen backlog (default 100, asyncio's). */
   backlog?: number;
   /** Start listening at once (default true); else call `startServing()` or `serveForever()`. */
   startServing?: boolean;
+  /** SO_REUSEADDR: always on with Node on Unix (asyncio's default there); `false` is refused. */
+  reuseAddress?: boolean;
+  /** SO_REUSEPORT: several servers share the port (Node >= 22.12 / 23.1, Linux and the BSDs). */
+  reusePort?: boolean;
+  /** Turn on TCP keep-alive probes on every accepted connection (3.13 `keep_alive`). */
+  keepAlive?: boolean;
 }
 
 /** Options of `startUnixServer`. */
@@ -335,10 +402,25 @@ export interface StartUnixServerOptions {
   path: string;
   /** Each connection's reader limit in bytes (default 64 KiB). */
   limit?: number;
-  /** The listen backlog. */
+  /** The listen backlog (default 100, asyncio's). */
   backlog?: number;
   /** Start listening at once (default true). */
   startServing?: boolean;
+}
+
+/** asyncio's default backlog is 100 (Node's would be 511). */
+function checkBacklog(backlog: unknown): number {
+  if (backlog === undefined) return 100;
+  if (typeof backlog !== 'number' || !Number.isInteger(backlog) || backlog < 0) {
+    throw new (typeof backlog === 'number' ? RangeError : TypeError)(`Expected \`backlog\` to be an integer >= 0, got ${describeValue(backlog)}`);
+  }
+  return backlog;
+}
+
+/** Node added `reusePort` to listen() in 23.1.0 and 22.12.0; older versions ignore it. */
+function nodeHasReusePort(): boolean {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  return major >= 24 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
 }
 
 function checkClientConnected(cb: unknown): ClientConnected {
@@ -350,11 +432,14 @@ function checkClientConnected(cb: unknown): ClientConnected {
  * Starts a TCP server: `clientConnected(reader, writer)` is called for each connection; when it is
  * a `function*`, its coroutine runs as a Task (an error it raises is reported to the loop's
  * exception handler and the connection is closed).
- * @asyncio asyncio.start_server(client_connected_cb, host=None, port=None, *, limit=_DEFAULT_LIMIT, backlog=100, start_serving=True)
+ * @asyncio asyncio.start_server(client_connected_cb, host=None, port=None, *, limit=_DEFAULT_LIMIT, backlog=100, reuse_address=None, reuse_port=None, keep_alive=None, start_serving=True)
  * @param clientConnected called with each connection's reader and writer.
- * @param options `host`, `port` (0: any free port), `limit`, `backlog`, `startServing`.
+ * @param options `host`, `port` (0: any free port), `limit`, `backlog` (default 100), `startServing`,
+ *   `reuseAddress`, `reusePort`, `keepAlive`.
  * @returns the Server, listening (unless `startServing: false`).
- * @throws Node's error when it cannot listen (e.g. `code: 'EADDRINUSE'`).
+ * @throws {OSError} when it cannot listen (e.g. `code: 'EADDRINUSE'`).
+ * @throws {RangeError} for `reusePort` on a Node that would ignore it, `reuseAddress: false`.
+ * @throws {TypeError} for an option that does not exist.
  * @example
  * const server = yield* startServer(function* (reader, writer) {
  *   writer.write(yield* reader.readline());
@@ -364,13 +449,21 @@ function checkClientConnected(cb: unknown): ClientConnected {
  */
 export function* startServer(clientConnected: ClientConnected, options: StartServerOptions): Coroutine<Server> {
   const cb = checkClientConnected(clientConnected);
-  const opts = checkOptions(options, 'startServer');
+  const opts = checkOptions(options, 'startServer', START_SERVER_OPTIONS);
   const port = checkPort(opts.port, 0);
   const limit = checkLimit(opts.limit ?? DEFAULT_LIMIT);
-  const listen: net.ListenOptions = { port };
+  const listen: net.ListenOptions = { port, backlog: checkBacklog(opts.backlog) };
   if (opts.host !== undefined) listen.host = checkString(opts.host, 'host');
-  if (opts.backlog !== undefined) listen.backlog = opts.backlog as number;
-  const server = new Server(getRunningLoop(), cb, limit, listen, null, makeStreams);
+  checkBoolean(opts.startServing, 'startServing');
+  if (checkBoolean(opts.reuseAddress, 'reuseAddress') === false) {
+    throw new RangeError('reuseAddress: false is not possible: Node always sets SO_REUSEADDR on Unix (asyncio\'s default there).');
+  }
+  if (checkBoolean(opts.reusePort, 'reusePort') === true) {
+    if (!nodeHasReusePort()) throw new RangeError(`reusePort needs Node >= 22.12 or 23.1 (this is ${process.version}, which would ignore it)`);
+    (listen as net.ListenOptions & { reusePort?: boolean }).reusePort = true;
+  }
+  const keepAlive = checkBoolean(opts.keepAlive, 'keepAlive') === true;
+  const server = new Server(getRunningLoop(), cb, limit, listen, null, makeStreams, keepAlive);
   if (opts.startServing !== false) yield* server._startListening();
   return server;
 }
@@ -381,13 +474,13 @@ export function* startServer(clientConnected: ClientConnected, options: StartSer
  * @param clientConnected called with each connection's reader and writer.
  * @param options `path`, `limit`, `backlog`, `startServing`.
  * @returns the Server.
- * @throws Node's error when it cannot listen (`EADDRINUSE` if a file that is not a socket is at `path`).
+ * @throws {OSError} when it cannot listen (`code: 'EADDRINUSE'` if a file that is not a socket is at `path`).
  * @example
  * const server = yield* startUnixServer(handle, { path: '/tmp/app.sock' });
  */
 export function* startUnixServer(clientConnected: ClientConnected, options: StartUnixServerOptions): Coroutine<Server> {
   const cb = checkClientConnected(clientConnected);
-  const opts = checkOptions(options, 'startUnixServer');
+  const opts = checkOptions(options, 'startUnixServer', START_UNIX_SERVER_OPTIONS);
   const path = checkString(opts.path, 'path');
   const limit = checkLimit(opts.limit ?? DEFAULT_LIMIT);
   try {
@@ -395,8 +488,8 @@ export function* startUnixServer(clientConnected: ClientConnected, options: Star
   } catch (error) {
     if ((error as { code?: string }).code !== 'ENOENT') throw error;
   }
-  const listen: net.ListenOptions = { path };
-  if (opts.backlog !== undefined) listen.backlog = opts.backlog as number;
+  const listen: net.ListenOptions = { path, backlog: checkBacklog(opts.backlog) };
+  checkBoolean(opts.startServing, 'startServing');
   const server = new Server(getRunningLoop(), cb, limit, listen, path, makeStreams);
   if (opts.startServing !== false) yield* server._startListening();
   return server;

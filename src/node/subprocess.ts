@@ -399,7 +399,7 @@ function* spawnProcess(file: string, args: readonly string[], shell: boolean, op
  *   `limit`, `startNewSession`, `passFds`; `text`, `encoding`, `errors`, `universalNewlines`,
  *   `bufsize` and `closeFds: false` are refused as asyncio refuses them.
  * @returns the running Process.
- * @throws Node's spawn error (e.g. `code: 'ENOENT'`, asyncio's FileNotFoundError).
+ * @throws {FileNotFoundError} / {PermissionError} (OSErrors of errors.ts) when the program cannot be started.
  * @throws {RangeError} "text must be False" (asyncio's ValueError), and likewise for the other refused options.
  * @throws {TypeError} for an option that does not exist.
  * @example
