@@ -13,6 +13,9 @@
  *   `Symbol.hasInstance`, so one `catch` handles both as in Python.
  * - The message is Python's first (`[Errno 104] Connection reset by peer`), then Node's own in
  *   parentheses (`read ECONNRESET`), so neither the errno text nor the failing call is lost.
+ * - TLS: Node's certificate codes (`DEPTH_ZERO_SELF_SIGNED_CERT`, `ERR_TLS_CERT_ALTNAME_INVALID`,
+ *   ...) become `SSLCertVerificationError` with Python's `verifyCode` / `verifyMessage`; OpenSSL's
+ *   `ERR_SSL_*` become `SSLError` with its `reason` and `library`.
  * @module
  */
 import { constants as osConstants } from 'node:os';
@@ -147,7 +150,75 @@ export class ProcessLookupError extends OSError {
   override name = 'ProcessLookupError';
 }
 
+/**
+ * A TLS failure: a handshake that failed, a protocol error (`reason` names it, as OpenSSL does).
+ * @asyncio ssl.SSLError
+ */
+export class SSLError extends OSError {
+  override name = 'SSLError';
+  /** OpenSSL's reason, e.g. `'CERTIFICATE_VERIFY_FAILED'`, `'WRONG_VERSION_NUMBER'`, or null. */
+  reason: string | null = null;
+  /** OpenSSL's library, e.g. `'SSL'`, or null. */
+  library: string | null = null;
+}
+
+/**
+ * The peer's certificate was not accepted: not trusted, expired, or not valid for the host name.
+ * @asyncio ssl.SSLCertVerificationError
+ * @example
+ * try { yield* openConnection({ host, port: 443, ssl: true }); } catch (e) { if (e instanceof SSLCertVerificationError) log(e.verifyMessage); else throw e; }
+ */
+export class SSLCertVerificationError extends SSLError {
+  override name = 'SSLCertVerificationError';
+  /** OpenSSL's X509 verification code (18: self-signed, 62: host name mismatch), or null. */
+  verifyCode: number | null = null;
+  /** What was wrong with the certificate, as OpenSSL (and Python) say it. */
+  verifyMessage: string | null = null;
+}
+
 type OSErrorClass = new (message?: string, details?: OSErrorDetails) => OSError;
+
+/** Node's certificate error codes and OpenSSL's X509_V_ERR numbers (Python's verify_code). */
+const VERIFY_CODES: ReadonlyMap<string, number> = new Map([
+  ['CERT_NOT_YET_VALID', 9],
+  ['CERT_HAS_EXPIRED', 10],
+  ['DEPTH_ZERO_SELF_SIGNED_CERT', 18],
+  ['SELF_SIGNED_CERT_IN_CHAIN', 19],
+  ['UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 20],
+  ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 21],
+  ['CERT_REVOKED', 23],
+  ['CERT_UNTRUSTED', 27],
+  ['CERT_REJECTED', 28],
+  ['ERR_TLS_CERT_ALTNAME_INVALID', 62],
+]);
+
+/** Python's words: "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate". */
+function sslError(error: NodeSystemError & { reason?: unknown; library?: unknown; host?: unknown; cert?: unknown }, code: string): SSLError | null {
+  const verifyCode = VERIFY_CODES.get(code);
+  if (verifyCode !== undefined) {
+    let verifyMessage = error.message;
+    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+      const host = typeof error.host === 'string' ? error.host : '';
+      verifyMessage = /^[\d.]+$|:/.test(host)
+        ? `IP address mismatch, certificate is not valid for '${host}'.`
+        : `Hostname mismatch, certificate is not valid for '${host}'.`;
+    }
+    const e = new SSLCertVerificationError(`[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: ${verifyMessage} (${code})`, { code, errno: 1, cause: error });
+    e.reason = 'CERTIFICATE_VERIFY_FAILED';
+    e.library = 'SSL';
+    e.verifyCode = code === 'ERR_TLS_CERT_ALTNAME_INVALID' && verifyMessage.startsWith('IP') ? 64 : verifyCode;
+    e.verifyMessage = verifyMessage;
+    return e;
+  }
+  if (code.startsWith('ERR_SSL_')) {
+    const reason = typeof error.reason === 'string' ? error.reason.toUpperCase().replace(/ /g, '_') : code.slice('ERR_SSL_'.length);
+    const e = new SSLError(`[SSL: ${reason}] ${typeof error.reason === 'string' ? error.reason : error.message} (${code})`, { code, errno: 1, cause: error });
+    e.reason = reason;
+    e.library = typeof error.library === 'string' ? (error.library === 'SSL routines' ? 'SSL' : error.library) : null;
+    return e;
+  }
+  return null;
+}
 
 /** Python's PEP 3151 table, by Node's code (only the codes Python names). */
 const CLASSES: ReadonlyMap<string, OSErrorClass> = new Map<string, OSErrorClass>([
@@ -185,6 +256,8 @@ export function fromNodeError(error: unknown): unknown {
   const nodeError = error as NodeSystemError;
   const code = nodeError.code;
   if (typeof code !== 'string') return error;
+  const ssl = sslError(nodeError, code);
+  if (ssl !== null) return ssl;
   const known = (osConstants.errno as Record<string, number | undefined>)[code];
   // A code that is no errno (Node's own ERR_SOCKET_CLOSED, ERR_STREAM_...) is not an OSError.
   if (known === undefined) return error;

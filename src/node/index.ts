@@ -17,6 +17,7 @@ export {
 } from './streams.ts';
 export type {
   ClientConnected,
+  StartTlsOptions,
   OpenConnectionOptions,
   OpenUnixConnectionOptions,
   StartServerOptions,
@@ -32,7 +33,11 @@ export {
   FileNotFoundError,
   PermissionError,
   ProcessLookupError,
+  SSLError,
+  SSLCertVerificationError,
 } from './errors.ts';
+export { SSLContext, createSslContext } from './tls.ts';
+export type { SSLContextOptions } from './tls.ts';
 export type { OSErrorDetails } from './errors.ts';
 export { PIPE, STDOUT, DEVNULL, Process, createSubprocessExec, createSubprocessShell } from './subprocess.ts';
 export type { StdioOption, SubprocessOptions } from './subprocess.ts';

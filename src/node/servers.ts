@@ -11,16 +11,25 @@
  * @module
  */
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { CancelledError, RuntimeError } from '../exceptions.ts';
 import { sleep, isCoroutine, type Task } from '../tasks.ts';
 import { atLoopShutdown } from './loop-shutdown.ts';
 import { fromNodeError } from './errors.ts';
 import { settleOk, type StreamTransport } from './transports.ts';
+import { serverOptions, type SSLContext } from './tls.ts';
 import type { StreamReader } from './stream-reader.ts';
 import type { ClientConnected, StreamWriter } from './streams.ts';
 import type { EventLoop } from '../base-events.ts';
 import type { Future } from '../futures.ts';
 import type { Coroutine } from '../types.ts';
+
+/** @internal A TLS server's settings: its context and asyncio's two timeouts (ms). */
+export interface ServerTls {
+  context: SSLContext;
+  handshakeTimeout: number;
+  shutdownTimeout: number;
+}
 
 /** @internal Wraps an accepted socket in its transport and reader/writer pair (streams.ts). */
 export type MakeStreams = (loop: EventLoop, socket: net.Socket, limit: number) => [StreamReader, StreamWriter, StreamTransport];
@@ -90,14 +99,19 @@ export class Server {
   _unixPath: string | null;
   _listenPending: boolean;
   private readonly _makeStreams: MakeStreams;
+  private readonly _ssl: ServerTls | null;
   private readonly _accept: (socket: net.Socket) => void;
   private readonly _taskDone: (task: Task<unknown>) => void;
 
   /** @internal Made by startServer / startUnixServer. */
-  constructor(loop: EventLoop, clientConnected: ClientConnected, limit: number, listen: net.ListenOptions, unixPath: string | null, makeStreams: MakeStreams, keepAlive = false) {
+  constructor(loop: EventLoop, clientConnected: ClientConnected, limit: number, listen: net.ListenOptions, unixPath: string | null, makeStreams: MakeStreams, keepAlive = false, ssl: ServerTls | null = null) {
     this._loop = loop;
     this._makeStreams = makeStreams;
-    this._netServer = net.createServer({ allowHalfOpen: true, noDelay: unixPath === null, keepAlive });
+    this._ssl = ssl;
+    const netOptions = { allowHalfOpen: true, noDelay: unixPath === null, keepAlive };
+    this._netServer = ssl === null
+      ? net.createServer(netOptions)
+      : tls.createServer({ ...netOptions, ...serverOptions(ssl.context), handshakeTimeout: ssl.handshakeTimeout });
     this._clientConnected = clientConnected;
     this._limit = limit;
     this._listen = listen;
@@ -112,7 +126,8 @@ export class Server {
     this._listenPending = false;
     this._accept = (socket) => this._connectionMade(socket);
     this._taskDone = (task) => this._clientTaskDone(task);
-    this._netServer.on('connection', (socket: net.Socket) => {
+    // A TLS server hands over connections once their handshake is done.
+    this._netServer.on(ssl === null ? 'connection' : 'secureConnection', (socket: net.Socket) => {
       if (loop.isClosed()) socket.destroy();
       else loop.callSoonThreadsafe(this._accept, socket);
     });
@@ -134,6 +149,10 @@ export class Server {
     }
     const [reader, writer, transport] = this._makeStreams(this._loop, socket, this._limit);
     transport._server = this;
+    if (this._ssl !== null) {
+      transport._ssl = this._ssl.context;
+      transport._shutdownTimeout = this._ssl.shutdownTimeout;
+    }
     transport._unixPath = this._unixPath;
     this._clients.add(transport);
     let result: unknown;

@@ -14,14 +14,19 @@
  * @module
  */
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { lstatSync, unlinkSync } from 'node:fs';
 import { Buffer } from 'node:buffer';
 import { getRunningLoop } from '../events.ts';
 import { sleep } from '../tasks.ts';
+import { RuntimeError } from '../exceptions.ts';
 import { describeValue, inspectSymbol } from '../internal/repr.ts';
 import { checkCallback } from '../internal/validate.ts';
 import { DEFAULT_LIMIT, StreamReader, checkLimit } from './stream-reader.ts';
 import { StreamTransport } from './transports.ts';
+import { ConnectionAbortedError } from './errors.ts';
+import { SSL_HANDSHAKE_TIMEOUT, SSL_SHUTDOWN_TIMEOUT, checkSsl, checkTimeout, clientOptions, serverOptions, tlsExtraInfo, type SSLContext } from './tls.ts';
+import type { TimerHandle } from '../events.ts';
 import { Server, ServerSocket } from './servers.ts';
 import type { EventLoop } from '../base-events.ts';
 import type { Coroutine } from '../types.ts';
@@ -119,6 +124,40 @@ export class StreamWriter {
   }
 
   /**
+   * Upgrades the connection to TLS in place (after what was written is drained); the same reader
+   * and writer then carry the encrypted stream. On a connection a server accepted, this side
+   * is the TLS server (asyncio's `server_side`), and `sslContext` must be a server context.
+   * @asyncio StreamWriter.start_tls(sslcontext, *, server_hostname=None, ssl_handshake_timeout=None, ssl_shutdown_timeout=None)
+   * @param sslContext `true` (the default verifying client context) or an SSLContext.
+   * @param options `serverHostname`, `sslHandshakeTimeout`, `sslShutdownTimeout` (ms).
+   * @throws {SSLCertVerificationError} / {SSLError} when the handshake fails.
+   * @throws {ConnectionAbortedError} "SSL handshake is taking longer than 60000 ms: aborting the connection".
+   * @throws {RuntimeError} "Transport is already using TLS".
+   * @example
+   * writer.write('STARTTLS\n'); yield* reader.readline();
+   * yield* writer.startTls(createSslContext({ ca }), { serverHostname: 'mail.example.org' });
+   */
+  *startTls(sslContext: true | SSLContext, options: StartTlsOptions = {}): Coroutine<void> {
+    const ssl = checkSsl(sslContext, 'sslContext');
+    if (ssl === null) throw new TypeError(`Expected \`sslContext\` to be true or an SSLContext (from createSslContext), got ${describeValue(sslContext)}`);
+    const opts = checkOptions(options, 'startTls', ['serverHostname', 'sslHandshakeTimeout', 'sslShutdownTimeout']);
+    const transport = this._transport;
+    const socket = transport.stream;
+    if (socket instanceof tls.TLSSocket || transport._ssl !== null) throw new RuntimeError('Transport is already using TLS');
+    if (!(socket instanceof net.Socket)) throw new RuntimeError('startTls() needs a socket connection, not a pipe');
+    const serverSide = transport._server !== null;
+    if (serverSide && !ssl.server) throw new RangeError('startTls() on a connection a server accepted needs a server SSLContext: createSslContext({ server: true, cert, key }).');
+    const peer = socket.remoteAddress ?? null;
+    const secure = tlsSetup(opts, ssl, serverSide ? null : peer) as TlsSetup;
+    yield* this.drain();
+    const upgraded = serverSide
+      ? new tls.TLSSocket(socket, { ...serverOptions(ssl), isServer: true })
+      : tls.connect({ socket, ...clientOptions(ssl, secure.serverHostname) });
+    transport._upgrade(upgraded, serverSide);
+    yield* waitConnected(transport.loop, transport, secure);
+  }
+
+  /**
    * Closes the connection at once, dropping what is buffered; the reader sees EOF.
    * @asyncio StreamWriter.transport.abort()
    * @example
@@ -178,7 +217,9 @@ export class StreamWriter {
 
   /**
    * Information about the connection: `'peername'` and `'sockname'` (`[host, port]` for TCP, the
-   * path for a Unix socket), `'socket'` (the Node `net.Socket`); `defaultValue` (null) for anything else.
+   * path for a Unix socket), `'socket'` (the Node `net.Socket`); with TLS, `'peercert'` (Node's
+   * `getPeerCertificate()`, `{}` when not verified, as Python), `'cipher'` (`[name, version, bits]`),
+   * `'sslObject'` (the `tls.TLSSocket`), `'sslcontext'`; `defaultValue` (null) for anything else.
    * @asyncio StreamWriter.get_extra_info(name, default=None)
    * @example
    * const [host, port] = writer.getExtraInfo('peername') as [string, number];
@@ -187,6 +228,10 @@ export class StreamWriter {
     const transport = this._transport;
     const socket = transport.stream;
     if (!(socket instanceof net.Socket)) return name === 'pipe' ? socket : defaultValue;
+    if (socket instanceof tls.TLSSocket) {
+      const info = tlsExtraInfo(socket, transport._ssl, name);
+      if (info !== undefined) return info;
+    }
     switch (name) {
       case 'socket':
         return socket;
@@ -231,11 +276,35 @@ export interface OpenConnectionOptions {
   interleave?: 1;
   /** Turn on TCP keep-alive probes (SO_KEEPALIVE). */
   keepAlive?: boolean;
+  /** TLS: `true` for the default verifying context (asyncio's `ssl=True`), or an SSLContext. */
+  ssl?: boolean | SSLContext;
+  /** The name the server's certificate must match, and the SNI sent (default: `host`). Needs `ssl`. */
+  serverHostname?: string;
+  /** ms the TLS handshake may take before the connection is aborted (default 60 000). Needs `ssl`. */
+  sslHandshakeTimeout?: number;
+  /** ms a closing TLS connection may take to flush before it is aborted (default 30 000). Needs `ssl`. */
+  sslShutdownTimeout?: number;
 }
 
-const OPEN_CONNECTION_OPTIONS: readonly string[] = ['host', 'port', 'limit', 'localAddr', 'family', 'happyEyeballsDelay', 'interleave', 'keepAlive'];
+/** Options of `writer.startTls`. */
+export interface StartTlsOptions {
+  /** The name the server's certificate must match, and the SNI sent (a client upgrade). */
+  serverHostname?: string;
+  /** ms the handshake may take (default 60 000). */
+  sslHandshakeTimeout?: number;
+  /** ms a closing connection may take to flush (default 30 000). */
+  sslShutdownTimeout?: number;
+}
+
+const OPEN_CONNECTION_OPTIONS: readonly string[] = [
+  'host', 'port', 'limit', 'localAddr', 'family', 'happyEyeballsDelay', 'interleave', 'keepAlive',
+  'ssl', 'serverHostname', 'sslHandshakeTimeout', 'sslShutdownTimeout',
+];
 const OPEN_UNIX_CONNECTION_OPTIONS: readonly string[] = ['path', 'limit'];
-const START_SERVER_OPTIONS: readonly string[] = ['host', 'port', 'limit', 'backlog', 'startServing', 'reuseAddress', 'reusePort', 'keepAlive'];
+const START_SERVER_OPTIONS: readonly string[] = [
+  'host', 'port', 'limit', 'backlog', 'startServing', 'reuseAddress', 'reusePort', 'keepAlive',
+  'ssl', 'sslHandshakeTimeout', 'sslShutdownTimeout',
+];
 const START_UNIX_SERVER_OPTIONS: readonly string[] = ['path', 'limit', 'backlog', 'startServing'];
 
 /** Options of `openUnixConnection`. */
@@ -313,18 +382,61 @@ function makeStreams(loop: EventLoop, socket: net.Socket, limit: number): [Strea
   return [reader, new StreamWriter(transport, reader), transport];
 }
 
-function* connect(open: () => net.Socket, limit: number, unixPath: string | null): Coroutine<[StreamReader, StreamWriter]> {
-  const loop = getRunningLoop();
-  const [reader, writer, transport] = makeStreams(loop, open(), limit);
-  transport._unixPath = unixPath;
+/** The TLS settings of one connection: its context and asyncio's two timeouts (ms). */
+interface TlsSetup {
+  context: SSLContext;
+  serverHostname: string | null;
+  handshakeTimeout: number;
+  shutdownTimeout: number;
+}
+
+/** The ssl options of openConnection / startServer / startTls, with asyncio's ValueErrors. */
+function tlsSetup(opts: Record<string, unknown>, ssl: SSLContext | null, defaultHostname: string | null): TlsSetup | null {
+  if (ssl === null) {
+    // asyncio: "server_hostname is only meaningful with ssl", and likewise for the timeouts.
+    for (const [key, words] of [['serverHostname', 'server_hostname'], ['sslHandshakeTimeout', 'ssl_handshake_timeout'], ['sslShutdownTimeout', 'ssl_shutdown_timeout']] as const) {
+      if (opts[key] !== undefined) throw new RangeError(`${words} is only meaningful with ssl`);
+    }
+    return null;
+  }
+  const serverHostname = opts.serverHostname === undefined ? defaultHostname : checkString(opts.serverHostname, 'serverHostname');
+  return {
+    context: ssl,
+    serverHostname,
+    handshakeTimeout: checkTimeout(opts.sslHandshakeTimeout, 'sslHandshakeTimeout', SSL_HANDSHAKE_TIMEOUT),
+    shutdownTimeout: checkTimeout(opts.sslShutdownTimeout, 'sslShutdownTimeout', SSL_SHUTDOWN_TIMEOUT),
+  };
+}
+
+/**
+ * Waits for the transport's connect (or, with TLS, its handshake): asyncio's
+ * ssl_handshake_timeout aborts a handshake that takes too long.
+ */
+function* waitConnected(loop: EventLoop, transport: StreamTransport, secure: TlsSetup | null): Coroutine<void> {
   const waiter = loop.createFuture<void>();
   transport._connectWaiter = waiter;
+  let timer: TimerHandle | null = null;
+  if (secure !== null) {
+    transport._ssl = secure.context;
+    transport._shutdownTimeout = secure.shutdownTimeout;
+    const ms = secure.handshakeTimeout;
+    timer = loop.callLater(ms, () => transport._forceClose(new ConnectionAbortedError(`SSL handshake is taking longer than ${ms} ms: aborting the connection`)));
+  }
   try {
     yield* waiter;
   } catch (error) {
-    transport.abort(); // cancelled while connecting, or the connection failed
+    transport.abort(); // cancelled while connecting, or the connection (or handshake) failed
     throw error;
+  } finally {
+    timer?.cancel();
   }
+}
+
+function* connect(open: () => net.Socket, limit: number, unixPath: string | null, secure: TlsSetup | null = null): Coroutine<[StreamReader, StreamWriter]> {
+  const loop = getRunningLoop();
+  const [reader, writer, transport] = makeStreams(loop, open(), limit);
+  transport._unixPath = unixPath;
+  yield* waitConnected(loop, transport, secure);
   return [reader, writer];
 }
 
@@ -350,9 +462,16 @@ export function openConnection(options: OpenConnectionOptions): Coroutine<[Strea
   const port = checkPort(opts.port, 1);
   const limit = checkLimit(opts.limit ?? DEFAULT_LIMIT);
   const connectOpts = connectOptions(opts, host, port);
+  const secure = tlsSetup(opts, checkSsl(opts.ssl), host);
   // Arguments are checked at the call; the loop lookup and the connect wait for the first step
   // (asyncio's open_connection is a coroutine: nothing happens until it is awaited).
-  return connect(() => net.connect(connectOpts), limit, null);
+  if (secure === null) return connect(() => net.connect(connectOpts), limit, null);
+  const open = (): net.Socket => {
+    const socket = tls.connect({ ...connectOpts, ...clientOptions(secure.context, secure.serverHostname) });
+    socket.setNoDelay(true);
+    return socket;
+  };
+  return connect(open, limit, null, secure);
 }
 
 /**
@@ -394,6 +513,12 @@ export interface StartServerOptions {
   reusePort?: boolean;
   /** Turn on TCP keep-alive probes on every accepted connection (3.13 `keep_alive`). */
   keepAlive?: boolean;
+  /** TLS: a server SSLContext (`createSslContext({ server: true, cert, key })`). */
+  ssl?: SSLContext;
+  /** ms a client's TLS handshake may take before it is dropped (default 60 000). Needs `ssl`. */
+  sslHandshakeTimeout?: number;
+  /** ms a closing TLS connection may take to flush (default 30 000). Needs `ssl`. */
+  sslShutdownTimeout?: number;
 }
 
 /** Options of `startUnixServer`. */
@@ -463,7 +588,11 @@ export function* startServer(clientConnected: ClientConnected, options: StartSer
     (listen as net.ListenOptions & { reusePort?: boolean }).reusePort = true;
   }
   const keepAlive = checkBoolean(opts.keepAlive, 'keepAlive') === true;
-  const server = new Server(getRunningLoop(), cb, limit, listen, null, makeStreams, keepAlive);
+  const ssl = checkSsl(opts.ssl);
+  if (ssl !== null && !ssl.server) throw new RangeError('startServer() needs a server SSLContext: createSslContext({ server: true, cert, key }).');
+  const secure = tlsSetup(opts, ssl, null);
+  const serverTls = secure === null ? null : { context: secure.context, handshakeTimeout: secure.handshakeTimeout, shutdownTimeout: secure.shutdownTimeout };
+  const server = new Server(getRunningLoop(), cb, limit, listen, null, makeStreams, keepAlive, serverTls);
   if (opts.startServing !== false) yield* server._startListening();
   return server;
 }

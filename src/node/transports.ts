@@ -20,12 +20,15 @@
  */
 import { Buffer } from 'node:buffer';
 import type { Duplex } from 'node:stream';
-import { RuntimeError } from '../exceptions.ts';
+import * as tls from 'node:tls';
+import { RuntimeError, TimeoutError } from '../exceptions.ts';
 import { inspectSymbol } from '../internal/repr.ts';
 import { atLoopShutdown } from './loop-shutdown.ts';
 import { ConnectionResetError, fromNodeError } from './errors.ts';
 import type { StreamReader } from './stream-reader.ts';
 import type { Server } from './servers.ts';
+import type { SSLContext } from './tls.ts';
+import type { TimerHandle } from '../events.ts';
 import type { EventLoop } from '../base-events.ts';
 import type { Future } from '../futures.ts';
 import type { Coroutine } from '../types.ts';
@@ -62,10 +65,14 @@ export function settleOk(future: Future<void>): void {
  * - `_unixPath`      the socket path of a Unix connection, else null
  * - `_connLost`      asyncio's `_conn_lost`: 0 while writes go out; then 1 + the writes dropped
  * - `_fd`            the descriptor last seen (for the repr once Node has dropped its handle), or -1
+ * - `_ssl`           the SSLContext of a TLS connection, else null
+ * - `_shutdownTimeout` ms a closing TLS connection may take to flush before it is aborted (0: none)
+ * - `_shutdownTimer` that timer while it runs, else null
+ * - `_connectEvent`  the stream's event that means connected ('connect', or TLS's handshake events)
  */
 export class StreamTransport {
   readonly loop: EventLoop;
-  readonly stream: NodeStream;
+  stream: NodeStream;
   reader: StreamReader | null;
   _closing: boolean;
   _lost: boolean;
@@ -79,6 +86,10 @@ export class StreamTransport {
   _unixPath: string | null;
   _connLost: number;
   _fd: number;
+  _ssl: SSLContext | null;
+  _shutdownTimeout: number;
+  _shutdownTimer: TimerHandle | null;
+  _connectEvent: 'connect' | 'secureConnect' | 'secure';
   _unregister: () => void;
   // Host-side listeners, bound once.
   private readonly _onData: (chunk: Buffer) => void;
@@ -111,6 +122,11 @@ export class StreamTransport {
     this._unixPath = null;
     this._connLost = 0;
     this._fd = -1;
+    this._ssl = null;
+    this._shutdownTimeout = 0;
+    this._shutdownTimer = null;
+    // A TLS client is connected when its handshake is done and the certificate checked.
+    this._connectEvent = stream instanceof tls.TLSSocket ? 'secureConnect' : 'connect';
     this._dataReceived = (chunk) => {
       const r = this.reader;
       if (r !== null && !r._eof) r.feedData(chunk);
@@ -140,15 +156,42 @@ export class StreamTransport {
     if (reader !== null) {
       reader._transport = this;
       reader._alloc = allocBuffer;
-      stream.on('data', this._onData);
-      stream.on('end', this._onEnd);
     }
-    stream.on('error', this._onError);
-    stream.on('close', this._onClose);
-    stream.on('drain', this._onDrain);
-    stream.on('connect', this._onConnect);
+    this._listen(stream, true);
     this._unregister = atLoopShutdown(loop, () => this.abort());
     this._seeFd();
+  }
+
+  /** Adds (or removes) the host listeners; a TLS client is connected at 'secureConnect'. */
+  private _listen(stream: NodeStream, on: boolean): void {
+    const method = on ? 'on' : 'off';
+    if (this.reader !== null) {
+      stream[method]('data', this._onData);
+      stream[method]('end', this._onEnd);
+    }
+    stream[method]('error', this._onError);
+    stream[method]('close', this._onClose);
+    stream[method]('drain', this._onDrain);
+    stream[method](this._connectEvent, this._onConnect);
+  }
+
+  /**
+   * @internal start_tls: the same transport now reads and writes through `secure`, a TLSSocket
+   * over the old socket; `_connectWaiter` settles at its handshake.
+   */
+  _upgrade(secure: tls.TLSSocket, serverSide: boolean): void {
+    this._listen(this.stream, false);
+    this.stream = secure;
+    // A server-side TLSSocket says 'secure' when its handshake is done (a client's 'secure' comes
+    // before the certificate is checked: only its 'secureConnect' means connected).
+    this._connectEvent = serverSide ? 'secure' : 'secureConnect';
+    this._listen(secure, true);
+  }
+
+  /** @internal Aborts with `error` as the reason the connection was lost (handshake/shutdown timeouts). */
+  _forceClose(error: unknown): void {
+    this._error ??= error;
+    this.abort();
   }
 
   /** Remembers the descriptor while Node's handle has it (for the repr after the close). */
@@ -170,6 +213,8 @@ export class StreamTransport {
   _lose(error: unknown): void {
     if (this._lost) return;
     this._lost = true;
+    this._shutdownTimer?.cancel();
+    this._shutdownTimer = null;
     if (this._connLost === 0) this._connLost = 1;
     this._unregister();
     const reader = this.reader;
@@ -257,6 +302,10 @@ export class StreamTransport {
     const stream = this.stream;
     if (this.reader !== null) stream.pause();
     if (stream.destroyed || this._lost) return;
+    if (this._shutdownTimeout > 0) {
+      // asyncio 3.11's ssl_shutdown_timeout: flushing and the TLS shutdown may take this long.
+      this._shutdownTimer = this.loop.callLater(this._shutdownTimeout, () => this._forceClose(new TimeoutError('SSL shutdown timed out')));
+    }
     if (stream.writable && !stream.writableEnded && stream.writableLength > 0) return; // _onWritten finishes
     this._finishClose();
   }
