@@ -756,7 +756,7 @@ describe('stream options (asyncio create_connection / create_server)', () => {
         a.close();
         b.close();
       }
-      const names = 'host, port, limit, backlog, startServing, reuseAddress, reusePort, keepAlive';
+      const names = 'host, port, limit, backlog, startServing, reuseAddress, reusePort, keepAlive, ssl, sslHandshakeTimeout, sslShutdownTimeout';
       const e3 = yield* catching(startServer(() => {}, { port: 0, reuse_port: true } as never));
       assert.equal((e3 as Error).message, `startServer() got an unexpected option \`reuse_port\`. Its options are: ${names}.`);
       const e4 = yield* catching(startServer(() => {}, { port: 0, backlog: -1 }));
@@ -769,9 +769,9 @@ describe('stream options (asyncio create_connection / create_server)', () => {
     assert.throws(() => openConnection({ port: 1, family: 2 as never }), { name: 'RangeError', message: 'Expected `family` to be 0, 4 or 6, got `2` (number)' });
     assert.throws(() => openConnection({ port: 1, localAddr: '127.0.0.1' as never }), { name: 'TypeError', message: 'Expected `localAddr` to be [host, port], got `"127.0.0.1"` (string)' });
     assert.throws(() => openConnection({ port: 1, happyEyeballsDelay: -1 }), { name: 'RangeError' });
-    assert.throws(() => openConnection({ port: 1, ssl: true } as never), {
+    assert.throws(() => openConnection({ port: 1, server_hostname: 'x' } as never), {
       name: 'TypeError',
-      message: 'openConnection() got an unexpected option `ssl`. Its options are: host, port, limit, localAddr, family, happyEyeballsDelay, interleave, keepAlive.',
+      message: 'openConnection() got an unexpected option `server_hostname`. Its options are: host, port, limit, localAddr, family, happyEyeballsDelay, interleave, keepAlive, ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout.',
     });
   });
 
