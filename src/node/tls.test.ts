@@ -18,6 +18,7 @@ import { ConnectionAbortedError, OSError, SSLCertVerificationError, SSLError } f
 import { createSslContext, type SSLContext } from './tls.ts';
 import { openConnection, startServer, type Server, type StreamReader, type StreamWriter } from './streams.ts';
 import type { Coroutine } from '../types.ts';
+import { PIPE, createSubprocessExec } from './subprocess.ts';
 
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
 const portOf = (server: Server): number => (server.sockets[0]!.getsockname() as [string, number])[1];
@@ -204,5 +205,79 @@ describe('TLS streams (node:tls)', () => {
     assert.equal(out.line, 'over tls\n');
     assert.equal(out.tlsNow, true);
     assert.equal((out.again as Error).message, 'Transport is already using TLS');
+  });
+
+  test('interop: a CPython asyncio TLS server and a CPython asyncio TLS client, against yieldio (skipped loudly without python3)', async (t) => {
+    if (missing !== null) return t.skip(missing);
+    const env = { ...process.env, PYENV_VERSION: '3.13.0' };
+    try {
+      execFileSync('python3', ['-c', 'import asyncio, ssl'], { env, stdio: 'ignore' });
+    } catch {
+      console.warn('\n*** SKIPPED LOUDLY: no python3 with asyncio and ssl for the TLS interop test ***\n');
+      return t.skip('SKIPPED LOUDLY: no python3 with asyncio and ssl');
+    }
+    const serverScript = `
+import asyncio, ssl, sys
+async def main():
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(sys.argv[1], sys.argv[2])
+    async def handle(reader, writer):
+        line = await reader.readline()
+        writer.write(b'python says ' + line)
+        await writer.drain()
+        writer.close()
+        await writer.wait_closed()
+        server.close()
+    server = await asyncio.start_server(handle, '127.0.0.1', 0, ssl=ctx)
+    print(server.sockets[0].getsockname()[1], flush=True)
+    async with server:
+        try:
+            await server.serve_forever()
+        except asyncio.CancelledError:
+            pass
+asyncio.run(main())
+`;
+    const clientScript = `
+import asyncio, ssl, sys
+async def main():
+    ctx = ssl.create_default_context(cafile=sys.argv[1])
+    reader, writer = await asyncio.open_connection('127.0.0.1', int(sys.argv[2]), ssl=ctx, server_hostname='localhost')
+    writer.write(b'hello from python\\n')
+    print((await reader.readline()).decode().strip(), writer.get_extra_info('cipher')[1].startswith('TLSv1.'))
+    writer.close()
+    await writer.wait_closed()
+asyncio.run(main())
+`;
+    const python = spawn('python3', ['-c', serverScript, join(dir, 'cert.pem'), join(dir, 'key.pem')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        python.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+        python.once('exit', (code) => reject(new Error(`python3 TLS server exited (${code})`)));
+      });
+      const out = await run(function* () {
+        // yieldio client -> CPython server
+        const [reader, writer] = yield* openConnection({ host: '127.0.0.1', port, ssl: createSslContext({ ca: cert }), serverHostname: 'localhost' });
+        writer.write('hello from yieldio\n');
+        const reply = text(yield* reader.readline());
+        writer.close();
+        yield* writer.waitClosed();
+        // CPython client -> yieldio server
+        const server = yield* startServer(function* (r, w) {
+          w.write(`yieldio says ${text(yield* r.readline())}`);
+          yield* w.drain();
+          w.close();
+        }, { host: '127.0.0.1', port: 0, ssl: createSslContext({ server: true, cert, key }) });
+        const client = yield* createSubprocessExec('python3', ['-c', clientScript, join(dir, 'cert.pem'), String(portOf(server))], { stdout: PIPE, env });
+        const [stdout] = yield* client.communicate();
+        server.close();
+        yield* server.waitClosed();
+        return { reply, fromPython: text(stdout!).trim(), code: client.returncode };
+      });
+      assert.equal(out.reply, 'python says hello from yieldio\n');
+      assert.equal(out.fromPython, 'yieldio says hello from python True');
+      assert.equal(out.code, 0);
+    } finally {
+      python.kill();
+    }
   });
 });
