@@ -258,4 +258,24 @@ describe('createSubprocessExec / createSubprocessShell (real child processes)', 
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  // asyncio's Process.wait() returns when the process has exited *and* its pipes are closed
+  // (base_subprocess._try_finish); Node's 'exit' comes while a grandchild still holds stdout.
+  test('wait() returns once the child exited and its pipes closed: a grandchild holding stdout keeps it waiting', async () => {
+    const out = await run(function* () {
+      // The shell exits at once; its background child holds stdout until we write a line to it (fd 3).
+      const proc = yield* createSubprocessShell('exec 3<&0; (read x <&3; echo late) & echo early', { stdin: PIPE, stdout: PIPE });
+      const waiting = createTask(proc.wait());
+      const early = text(yield* proc.stdout!.readline());
+      while (proc.returncode === null) yield* sleep(1); // the shell has exited...
+      for (let i = 0; i < 5; i++) yield* sleep(0);
+      const waitedAfterExit = !waiting.done(); // ...but its pipe is still open
+      proc.stdin!.write('go\n');
+      const late = text(yield* proc.stdout!.readline());
+      const code = yield* waiting;
+      proc.stdin!.close();
+      return { early, waitedAfterExit, late, code };
+    });
+    assert.deepEqual(out, { early: 'early\n', waitedAfterExit: true, late: 'late\n', code: 0 });
+  });
 });

@@ -3,7 +3,7 @@
  * @asyncio asyncio.subprocess (create_subprocess_exec, create_subprocess_shell, Process, PIPE, STDOUT, DEVNULL)
  *
  * Design notes
- * - Built on `node:child_process` `spawn`. The child's 'spawn', 'error' and 'exit' events and its
+ * - Built on `node:child_process` `spawn`. The child's 'spawn', 'error', 'exit' and 'close' events and its
  *   pipes' events reach the loop through `callSoonThreadsafe` (the pipes use the streams bridge).
  * - The constants are strings, Node's own stdio words where they exist: `PIPE = 'pipe'`,
  *   `DEVNULL = 'ignore'`; `STDOUT = 'stdout'` (stderr only). `'inherit'` (asyncio's None, the
@@ -165,7 +165,8 @@ function isBrokenPipe(error: unknown): boolean {
  * - `pid`          the child's process id
  * - `returncode`   null while running; the exit code; or -signal number
  * - `_child`       Node's ChildProcess
- * - `_exitWaiters` wait() futures, resolved on 'exit'
+ * - `_exitWaiters` wait() futures, resolved once the child exited and its output pipes closed
+ * - `_pipesClosed` Node's 'close' came: the child's stdout/stderr are closed (by it and its children)
  * - `_pipes`       the transports of the pipes, closed by communicate()
  */
 export class Process {
@@ -186,6 +187,8 @@ export class Process {
   /** @internal */
   _exitWaiters: Future<number>[];
   /** @internal */
+  _pipesClosed: boolean;
+  /** @internal */
   readonly _pipes: (StreamTransport | null)[];
 
   /** @internal Made by createSubprocessExec / createSubprocessShell. */
@@ -196,30 +199,46 @@ export class Process {
     this.pid = child.pid as number;
     this.returncode = null;
     this._exitWaiters = [];
+    this._pipesClosed = false;
     const [stdin, stdout, stderr] = pipes;
     this.stdin = stdin ? new StreamWriter(stdin, null) : null;
     this.stdout = stdout?.reader ?? null;
     this.stderr = stderr?.reader ?? null;
   }
 
-  /** @internal The 'exit' event, in the loop. */
+  /** @internal The 'exit' event, in the loop: the returncode is known. */
   _exited(code: number | null, signal: NodeJS.Signals | null): void {
     this.returncode = code ?? -signalNumber(signal as NodeJS.Signals);
+    this._maybeFinish();
+  }
+
+  /** @internal The 'close' event, in the loop: the output pipes are closed. */
+  _closed(): void {
+    this._pipesClosed = true;
+    this._maybeFinish();
+  }
+
+  /**
+   * asyncio's _try_finish: wait() returns once the process has exited *and* its pipes are closed
+   * (a grandchild that still holds stdout keeps wait() waiting, as in asyncio).
+   */
+  private _maybeFinish(): void {
+    if (this.returncode === null || !this._pipesClosed) return;
     const waiters = this._exitWaiters;
     this._exitWaiters = [];
     for (const waiter of waiters) if (!waiter.done()) waiter.setResult(this.returncode);
   }
 
   /**
-   * Waits for the child to exit and returns its `returncode`. With PIPE output, read it meanwhile
-   * (or use `communicate`): a child blocked on a full pipe never exits.
+   * Waits for the child to exit and its output pipes to close, and returns its `returncode`. With
+   * PIPE output, read it meanwhile (or use `communicate`): a child blocked on a full pipe never exits.
    * @asyncio Process.wait()
    * @returns the returncode.
    * @example
    * const code = yield* proc.wait();
    */
   *wait(): Coroutine<number> {
-    if (this.returncode !== null) return this.returncode;
+    if (this.returncode !== null && this._pipesClosed) return this.returncode;
     const waiter = this._loop.createFuture<number>();
     this._exitWaiters.push(waiter);
     return yield* waiter;
@@ -346,6 +365,11 @@ function* spawnProcess(file: string, args: readonly string[], shell: boolean, op
     else loop.callExceptionHandler({ message: 'Subprocess error', exception, process });
   }));
   child.once('exit', (code, signal) => post(() => process?._exited(code, signal)));
+  let closed = false; // 'close' may come before the Process exists (checked when it is made)
+  child.once('close', () => {
+    closed = true;
+    post(() => process?._closed());
+  });
   try {
     yield* started;
   } catch (error) {
@@ -381,6 +405,7 @@ function* spawnProcess(file: string, args: readonly string[], shell: boolean, op
   }
   process = new Process(loop, child, pipes);
   if (child.exitCode !== null || child.signalCode !== null) process._exited(child.exitCode, child.signalCode);
+  if (closed) process._closed();
   const proc = process;
   const unregister = atLoopShutdown(loop, () => {
     if (proc.returncode === null) child.kill('SIGKILL');
