@@ -37,6 +37,8 @@ export {
   SSLCertVerificationError,
 } from './errors.ts';
 export { SSLContext, createSslContext } from './tls.ts';
+export { DatagramProtocol, DatagramTransport, createDatagramEndpoint } from './datagram.ts';
+export type { DatagramAddress, DatagramEndpointOptions } from './datagram.ts';
 export type { SSLContextOptions } from './tls.ts';
 export type { OSErrorDetails } from './errors.ts';
 export { PIPE, STDOUT, DEVNULL, Process, createSubprocessExec, createSubprocessShell } from './subprocess.ts';

@@ -542,8 +542,8 @@ function checkBacklog(backlog: unknown): number {
   return backlog;
 }
 
-/** Node added `reusePort` to listen() in 23.1.0 and 22.12.0; older versions ignore it. */
-function nodeHasReusePort(): boolean {
+/** @internal Node added `reusePort` (listen(), dgram) in 23.1.0 and 22.12.0; older versions ignore it. */
+export function nodeHasReusePort(): boolean {
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
   return major >= 24 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
 }
