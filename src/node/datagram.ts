@@ -8,8 +8,8 @@
  * - Node's socket events ('message', 'error', 'close') are posted into the loop with
  *   `callSoonThreadsafe`, so the protocol's methods run as loop callbacks, as asyncio's do; an
  *   error one of them raises goes to the loop's exception handler.
- * - Addresses are `[host, port]` arrays (Python's tuples). `reuseAddress: true` is refused with
- *   asyncio's words (3.8+: SO_REUSEADDR on UDP lets another process steal the port).
+ * - Addresses are `[host, port]` arrays (Python's tuples). There is no `reuseAddress`: 3.13
+ *   removed `reuse_address` (SO_REUSEADDR on UDP lets another process steal the port).
  * - An endpoint still open when `run()` shuts the loop down is closed then (Node would stay alive).
  * @module
  */
@@ -253,15 +253,15 @@ export interface DatagramEndpointOptions {
   remoteAddr?: DatagramAddress;
   /** 4 or 6 (asyncio's AF_INET / AF_INET6); default from the addresses, else 4. */
   family?: 0 | 4 | 6;
-  /** Refused, as asyncio refuses it since 3.8 (SO_REUSEADDR on UDP is a security hole). */
-  reuseAddress?: false;
   /** SO_REUSEPORT (Node >= 22.12 / 23.1). */
   reusePort?: boolean;
   /** SO_BROADCAST: allow sending to broadcast addresses. */
   allowBroadcast?: boolean;
 }
 
-const OPTION_NAMES: readonly string[] = ['localAddr', 'remoteAddr', 'family', 'reuseAddress', 'reusePort', 'allowBroadcast'];
+// No reuseAddress: 3.13 removed reuse_address (SO_REUSEADDR on UDP lets another process steal
+// the port), so it is an unexpected option here too.
+const OPTION_NAMES: readonly string[] = ['localAddr', 'remoteAddr', 'family', 'reusePort', 'allowBroadcast'];
 
 function checkAddress(value: unknown, name: string): DatagramAddress | null {
   if (value === undefined || value === null) return null;
@@ -279,7 +279,8 @@ function checkAddress(value: unknown, name: string): DatagramAddress | null {
  * @param protocolFactory makes the protocol (a DatagramProtocol).
  * @param options `localAddr`, `remoteAddr`, `family`, `reusePort`, `allowBroadcast`.
  * @returns `[transport, protocol]`.
- * @throws {RangeError} "Passing `reuse_address=True` is no longer supported, ...", for a bad family, or when `family` and the addresses disagree.
+ * @throws {RangeError} for a bad family, or when `family` and the addresses disagree.
+ * @throws {TypeError} for an option that does not exist (`reuseAddress` among them, as in 3.13).
  * @throws {OSError} when binding or connecting fails (e.g. `code: 'EADDRINUSE'`).
  * @example
  * const [transport, protocol] = yield* createDatagramEndpoint(() => new EchoClient(), { remoteAddr: ['127.0.0.1', 9999] });
@@ -291,10 +292,6 @@ export function* createDatagramEndpoint<P extends DatagramProtocol>(protocolFact
     if (!OPTION_NAMES.includes(key)) throw new TypeError(`createDatagramEndpoint() got an unexpected option \`${key}\`. Its options are: ${OPTION_NAMES.join(', ')}.`);
   }
   const opts = options as Record<string, unknown>;
-  if (opts.reuseAddress !== undefined && opts.reuseAddress !== false) {
-    // asyncio's ValueError, word for word.
-    throw new RangeError('Passing `reuse_address=True` is no longer supported, as the usage of SO_REUSEPORT in UDP poses a significant security concern.');
-  }
   const local = checkAddress(opts.localAddr, 'localAddr');
   const remote = checkAddress(opts.remoteAddr, 'remoteAddr');
   let family = opts.family ?? 0;
