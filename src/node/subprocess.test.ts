@@ -278,4 +278,24 @@ describe('createSubprocessExec / createSubprocessShell (real child processes)', 
     });
     assert.deepEqual(out, { early: 'early\n', waitedAfterExit: true, late: 'late\n', code: 0 });
   });
+
+  test('stderr=STDOUT is one pipe, as asyncio\'s dup2: the interleaving is exact; the pid is the program\'s; a missing program is still FileNotFoundError', async () => {
+    const script = "const fs = require('fs'); fs.writeSync(1, process.pid + '\\n'); for (let i = 0; i < 200; i++) { fs.writeSync(1, 'o' + i + '\\n'); fs.writeSync(2, 'e' + i + '\\n'); }";
+    const out = await run(function* () {
+      const proc = yield* createSubprocessExec(node, ['-e', script], { stdout: PIPE, stderr: STDOUT });
+      const [stdout] = yield* proc.communicate();
+      const shellProc = yield* createSubprocessShell('echo a; echo b 1>&2; echo c', { stdout: PIPE, stderr: STDOUT });
+      const [shellOut] = yield* shellProc.communicate();
+      const missing = yield* catching(createSubprocessExec('yieldio-no-such-program', [], { stdout: PIPE, stderr: STDOUT }));
+      return { lines: text(stdout)!.split('\n'), pid: proc.pid, stderr: proc.stderr, shell: text(shellOut), missing };
+    });
+    assert.equal(Number(out.lines[0]), out.pid);
+    const expected: string[] = [];
+    for (let i = 0; i < 200; i++) expected.push(`o${i}`, `e${i}`);
+    assert.deepEqual(out.lines.slice(1, -1), expected);
+    assert.equal(out.stderr, null);
+    assert.equal(out.shell, 'a\nb\nc\n');
+    assert.ok(out.missing instanceof FileNotFoundError, String(out.missing));
+    assert.equal((out.missing as FileNotFoundError).message, "[Errno 2] No such file or directory: 'yieldio-no-such-program' (spawn yieldio-no-such-program ENOENT)");
+  });
 });

@@ -8,10 +8,12 @@
  * - The constants are strings, Node's own stdio words where they exist: `PIPE = 'pipe'`,
  *   `DEVNULL = 'ignore'`; `STDOUT = 'stdout'` (stderr only). `'inherit'` (asyncio's None, the
  *   default) and a file descriptor number are accepted too.
- * - `stderr: STDOUT` with `stdout: PIPE`: Node cannot hand the child one pipe for both, so the two
- *   pipes are merged into `process.stdout`; bytes keep their order within each stream, but the
- *   interleaving of the two is by arrival. With any other `stdout` the child's stderr goes to the
- *   same place (fd 1, 'ignore', or the same descriptor), as with a real dup2.
+ * - `stderr: STDOUT` with `stdout: PIPE`: one pipe for both, as asyncio's. Node makes one pipe per
+ *   descriptor, so on Unix `/bin/sh` does the dup2 in the child (`exec 2>&1`, then `exec` of the
+ *   program: the pid is the program's) and the kernel keeps the interleaving; the program is looked
+ *   up first so a missing one is still FileNotFoundError. On Windows the two pipes are merged by
+ *   arrival. With any other `stdout` the child's stderr goes to the same place (fd 1, 'ignore', or
+ *   the same descriptor), as with a real dup2.
  * - `returncode`: null while running, the exit code, or minus the signal number when a signal
  *   killed the child (asyncio's convention: -9 after `kill()`).
  * - A child still running when `run()` shuts the loop down is killed (asyncio kills it when its
@@ -20,6 +22,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
+import { accessSync, constants as fsConstants, statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { PassThrough, type Duplex } from 'node:stream';
 import { getRunningLoop } from '../events.ts';
 import { gather } from '../combinators.ts';
@@ -99,6 +103,35 @@ function checkStdio(value: unknown, name: 'stdin' | 'stdout' | 'stderr'): 'pipe'
   }
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
   throw new TypeError(`Expected \`${name}\` to be PIPE, DEVNULL, 'inherit', a file descriptor${name === 'stderr' ? ' or STDOUT' : ''}, got ${describeValue(value)}`);
+}
+
+/**
+ * The checks execvp makes, made here because /bin/sh runs the program (stderr: STDOUT): a
+ * missing program must still be FileNotFoundError at creation, not the shell's exit status 127.
+ */
+function findProgram(program: string, cwd: string | undefined, env: Record<string, string | undefined> | undefined): void {
+  const candidates = program.includes('/')
+    ? [resolvePath(cwd ?? '.', program)]
+    : ((env ?? globalThis.process.env).PATH ?? '/usr/bin:/bin').split(':').map((dir) => resolvePath(cwd ?? '.', dir || '.', program));
+  let denied: string | null = null;
+  for (const candidate of candidates) {
+    let isFile: boolean;
+    try {
+      isFile = statSync(candidate).isFile();
+    } catch {
+      continue;
+    }
+    if (!isFile) continue;
+    try {
+      accessSync(candidate, fsConstants.X_OK);
+      return;
+    } catch {
+      denied ??= candidate;
+    }
+  }
+  const code = denied !== null ? 'EACCES' : 'ENOENT';
+  const error = Object.assign(new Error(`spawn ${program} ${code}`), { code, errno: -(osConstants.errno as Record<string, number>)[code]!, syscall: `spawn ${program}`, path: program });
+  throw fromNodeError(error);
 }
 
 interface SpawnExtras {
@@ -339,8 +372,20 @@ function* spawnProcess(file: string, args: readonly string[], shell: boolean, op
   const limit = opts.limit;
   const loop = getRunningLoop();
   const merge = stderr === STDOUT && stdout === PIPE;
+  // asyncio gives stdout and stderr one pipe (a dup2). Node makes one pipe per descriptor, so on
+  // Unix the dup2 is done in the child by /bin/sh (`exec 2>&1`, then exec the program: same pid),
+  // and the kernel keeps the interleaving. Elsewhere the two pipes are merged by arrival.
+  const onePipe = merge && globalThis.process.platform !== 'win32';
+  if (onePipe) {
+    if (shell) file = `exec 2>&1; ${file}`;
+    else {
+      findProgram(file, opts.cwd, opts.env);
+      args = ['-c', 'exec 2>&1; exec "$0" "$@"', file, ...args];
+      file = '/bin/sh';
+    }
+  }
   // stderr: STDOUT without a stdout pipe is a dup2 onto whatever stdout is.
-  const stderrTarget = stderr !== STDOUT ? stderr : merge ? PIPE : stdout === 'inherit' ? 1 : stdout;
+  const stderrTarget = stderr !== STDOUT ? stderr : onePipe ? 'ignore' : merge ? PIPE : stdout === 'inherit' ? 1 : stdout;
   // STDOUT was resolved above: only Node's own stdio words and fds remain.
   const stdio = [stdin, stdout, stderrTarget] as ('pipe' | 'ignore' | 'inherit' | number)[];
   // pass_fds keeps each descriptor's number: Node's stdio[n] becomes the child's fd n.
@@ -387,7 +432,7 @@ function* spawnProcess(file: string, args: readonly string[], shell: boolean, op
 
   const pipes: (StreamTransport | null)[] = [null, null, null];
   if (child.stdin !== null) pipes[0] = new StreamTransport(loop, child.stdin as Duplex, null);
-  if (merge) {
+  if (merge && !onePipe) {
     // One reader fed by both pipes; it ends when both have ended.
     const merged = new PassThrough();
     let open = 2;
@@ -401,7 +446,7 @@ function* spawnProcess(file: string, args: readonly string[], shell: boolean, op
     pipes[1] = new StreamTransport(loop, merged, new StreamReader(limit));
   } else {
     if (child.stdout !== null) pipes[1] = new StreamTransport(loop, child.stdout as Duplex, new StreamReader(limit));
-    if (child.stderr !== null) pipes[2] = new StreamTransport(loop, child.stderr as Duplex, new StreamReader(limit));
+    if (child.stderr !== null && !onePipe) pipes[2] = new StreamTransport(loop, child.stderr as Duplex, new StreamReader(limit));
   }
   process = new Process(loop, child, pipes);
   if (child.exitCode !== null || child.signalCode !== null) process._exited(child.exitCode, child.signalCode);
