@@ -69,6 +69,7 @@ export function settleOk(future: Future<void>): void {
  * - `_shutdownTimeout` ms a closing TLS connection may take to flush before it is aborted (0: none)
  * - `_shutdownTimer` that timer while it runs, else null
  * - `_connectEvent`  the stream's event that means connected ('connect', or TLS's handshake events)
+ * - `_readable`      the stream's data is delivered (false for a write-only pipe)
  */
 export class StreamTransport {
   readonly loop: EventLoop;
@@ -90,6 +91,7 @@ export class StreamTransport {
   _shutdownTimeout: number;
   _shutdownTimer: TimerHandle | null;
   _connectEvent: 'connect' | 'secureConnect' | 'secure';
+  readonly _readable: boolean;
   _unregister: () => void;
   // Host-side listeners, bound once.
   private readonly _onData: (chunk: Buffer) => void;
@@ -106,7 +108,11 @@ export class StreamTransport {
   private readonly _resumeWriting: () => void;
   private readonly _connectionMade: () => void;
 
-  constructor(loop: EventLoop, stream: NodeStream, reader: StreamReader | null) {
+  /**
+   * @param readable whether the stream's data is delivered (a reader, or a protocol's subclass);
+   *   false for a write-only pipe.
+   */
+  constructor(loop: EventLoop, stream: NodeStream, reader: StreamReader | null, readable: boolean = reader !== null) {
     this.loop = loop;
     this.stream = stream;
     this.reader = reader;
@@ -127,19 +133,12 @@ export class StreamTransport {
     this._shutdownTimer = null;
     // A TLS client is connected when its handshake is done and the certificate checked.
     this._connectEvent = stream instanceof tls.TLSSocket ? 'secureConnect' : 'connect';
-    this._dataReceived = (chunk) => {
-      const r = this.reader;
-      if (r !== null && !r._eof) r.feedData(chunk);
-    };
-    this._eofReceived = () => this.reader?.feedEof();
+    this._readable = readable;
+    this._dataReceived = (chunk) => this._deliverData(chunk);
+    this._eofReceived = () => this._deliverEof();
     this._connectionLost = () => this._lose(this._error);
     this._resumeWriting = () => this._wakeDrainWaiters();
-    this._connectionMade = () => {
-      this._seeFd();
-      const waiter = this._connectWaiter;
-      this._connectWaiter = null;
-      if (waiter !== null) settleOk(waiter);
-    };
+    this._connectionMade = () => this._made();
     this._onData = (chunk) => this._post(this._dataReceived, chunk);
     this._onEnd = () => this._post(this._eofReceived, undefined);
     this._onError = (error) => {
@@ -152,6 +151,7 @@ export class StreamTransport {
     // (asyncio's _write_ready: `if self._closing: self._call_connection_lost(None)`).
     this._onWritten = () => {
       if (this._closing && this._connLost === 0 && this.stream.writableLength === 0) this._finishClose();
+      else this._written();
     };
     if (reader !== null) {
       reader._transport = this;
@@ -162,10 +162,35 @@ export class StreamTransport {
     this._seeFd();
   }
 
+  /** The loop side of 'data': the reader's (a protocol transport overrides it). */
+  _deliverData(chunk: Buffer): void {
+    const r = this.reader;
+    if (r !== null && !r._eof) r.feedData(chunk);
+  }
+
+  /** The loop side of 'end'. */
+  _deliverEof(): void {
+    this.reader?.feedEof();
+  }
+
+  /** The loop side of 'connect' (or the TLS handshake): openConnection's waiter. */
+  _made(): void {
+    this._seeFd();
+    const waiter = this._connectWaiter;
+    this._connectWaiter = null;
+    if (waiter !== null) settleOk(waiter);
+  }
+
+  /** After a write was handed to the OS (a protocol transport resumes writing from here). */
+  _written(): void {}
+
+  /** write() found Node's buffer full (a protocol transport pauses writing from here). */
+  _writeBlocked(): void {}
+
   /** Adds (or removes) the host listeners; a TLS client is connected at 'secureConnect'. */
   private _listen(stream: NodeStream, on: boolean): void {
     const method = on ? 'on' : 'off';
-    if (this.reader !== null) {
+    if (this._readable) {
       stream[method]('data', this._onData);
       stream[method]('end', this._onEnd);
     }
@@ -238,7 +263,7 @@ export class StreamTransport {
     this._server?._detach(this);
   }
 
-  private _wakeDrainWaiters(): void {
+  _wakeDrainWaiters(): void {
     // 'drain' may be stale: a write after it filled the buffer again.
     if (!this._lost && this.stream.writableNeedDrain) return;
     this._writePaused = false;
@@ -277,7 +302,10 @@ export class StreamTransport {
       return;
     }
     // While close() waits for the buffer to flush, a write is still sent, as asyncio's.
-    if (!this.stream.write(data, this._onWritten)) this._writePaused = true;
+    if (!this.stream.write(data, this._onWritten)) {
+      this._writePaused = true;
+      this._writeBlocked();
+    }
   }
 
   writeEof(): void {
