@@ -14,10 +14,18 @@ export {
   openUnixConnection,
   startServer,
   startUnixServer,
+  createConnection,
+  createUnixConnection,
+  createServer,
+  createUnixServer,
 } from './streams.ts';
+export { BaseProtocol, Protocol, BufferedProtocol, SocketTransport } from './protocols.ts';
+export type { StreamProtocol } from './protocols.ts';
 export type {
   ClientConnected,
   StartTlsOptions,
+  CreateConnectionOptions,
+  CreateServerOptions,
   OpenConnectionOptions,
   OpenUnixConnectionOptions,
   StartServerOptions,

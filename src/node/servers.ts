@@ -18,6 +18,7 @@ import { atLoopShutdown } from './loop-shutdown.ts';
 import { fromNodeError } from './errors.ts';
 import { settleOk, type StreamTransport } from './transports.ts';
 import { serverOptions, type SSLContext } from './tls.ts';
+import { SocketTransport, type StreamProtocol } from './protocols.ts';
 import type { StreamReader } from './stream-reader.ts';
 import type { ClientConnected, StreamWriter } from './streams.ts';
 import type { EventLoop } from '../base-events.ts';
@@ -100,12 +101,14 @@ export class Server {
   _listenPending: boolean;
   private readonly _makeStreams: MakeStreams;
   private readonly _ssl: ServerTls | null;
+  private readonly _protocolFactory: (() => StreamProtocol) | null;
   private readonly _accept: (socket: net.Socket) => void;
   private readonly _taskDone: (task: Task<unknown>) => void;
 
   /** @internal Made by startServer / startUnixServer. */
-  constructor(loop: EventLoop, clientConnected: ClientConnected, limit: number, listen: net.ListenOptions, unixPath: string | null, makeStreams: MakeStreams, keepAlive = false, ssl: ServerTls | null = null) {
+  constructor(loop: EventLoop, clientConnected: ClientConnected, limit: number, listen: net.ListenOptions, unixPath: string | null, makeStreams: MakeStreams, keepAlive = false, ssl: ServerTls | null = null, protocolFactory: (() => StreamProtocol) | null = null) {
     this._loop = loop;
+    this._protocolFactory = protocolFactory;
     this._makeStreams = makeStreams;
     this._ssl = ssl;
     const netOptions = { allowHalfOpen: true, noDelay: unixPath === null, keepAlive };
@@ -145,6 +148,27 @@ export class Server {
   private _connectionMade(socket: net.Socket): void {
     if (this._closed) {
       socket.destroy();
+      return;
+    }
+    if (this._protocolFactory !== null) {
+      // createServer: a protocol per connection (asyncio's _accept_connection2).
+      let protocol: StreamProtocol;
+      try {
+        protocol = this._protocolFactory();
+      } catch (error) {
+        socket.destroy();
+        this._loop.callExceptionHandler({ message: 'Error on transport creation for incoming connection', exception: error, server: this });
+        return;
+      }
+      const transport = new SocketTransport(this._loop, socket, protocol);
+      transport._server = this;
+      transport._unixPath = this._unixPath;
+      if (this._ssl !== null) {
+        transport._ssl = this._ssl.context;
+        transport._shutdownTimeout = this._ssl.shutdownTimeout;
+      }
+      this._clients.add(transport);
+      transport._made();
       return;
     }
     const [reader, writer, transport] = this._makeStreams(this._loop, socket, this._limit);

@@ -23,11 +23,12 @@ import { RuntimeError } from '../exceptions.ts';
 import { describeValue, inspectSymbol } from '../internal/repr.ts';
 import { checkCallback } from '../internal/validate.ts';
 import { DEFAULT_LIMIT, StreamReader, checkLimit } from './stream-reader.ts';
-import { StreamTransport } from './transports.ts';
+import { StreamTransport, socketExtraInfo } from './transports.ts';
 import { ConnectionAbortedError } from './errors.ts';
 import { SSL_HANDSHAKE_TIMEOUT, SSL_SHUTDOWN_TIMEOUT, checkSsl, checkTimeout, clientOptions, serverOptions, tlsExtraInfo, type SSLContext } from './tls.ts';
 import type { TimerHandle } from '../events.ts';
 import { Server, ServerSocket } from './servers.ts';
+import { SocketTransport, type StreamProtocol } from './protocols.ts';
 import type { EventLoop } from '../base-events.ts';
 import type { Coroutine } from '../types.ts';
 
@@ -225,25 +226,7 @@ export class StreamWriter {
    * const [host, port] = writer.getExtraInfo('peername') as [string, number];
    */
   getExtraInfo(name: string, defaultValue: unknown = null): unknown {
-    const transport = this._transport;
-    const socket = transport.stream;
-    if (!(socket instanceof net.Socket)) return name === 'pipe' ? socket : defaultValue;
-    if (socket instanceof tls.TLSSocket) {
-      const info = tlsExtraInfo(socket, transport._ssl, name);
-      if (info !== undefined) return info;
-    }
-    switch (name) {
-      case 'socket':
-        return socket;
-      case 'peername':
-        if (transport._unixPath !== null) return transport._server === null ? transport._unixPath : '';
-        return socket.remoteAddress === undefined ? defaultValue : [socket.remoteAddress, socket.remotePort];
-      case 'sockname':
-        if (transport._unixPath !== null) return transport._server === null ? '' : transport._unixPath;
-        return socket.localAddress === undefined ? defaultValue : [socket.localAddress, socket.localPort];
-      default:
-        return defaultValue;
-    }
+    return socketExtraInfo(this._transport, name, defaultValue);
   }
 
   toString(): string {
@@ -306,6 +289,14 @@ const START_SERVER_OPTIONS: readonly string[] = [
   'ssl', 'sslHandshakeTimeout', 'sslShutdownTimeout',
 ];
 const START_UNIX_SERVER_OPTIONS: readonly string[] = ['path', 'limit', 'backlog', 'startServing'];
+const CREATE_CONNECTION_OPTIONS: readonly string[] = OPEN_CONNECTION_OPTIONS.filter((o) => o !== 'limit');
+const CREATE_SERVER_OPTIONS: readonly string[] = START_SERVER_OPTIONS.filter((o) => o !== 'limit');
+const CREATE_UNIX_SERVER_OPTIONS: readonly string[] = ['path', 'backlog', 'startServing'];
+
+/** Options of `createConnection`: openConnection's, without `limit` (there is no reader). */
+export type CreateConnectionOptions = Omit<OpenConnectionOptions, 'limit'>;
+/** Options of `createServer`: startServer's, without `limit`. */
+export type CreateServerOptions = Omit<StartServerOptions, 'limit'>;
 
 /** Options of `openUnixConnection`. */
 export interface OpenUnixConnectionOptions {
@@ -574,7 +565,12 @@ function checkClientConnected(cb: unknown): ClientConnected {
  */
 export function* startServer(clientConnected: ClientConnected, options: StartServerOptions): Coroutine<Server> {
   const cb = checkClientConnected(clientConnected);
-  const opts = checkOptions(options, 'startServer', START_SERVER_OPTIONS);
+  return yield* tcpServer('startServer', options, cb, null);
+}
+
+/** startServer and createServer: a client callback or a protocol factory. */
+function* tcpServer(fn: string, options: unknown, cb: ClientConnected, protocolFactory: (() => StreamProtocol) | null): Coroutine<Server> {
+  const opts = checkOptions(options, fn, protocolFactory === null ? START_SERVER_OPTIONS : CREATE_SERVER_OPTIONS);
   const port = checkPort(opts.port, 0);
   const limit = checkLimit(opts.limit ?? DEFAULT_LIMIT);
   const listen: net.ListenOptions = { port, backlog: checkBacklog(opts.backlog) };
@@ -589,10 +585,10 @@ export function* startServer(clientConnected: ClientConnected, options: StartSer
   }
   const keepAlive = checkBoolean(opts.keepAlive, 'keepAlive') === true;
   const ssl = checkSsl(opts.ssl);
-  if (ssl !== null && !ssl.server) throw new RangeError('startServer() needs a server SSLContext: createSslContext({ server: true, cert, key }).');
+  if (ssl !== null && !ssl.server) throw new RangeError(`${fn}() needs a server SSLContext: createSslContext({ server: true, cert, key }).`);
   const secure = tlsSetup(opts, ssl, null);
   const serverTls = secure === null ? null : { context: secure.context, handshakeTimeout: secure.handshakeTimeout, shutdownTimeout: secure.shutdownTimeout };
-  const server = new Server(getRunningLoop(), cb, limit, listen, null, makeStreams, keepAlive, serverTls);
+  const server = new Server(getRunningLoop(), cb, limit, listen, null, makeStreams, keepAlive, serverTls, protocolFactory);
   if (opts.startServing !== false) yield* server._startListening();
   return server;
 }
@@ -609,7 +605,12 @@ export function* startServer(clientConnected: ClientConnected, options: StartSer
  */
 export function* startUnixServer(clientConnected: ClientConnected, options: StartUnixServerOptions): Coroutine<Server> {
   const cb = checkClientConnected(clientConnected);
-  const opts = checkOptions(options, 'startUnixServer', START_UNIX_SERVER_OPTIONS);
+  return yield* unixServer('startUnixServer', options, cb, null);
+}
+
+/** startUnixServer and createUnixServer. */
+function* unixServer(fn: string, options: unknown, cb: ClientConnected, protocolFactory: (() => StreamProtocol) | null): Coroutine<Server> {
+  const opts = checkOptions(options, fn, protocolFactory === null ? START_UNIX_SERVER_OPTIONS : CREATE_UNIX_SERVER_OPTIONS);
   const path = checkString(opts.path, 'path');
   const limit = checkLimit(opts.limit ?? DEFAULT_LIMIT);
   try {
@@ -619,7 +620,98 @@ export function* startUnixServer(clientConnected: ClientConnected, options: Star
   }
   const listen: net.ListenOptions = { path, backlog: checkBacklog(opts.backlog) };
   checkBoolean(opts.startServing, 'startServing');
-  const server = new Server(getRunningLoop(), cb, limit, listen, path, makeStreams);
+  const server = new Server(getRunningLoop(), cb, limit, listen, path, makeStreams, false, null, protocolFactory);
   if (opts.startServing !== false) yield* server._startListening();
   return server;
+}
+
+// ------------------------------------------------------------------------------------ protocols
+
+function checkFactory(factory: unknown, fn: string): () => StreamProtocol {
+  if (typeof factory !== 'function') throw new TypeError(`${fn}() expects a protocol factory (a function returning a Protocol), got ${describeValue(factory)}`);
+  return factory as () => StreamProtocol;
+}
+
+/** A client callback never called: createServer's connections go to their protocols. */
+const noClient: ClientConnected = () => undefined;
+
+function* connectProtocol<P extends StreamProtocol>(open: () => net.Socket, factory: () => P, unixPath: string | null, secure: TlsSetup | null): Coroutine<[SocketTransport, P]> {
+  const loop = getRunningLoop();
+  const protocol = factory();
+  const transport = new SocketTransport(loop, open(), protocol);
+  transport._unixPath = unixPath;
+  yield* waitConnected(loop, transport, secure);
+  return [transport, protocol];
+}
+
+/**
+ * Opens a TCP connection driving a protocol made by `protocolFactory`.
+ * @asyncio loop.create_connection(protocol_factory, host=None, port=None, *, ssl=None, family=0, local_addr=None, server_hostname=None, ssl_handshake_timeout=None, ssl_shutdown_timeout=None, happy_eyeballs_delay=None, interleave=None)
+ * Differs from asyncio: a free function on the running loop (the core loop has no `node:` import).
+ * @param protocolFactory makes the Protocol (or BufferedProtocol).
+ * @param options as openConnection's, without `limit`.
+ * @returns `[transport, protocol]`, once connected (and `connectionMade` was called).
+ * @throws {ConnectionRefusedError} (and the other OSErrors of errors.ts) when the connection fails.
+ * @example
+ * const [transport, protocol] = yield* createConnection(() => new EchoClient(), { host: '127.0.0.1', port });
+ */
+export function createConnection<P extends StreamProtocol>(protocolFactory: () => P, options: CreateConnectionOptions): Coroutine<[SocketTransport, P]> {
+  const factory = checkFactory(protocolFactory, 'createConnection') as () => P;
+  const opts = checkOptions(options, 'createConnection', CREATE_CONNECTION_OPTIONS);
+  const host = opts.host === undefined ? 'localhost' : checkString(opts.host, 'host');
+  const port = checkPort(opts.port, 1);
+  const connectOpts = connectOptions(opts, host, port);
+  const secure = tlsSetup(opts, checkSsl(opts.ssl), host);
+  if (secure === null) return connectProtocol(() => net.connect(connectOpts), factory, null, null);
+  return connectProtocol(() => {
+    const socket = tls.connect({ ...connectOpts, ...clientOptions(secure.context, secure.serverHostname) });
+    socket.setNoDelay(true);
+    return socket;
+  }, factory, null, secure);
+}
+
+/**
+ * Opens a Unix-socket connection driving a protocol.
+ * @asyncio loop.create_unix_connection(protocol_factory, path=None)
+ * @param protocolFactory makes the Protocol.
+ * @param options `path`.
+ * @returns `[transport, protocol]`.
+ * @throws {FileNotFoundError} / {ConnectionRefusedError} when the connection fails.
+ * @example
+ * const [transport] = yield* createUnixConnection(() => new Client(), { path: '/tmp/app.sock' });
+ */
+export function createUnixConnection<P extends StreamProtocol>(protocolFactory: () => P, options: { path: string }): Coroutine<[SocketTransport, P]> {
+  const factory = checkFactory(protocolFactory, 'createUnixConnection') as () => P;
+  const opts = checkOptions(options, 'createUnixConnection', ['path']);
+  const path = checkString(opts.path, 'path');
+  return connectProtocol(() => net.connect({ path, allowHalfOpen: true }), factory, path, null);
+}
+
+/**
+ * Starts a TCP server whose connections each drive a new protocol from `protocolFactory`.
+ * @asyncio loop.create_server(protocol_factory, host=None, port=None, *, backlog=100, ssl=None, reuse_address=None, reuse_port=None, keep_alive=None, start_serving=True)
+ * @param protocolFactory makes one Protocol per connection.
+ * @param options as startServer's, without `limit`.
+ * @returns the Server.
+ * @throws {OSError} when it cannot listen.
+ * @example
+ * const server = yield* createServer(() => new Echo(), { host: '127.0.0.1', port: 0 });
+ */
+export function* createServer(protocolFactory: () => StreamProtocol, options: CreateServerOptions): Coroutine<Server> {
+  const factory = checkFactory(protocolFactory, 'createServer');
+  return yield* tcpServer('createServer', options, noClient, factory);
+}
+
+/**
+ * Starts a Unix-socket server driving a protocol per connection.
+ * @asyncio loop.create_unix_server(protocol_factory, path=None, *, backlog=100, start_serving=True)
+ * @param protocolFactory makes one Protocol per connection.
+ * @param options `path`, `backlog`, `startServing`.
+ * @returns the Server.
+ * @example
+ * const server = yield* createUnixServer(() => new Echo(), { path: '/tmp/app.sock' });
+ */
+export function* createUnixServer(protocolFactory: () => StreamProtocol, options: { path: string; backlog?: number; startServing?: boolean }): Coroutine<Server> {
+  const factory = checkFactory(protocolFactory, 'createUnixServer');
+  return yield* unixServer('createUnixServer', options, noClient, factory);
 }

@@ -21,13 +21,14 @@
 import { Buffer } from 'node:buffer';
 import type { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
+import * as net from 'node:net';
 import { RuntimeError, TimeoutError } from '../exceptions.ts';
 import { inspectSymbol } from '../internal/repr.ts';
 import { atLoopShutdown } from './loop-shutdown.ts';
 import { ConnectionResetError, fromNodeError } from './errors.ts';
 import type { StreamReader } from './stream-reader.ts';
 import type { Server } from './servers.ts';
-import type { SSLContext } from './tls.ts';
+import { tlsExtraInfo, type SSLContext } from './tls.ts';
 import type { TimerHandle } from '../events.ts';
 import type { EventLoop } from '../base-events.ts';
 import type { Future } from '../futures.ts';
@@ -387,5 +388,30 @@ export class StreamTransport {
     const waiter = this.loop.createFuture<void>();
     this._drainWaiters.push(waiter);
     yield* waiter;
+  }
+}
+
+/**
+ * @internal `get_extra_info` of a connection's transport: 'peername' / 'sockname' (`[host, port]`,
+ * or the path of a Unix socket), 'socket', 'pipe' (a child's pipe), and the TLS names of tls.ts.
+ */
+export function socketExtraInfo(transport: StreamTransport, name: string, defaultValue: unknown): unknown {
+  const socket = transport.stream;
+  if (!(socket instanceof net.Socket)) return name === 'pipe' ? socket : defaultValue;
+  if (socket instanceof tls.TLSSocket) {
+    const info = tlsExtraInfo(socket, transport._ssl, name);
+    if (info !== undefined) return info;
+  }
+  switch (name) {
+    case 'socket':
+      return socket;
+    case 'peername':
+      if (transport._unixPath !== null) return transport._server === null ? transport._unixPath : '';
+      return socket.remoteAddress === undefined ? defaultValue : [socket.remoteAddress, socket.remotePort];
+    case 'sockname':
+      if (transport._unixPath !== null) return transport._server === null ? '' : transport._unixPath;
+      return socket.localAddress === undefined ? defaultValue : [socket.localAddress, socket.localPort];
+    default:
+      return defaultValue;
   }
 }
