@@ -53,4 +53,4 @@ export { PIPE, STDOUT, DEVNULL, Process, createSubprocessExec, createSubprocessS
 export type { StdioOption, SubprocessOptions } from './subprocess.ts';
 export { addSignalHandler, removeSignalHandler } from './signals.ts';
 export { runMain, exitOnInterrupt, KeyboardInterrupt } from './runners.ts';
-export { toThread, shutdownDefaultExecutor } from './threads.ts';
+export { toThread, shutdownDefaultExecutor, registerErrorClass } from './threads.ts';

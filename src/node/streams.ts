@@ -25,7 +25,7 @@ import { checkCallback } from '../internal/validate.ts';
 import { DEFAULT_LIMIT, StreamReader, checkLimit } from './stream-reader.ts';
 import { StreamTransport, socketExtraInfo } from './transports.ts';
 import { ConnectionAbortedError } from './errors.ts';
-import { SSL_HANDSHAKE_TIMEOUT, SSL_SHUTDOWN_TIMEOUT, checkSsl, checkTimeout, clientOptions, serverOptions, tlsExtraInfo, type SSLContext } from './tls.ts';
+import { SSL_HANDSHAKE_TIMEOUT, SSL_SHUTDOWN_TIMEOUT, checkSsl, checkTimeout, clientOptions, serverOptions, type SSLContext } from './tls.ts';
 import type { TimerHandle } from '../events.ts';
 import { Server, ServerSocket } from './servers.ts';
 import { SocketTransport, type StreamProtocol } from './protocols.ts';
