@@ -371,6 +371,23 @@ describe('TCP streams on 127.0.0.1 (real sockets)', () => {
     assert.ok(out.midWrite instanceof ConnectionError, String(out.midWrite)); // ECONNRESET or EPIPE, by timing
   });
 
+  test('peer reset during waitClosed: the waiting waitClosed() raises ConnectionResetError', async () => {
+    const error = await run(function* () {
+      const server = yield* startServer(function* (reader, writer) {
+        yield* reader.readexactly(1);
+        yield* sleep(5); // the client is in waitClosed by now
+        (writer.getExtraInfo('socket') as net.Socket).resetAndDestroy();
+      }, { host: '127.0.0.1', port: 0 });
+      const [, writer] = yield* openConnection({ host: '127.0.0.1', port: portOf(server) });
+      writer.write('x');
+      const error = yield* catching(writer.waitClosed()); // waits: we never close our side
+      server.close();
+      return error;
+    });
+    assert.ok(error instanceof ConnectionResetError, String(error));
+    assert.equal(error.code, 'ECONNRESET');
+  });
+
   test('a handler that raises: reported as "Unhandled exception in client_connected_cb", its connection closed', async () => {
     const contexts: ExceptionContext[] = [];
     const eof = await run(function* () {

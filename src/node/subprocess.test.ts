@@ -7,7 +7,7 @@ import { run } from '../runners.ts';
 import { createTask, sleep } from '../tasks.ts';
 import { CancelledError } from '../exceptions.ts';
 import { catching } from '../../test/support/coroutines.ts';
-import { FileNotFoundError, OSError, PermissionError, ProcessLookupError } from './errors.ts';
+import { ConnectionResetError, FileNotFoundError, OSError, PermissionError, ProcessLookupError } from './errors.ts';
 import { DEVNULL, PIPE, STDOUT, createSubprocessExec, createSubprocessShell, type Process } from './subprocess.ts';
 
 const node = process.execPath;
@@ -297,5 +297,28 @@ describe('createSubprocessExec / createSubprocessShell (real child processes)', 
     assert.equal(out.shell, 'a\nb\nc\n');
     assert.ok(out.missing instanceof FileNotFoundError, String(out.missing));
     assert.equal((out.missing as FileNotFoundError).message, "[Errno 2] No such file or directory: 'yieldio-no-such-program' (spawn yieldio-no-such-program ENOENT)");
+  });
+
+  // asyncio: the stdin pipe's loss makes StreamWriter.drain() raise ConnectionResetError('Connection lost')
+  // (FlowControlMixin._drain_helper); communicate() ignores it, with BrokenPipeError.
+  test('a child that exits while we write: drain() raises ConnectionResetError("Connection lost"), as asyncio\'s', async () => {
+    const out = await run(function* () {
+      const proc = yield* createSubprocessExec(node, ['-e', 'process.exit(3)'], { stdin: PIPE });
+      const chunk = new Uint8Array(1024 * 1024);
+      let error: unknown = null;
+      for (let i = 0; i < 100 && error === null; i++) {
+        proc.stdin!.write(chunk);
+        try {
+          yield* proc.stdin!.drain();
+        } catch (e) {
+          error = e;
+        }
+        if (error === null) yield* sleep(1);
+      }
+      return { error, code: yield* proc.wait() };
+    });
+    assert.ok(out.error instanceof ConnectionResetError, String(out.error));
+    assert.equal((out.error as Error).message, 'Connection lost');
+    assert.equal(out.code, 3);
   });
 });
