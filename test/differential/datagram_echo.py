@@ -1,4 +1,6 @@
 # Twin of datagram_echo.ts: UDP endpoints (loop.create_datagram_endpoint) and their protocol callbacks.
+# clock: real
+# (real sockets and children: the virtual clock would jump past their I/O)
 import asyncio
 import socket
 

@@ -1,4 +1,6 @@
 # Twin of node_errors.ts: Node system errors under their Python names (yieldio/node errors.ts).
+# clock: real
+# (real sockets and children: the virtual clock would jump past their I/O)
 import asyncio, os, socket, struct, tempfile
 
 

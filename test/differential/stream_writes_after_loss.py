@@ -1,4 +1,6 @@
 # Twin of stream_writes_after_loss.ts: writes after close() / abort(), drain() after the loss
+# clock: real
+# (real sockets and children: the virtual clock would jump past their I/O)
 # (asyncio selector_events.py _SelectorSocketTransport.write / close / _force_close, streams.py drain).
 import asyncio
 import logging
