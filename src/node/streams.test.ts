@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { existsSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
 import { spawnSync } from 'node:child_process';
 import { run, runSync } from '../runners.ts';
@@ -14,11 +14,12 @@ import { CancelledError, IncompleteReadError, LimitOverrunError, RuntimeError } 
 import type { ExceptionContext } from '../base-events.ts';
 import type { Coroutine } from '../types.ts';
 import { catching } from '../../test/support/coroutines.ts';
+import { ConnectionError, ConnectionRefusedError, ConnectionResetError, OSError } from './errors.ts';
 import {
-  ConnectionResetError,
   StreamReader,
   StreamTransport,
   StreamWriter as StreamWriterClass,
+  connectOptions,
   openConnection,
   openUnixConnection,
   startServer,
@@ -255,7 +256,7 @@ describe('TCP streams on 127.0.0.1 (real sockets)', () => {
       const [reader, writer] = yield* openConnection({ host: '127.0.0.1', port: portOf(server), limit: 1024 });
       const socket = writer.getExtraInfo('socket') as net.Socket;
       while (!reader._paused) yield* sleep(1); // nobody reads: the buffer grows past 2 * limit
-      assert.ok(reader._buffer.length > 2048);
+      assert.ok(reader._size > 2048);
       assert.equal(socket.isPaused(), true);
       let total = 0;
       for (;;) {
@@ -316,7 +317,7 @@ describe('TCP streams on 127.0.0.1 (real sockets)', () => {
     assert.equal(error.message, 'Connection lost');
   });
 
-  test('connection refused: Node\'s error (ECONNREFUSED) is raised by openConnection', async () => {
+  test('connection refused: ConnectionRefusedError (an OSError) is raised by openConnection, Node\'s error as its cause', async () => {
     const error = await run(function* () {
       const server = yield* startServer(() => {}, { host: '127.0.0.1', port: 0 });
       const port = portOf(server);
@@ -324,7 +325,67 @@ describe('TCP streams on 127.0.0.1 (real sockets)', () => {
       yield* server.waitClosed();
       return yield* catching(openConnection({ host: '127.0.0.1', port }));
     });
-    assert.equal((error as { code?: string }).code, 'ECONNREFUSED');
+    assert.ok(error instanceof ConnectionRefusedError && error instanceof OSError);
+    assert.equal(error.code, 'ECONNREFUSED');
+    assert.match(error.message, /^\[Errno \d+\] Connection refused \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/);
+    assert.equal((error.cause as { code?: string }).code, 'ECONNREFUSED');
+  });
+
+  test('peer reset mid-read: read(), waitClosed() and drain() raise ConnectionResetError; mid-write: drain() raises a ConnectionError', async () => {
+    const out = await run(function* () {
+      const server = yield* startServer(function* (reader, writer) {
+        yield* reader.readexactly(1); // connected for sure
+        (writer.getExtraInfo('socket') as net.Socket).resetAndDestroy(); // SO_LINGER 0 + close: an RST
+      }, { host: '127.0.0.1', port: 0 });
+      const [reader, writer] = yield* openConnection({ host: '127.0.0.1', port: portOf(server) });
+      writer.write('x');
+      const read = yield* catching(reader.read());
+      const closed = yield* catching(writer.waitClosed());
+      const drained = yield* catching(writer.drain());
+      // Mid-write: we keep writing while the peer resets.
+      const server2 = yield* startServer(function* (reader2, writer2) {
+        yield* reader2.readexactly(1);
+        (writer2.getExtraInfo('socket') as net.Socket).resetAndDestroy();
+      }, { host: '127.0.0.1', port: 0 });
+      const [, writer3] = yield* openConnection({ host: '127.0.0.1', port: portOf(server2) });
+      let midWrite: unknown = null;
+      const chunk = new Uint8Array(1024 * 1024);
+      for (let i = 0; i < 200 && midWrite === null; i++) {
+        writer3.write(chunk);
+        try {
+          yield* writer3.drain();
+        } catch (error) {
+          midWrite = error;
+        }
+      }
+      server.close();
+      server2.close();
+      return { read, closed, drained, midWrite };
+    });
+    for (const error of [out.read, out.closed, out.drained]) {
+      assert.ok(error instanceof ConnectionResetError, String(error));
+      assert.equal(error.code, 'ECONNRESET');
+      assert.equal((error.cause as { code?: string }).code, 'ECONNRESET');
+    }
+    assert.equal(out.read, out.closed); // one error: the one the connection was lost with
+    assert.ok(out.midWrite instanceof ConnectionError, String(out.midWrite)); // ECONNRESET or EPIPE, by timing
+  });
+
+  test('peer reset during waitClosed: the waiting waitClosed() raises ConnectionResetError', async () => {
+    const error = await run(function* () {
+      const server = yield* startServer(function* (reader, writer) {
+        yield* reader.readexactly(1);
+        yield* sleep(5); // the client is in waitClosed by now
+        (writer.getExtraInfo('socket') as net.Socket).resetAndDestroy();
+      }, { host: '127.0.0.1', port: 0 });
+      const [, writer] = yield* openConnection({ host: '127.0.0.1', port: portOf(server) });
+      writer.write('x');
+      const error = yield* catching(writer.waitClosed()); // waits: we never close our side
+      server.close();
+      return error;
+    });
+    assert.ok(error instanceof ConnectionResetError, String(error));
+    assert.equal(error.code, 'ECONNRESET');
   });
 
   test('a handler that raises: reported as "Unhandled exception in client_connected_cb", its connection closed', async () => {
@@ -492,3 +553,286 @@ describe('Unix-socket streams', () => {
   });
 });
 
+
+describe('open_connection is a lazy coroutine (issue #16 §6)', () => {
+  test('built outside a loop it does not throw; built and never awaited it connects nothing; awaited later it connects', async () => {
+    let accepted = 0;
+    const peer = net.createServer((socket) => {
+      accepted++;
+      socket.pipe(socket);
+    });
+    await new Promise<void>((resolve) => peer.listen(0, '127.0.0.1', resolve));
+    const port = (peer.address() as net.AddressInfo).port;
+    try {
+      // asyncio: `open_connection(...)` outside a loop is only a coroutine object.
+      const early = openConnection({ host: '127.0.0.1', port });
+      const reply = await run(function* () {
+        const never = openConnection({ host: '127.0.0.1', port }); // built inside, never awaited
+        void never;
+        const [reader, writer] = yield* early;
+        writer.write('ping\n');
+        const line = text(yield* reader.readline());
+        writer.close();
+        yield* writer.waitClosed();
+        return line;
+      });
+      assert.equal(reply, 'ping\n');
+      assert.equal(accepted, 1); // only the awaited one reached the peer
+      assert.throws(() => openConnection({ host: '127.0.0.1', port: -1 }), { name: 'RangeError' }); // arguments: checked at the call
+    } finally {
+      peer.close();
+    }
+  });
+});
+
+describe('reprs and writes after the loss (asyncio streams.py / selector_events.py)', () => {
+  test('StreamReader prints as asyncio\'s: bytes, eof, limit, waiter=<Future ...>, exception=RuntimeError(), transport=<...>', () => {
+    // CPython 3.13: <StreamReader>, <StreamReader exception=RuntimeError()>,
+    //   <StreamReader 3 bytes limit=10 waiter=<Future pending cb=[Task.task_wakeup()]>>
+    const reprs = runSync(function* () {
+      const plain = String(new StreamReader());
+      const failed = new StreamReader();
+      failed.setException(new RuntimeError());
+      const waiting = new StreamReader(10);
+      waiting.feedData('abc');
+      const task = createTask(waiting.readexactly(5));
+      yield* sleep(0);
+      const withWaiter = String(waiting);
+      task.cancel();
+      yield* catching(task);
+      return [plain, String(failed), withWaiter];
+    });
+    assert.equal(reprs[0], '<StreamReader>');
+    assert.equal(reprs[1], '<StreamReader exception=RuntimeError()>');
+    assert.match(reprs[2]!, /^<StreamReader 3 bytes limit=10 waiter=<Future pending.*>>$/);
+  });
+
+  test('a transport prints as asyncio\'s (<... fd=N read=polling write=<idle, bufsize=0>>), in the writer\'s and the reader\'s reprs and in handler reports', async () => {
+    const out = await run(function* () {
+      const server = yield* startServer(function* (reader, writer) {
+        yield* reader.read();
+        writer.close();
+      }, { host: '127.0.0.1', port: 0 });
+      const [reader, writer] = yield* openConnection({ host: '127.0.0.1', port: portOf(server) });
+      const open = String(writer._transport);
+      const writerRepr = String(writer);
+      writer.close();
+      const closing = String(writer._transport);
+      yield* writer.waitClosed();
+      const closed = String(reader);
+      server.close();
+      yield* server.waitClosed();
+      return { open, writerRepr, closing, closed };
+    });
+    assert.match(out.open, /^<StreamTransport fd=\d+ read=polling write=<idle, bufsize=0>>$/);
+    assert.match(out.writerRepr, /^<StreamWriter transport=<StreamTransport fd=\d+ read=polling write=<idle, bufsize=0>> reader=<StreamReader transport=<StreamTransport .*>>>$/);
+    assert.match(out.closing, /^<StreamTransport closing fd=\d+ read=idle write=<idle, bufsize=0>>$/);
+    assert.match(out.closed, /^<StreamReader eof transport=<StreamTransport closed fd=\d+>>$/);
+  });
+
+  test('a peer that never reads: getWriteBufferSize() grows, close() keeps flushing (waitClosed waits), abort() ends it at once', async () => {
+    const out = await run(function* () {
+      const loop = getRunningLoop();
+      const reports: ExceptionContext[] = [];
+      loop.setExceptionHandler((_loop, context) => reports.push(context));
+      const never = loop.createFuture<void>();
+      const server = yield* startServer(function* (_reader, serverWriter) {
+        yield* never; // never reads
+        serverWriter.close();
+      }, { host: '127.0.0.1', port: 0 });
+      const [reader, writer] = yield* openConnection({ host: '127.0.0.1', port: portOf(server) });
+      writer.write(new Uint8Array(32 * 1024 * 1024));
+      const buffered = writer.getWriteBufferSize();
+      writer.close();
+      writer.write('still sent while flushing');
+      const stillBuffered = writer.getWriteBufferSize() > buffered - 32 * 1024 * 1024;
+      const closedTask = createTask(writer.waitClosed());
+      yield* sleep(20);
+      const waitedWhileFlushing = !closedTask.done();
+      writer.abort();
+      yield* closedTask; // connection_lost(None): no error
+      const eof = (yield* reader.read()).length;
+      for (let i = 0; i < 6; i++) writer.write('dropped');
+      const drained = yield* catching(writer.drain());
+      never.setResult();
+      server.close();
+      yield* server.waitClosed();
+      return { buffered, stillBuffered, waitedWhileFlushing, eof, size: writer.getWriteBufferSize(), drained, reports };
+    });
+    assert.ok(out.buffered > 0);
+    assert.equal(out.stillBuffered, true);
+    assert.equal(out.waitedWhileFlushing, true);
+    assert.equal(out.eof, 0);
+    assert.equal(out.size, 0);
+    assert.ok(out.drained instanceof ConnectionResetError);
+    assert.equal((out.drained as Error).message, 'Connection lost');
+    // abort made _conn_lost 1; writes 1-4 raise it to 5; the 5th and 6th are logged.
+    assert.deepEqual(out.reports.map((c) => c.message), ['socket.send() raised exception.', 'socket.send() raised exception.']);
+    assert.match(String(out.reports[0]!.transport), /^<StreamTransport closed fd=\d+>$/);
+  });
+});
+
+/** The keep-alive timer of our end of a TCP connection, from Linux's /proc/net/tcp ('02' when armed), or null. */
+function keepAliveTimer(localPort: number): string | null {
+  const hex = localPort.toString(16).toUpperCase().padStart(4, '0');
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields[1]?.endsWith(`:${hex}`)) return fields[5]!.slice(0, 2);
+  }
+  return null;
+}
+
+describe('stream options (asyncio create_connection / create_server)', () => {
+  test('openConnection: localAddr binds our end; family 4 resolves localhost to 127.0.0.1; happyEyeballsDelay tries addresses in turn', async () => {
+    const free = await new Promise<number>((resolve) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as net.AddressInfo;
+        s.close(() => resolve(port));
+      });
+    });
+    const out = await run(function* () {
+      const server = yield* startServer(upperEcho, { host: '127.0.0.1', port: 0 });
+      const port = portOf(server);
+      const [r1, w1] = yield* openConnection({ host: '127.0.0.1', port, localAddr: ['127.0.0.1', free] });
+      const sockname = w1.getExtraInfo('sockname');
+      const [r2, w2] = yield* openConnection({ host: 'localhost', port, family: 4 });
+      const peer = w2.getExtraInfo('peername');
+      const [r3, w3] = yield* openConnection({ host: 'localhost', port, happyEyeballsDelay: 50, interleave: 1 });
+      for (const [r, w] of [[r1, w1], [r2, w2], [r3, w3]] as const) {
+        w.write('x\n');
+        assert.equal(text(yield* r.readline()), 'X\n');
+        w.close();
+        yield* w.waitClosed();
+      }
+      server.close();
+      yield* server.waitClosed();
+      return { sockname, peer, port };
+    });
+    assert.deepEqual(out.sockname, ['127.0.0.1', free]);
+    assert.deepEqual(out.peer, ['127.0.0.1', out.port]);
+    // Which addresses Happy Eyeballs tries depends on the resolver (here localhost may have one):
+    // check the mapping onto Node's options itself.
+    assert.deepEqual(connectOptions({ happyEyeballsDelay: 50, interleave: 1, keepAlive: true, family: 6, localAddr: ['::1', 0] }, 'example.org', 443), {
+      host: 'example.org', port: 443, allowHalfOpen: true, noDelay: true,
+      localAddress: '::1', family: 6, autoSelectFamily: true, autoSelectFamilyAttemptTimeout: 50, keepAlive: true,
+    });
+    assert.equal(connectOptions({ happyEyeballsDelay: 0 }, 'h', 1).autoSelectFamilyAttemptTimeout, 10); // Node's minimum
+  });
+
+  test('keepAlive (openConnection and startServer): SO_KEEPALIVE is on, seen in /proc/net/tcp; off by default', async (t) => {
+    if (!existsSync('/proc/net/tcp')) {
+      t.skip('SKIPPED: no /proc/net/tcp to see the keep-alive timer');
+      return;
+    }
+    const out = await run(function* () {
+      const accepted: number[] = [];
+      const server = yield* startServer(function* (reader, writer) {
+        accepted.push((writer.getExtraInfo('sockname') as [string, number])[1]);
+        yield* reader.read();
+        writer.close();
+      }, { host: '127.0.0.1', port: 0, keepAlive: true });
+      const plainServer = yield* startServer(function* (reader, writer) {
+        yield* reader.read();
+        writer.close();
+      }, { host: '127.0.0.1', port: 0 });
+      const [, withKa] = yield* openConnection({ host: '127.0.0.1', port: portOf(plainServer), keepAlive: true });
+      const [, without] = yield* openConnection({ host: '127.0.0.1', port: portOf(plainServer) });
+      const [, toKaServer] = yield* openConnection({ host: '127.0.0.1', port: portOf(server) });
+      while (accepted.length === 0) yield* sleep(1);
+      const ours = (w: StreamWriter): number => (w.getExtraInfo('sockname') as [string, number])[1];
+      // The accepted end's local port is the server's; find it by the client's port as its remote.
+      const serverSide = readFileSync('/proc/net/tcp', 'utf8').split('\n').map((l) => l.trim().split(/\s+/))
+        .find((f) => f[2]?.endsWith(`:${ours(toKaServer).toString(16).toUpperCase().padStart(4, '0')}`) && f[1]?.endsWith(`:${portOf(server).toString(16).toUpperCase().padStart(4, '0')}`));
+      const timers = { client: keepAliveTimer(ours(withKa)), plain: keepAliveTimer(ours(without)), accepted: serverSide?.[5]?.slice(0, 2) ?? null };
+      for (const w of [withKa, without, toKaServer]) w.close();
+      server.close();
+      plainServer.close();
+      yield* server.waitClosed();
+      yield* plainServer.waitClosed();
+      return timers;
+    });
+    assert.deepEqual(out, { client: '02', plain: '00', accepted: '02' });
+  });
+
+  test('startServer: backlog 100 by default (asyncio\'s); reusePort where Node has it; bad and unknown options refused', async () => {
+    await run(function* () {
+      const server = yield* startServer(() => {}, { host: '127.0.0.1', port: 0 });
+      assert.equal(server._listen.backlog, 100);
+      server.close();
+      const e1 = yield* catching(startServer(() => {}, { port: 0, reuseAddress: false }));
+      assert.equal((e1 as Error).message, 'reuseAddress: false is not possible: Node always sets SO_REUSEADDR on Unix (asyncio\'s default there).');
+      const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+      const hasReusePort = major >= 24 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
+      if (!hasReusePort) {
+        const e2 = yield* catching(startServer(() => {}, { port: 0, reusePort: true }));
+        assert.equal((e2 as Error).message, `reusePort needs Node >= 22.12 or 23.1 (this is ${process.version}, which would ignore it)`);
+      } else {
+        const a = yield* startServer(() => {}, { host: '127.0.0.1', port: 0, reusePort: true });
+        const b = yield* startServer(() => {}, { host: '127.0.0.1', port: portOf(a), reusePort: true }); // shares the port
+        assert.equal(portOf(b), portOf(a));
+        a.close();
+        b.close();
+      }
+      const names = 'host, port, limit, backlog, startServing, reuseAddress, reusePort, keepAlive, ssl, sslHandshakeTimeout, sslShutdownTimeout';
+      const e3 = yield* catching(startServer(() => {}, { port: 0, reuse_port: true } as never));
+      assert.equal((e3 as Error).message, `startServer() got an unexpected option \`reuse_port\`. Its options are: ${names}.`);
+      const e4 = yield* catching(startServer(() => {}, { port: 0, backlog: -1 }));
+      assert.equal((e4 as Error).message, 'Expected `backlog` to be an integer >= 0, got `-1` (number)');
+    });
+    assert.throws(() => openConnection({ port: 1, interleave: 2 as never }), {
+      name: 'RangeError',
+      message: 'Expected `interleave` to be 1, got `2` (number): Node\'s Happy Eyeballs alternates the families one address at a time, and has no other order.',
+    });
+    assert.throws(() => openConnection({ port: 1, family: 2 as never }), { name: 'RangeError', message: 'Expected `family` to be 0, 4 or 6, got `2` (number)' });
+    assert.throws(() => openConnection({ port: 1, localAddr: '127.0.0.1' as never }), { name: 'TypeError', message: 'Expected `localAddr` to be [host, port], got `"127.0.0.1"` (string)' });
+    assert.throws(() => openConnection({ port: 1, happyEyeballsDelay: -1 }), { name: 'RangeError' });
+    assert.throws(() => openConnection({ port: 1, server_hostname: 'x' } as never), {
+      name: 'TypeError',
+      message: 'openConnection() got an unexpected option `server_hostname`. Its options are: host, port, limit, localAddr, family, happyEyeballsDelay, interleave, keepAlive, ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout.',
+    });
+  });
+
+  test('Server.closeClients() closes accepted connections gracefully (buffered data sent); abortClients() drops them (3.13)', async () => {
+    const out = await run(function* () {
+      const writers: StreamWriter[] = [];
+      const server = yield* startServer(function* (reader, writer) {
+        writers.push(writer);
+        yield* reader.read(); // until closed
+      }, { host: '127.0.0.1', port: 0 });
+      const [r1, w1] = yield* openConnection({ host: '127.0.0.1', port: portOf(server) });
+      const [r2, w2] = yield* openConnection({ host: '127.0.0.1', port: portOf(server) });
+      while (writers.length < 2) yield* sleep(1);
+      writers[0]!.write('goodbye');
+      server.closeClients();
+      const graceful = [text(yield* r1.read()), text(yield* r2.read())];
+      w1.close();
+      w2.close();
+      yield* sleep(1);
+      const afterClose = server._clients.size;
+
+      // abortClients: 32 MiB buffered for a client that does not read are dropped.
+      writers.length = 0;
+      const [r3, w3] = yield* openConnection({ host: '127.0.0.1', port: portOf(server) });
+      while (writers.length < 1) yield* sleep(1);
+      const big = 32 * 1024 * 1024;
+      writers[0]!.write(new Uint8Array(big));
+      server.abortClients();
+      let got = 0;
+      let error: unknown = null;
+      try {
+        got = (yield* r3.read()).length;
+      } catch (e) {
+        error = e;
+      }
+      w3.close();
+      server.close();
+      yield* server.waitClosed();
+      return { graceful, afterClose, dropped: got < big, error, afterAbort: server._clients.size };
+    });
+    assert.deepEqual(out.graceful, ['goodbye', '']);
+    assert.equal(out.afterClose, 0);
+    assert.equal(out.dropped, true);
+    assert.ok(out.error === null || out.error instanceof ConnectionResetError, String(out.error));
+    assert.equal(out.afterAbort, 0);
+  });
+});

@@ -1,568 +1,43 @@
 /**
  * Streams: TCP and Unix-socket connections and servers as a StreamReader / StreamWriter pair.
- * @asyncio asyncio.streams (StreamReader, StreamWriter, open_connection, start_server, ...)
+ * @asyncio asyncio.streams (StreamWriter, open_connection, start_server, ...)
  *
  * Design notes
+ * - Layout, as asyncio splits it: the reader is stream-reader.ts (no `node:` import), the
+ *   transport under the pair transports.ts (selector_events.py), the Server servers.ts
+ *   (base_events.Server), the errors errors.ts; this module holds the writer and the functions.
  * - Bytes: every read returns a `Uint8Array` (a Node Buffer at run time), as asyncio returns
  *   `bytes`; `readline()` too. Decode with `new TextDecoder().decode(line)` or `Buffer.from(line)
  *   .toString()`. `write()` takes a `Uint8Array` or, unlike asyncio, a string (written as UTF-8).
- * - The bridge: a Node stream (a `net.Socket`, or a child's pipe) calls back outside the loop. Each
- *   event ('data', 'end', 'drain', 'close') is posted into the loop with `loop.callSoonThreadsafe`;
- *   futures are only ever resolved by loop callbacks. The callbacks are bound once per connection.
- * - Flow control, as asyncio's: the socket is paused when the reader's buffer exceeds 2 * limit
- *   and resumed when a read brings it back to limit or less. `drain()` waits while the socket's
- *   `write()` returned false, until its 'drain' event.
- * - Half-close, as asyncio's StreamReaderProtocol: when the peer sends EOF the socket stays open
- *   for writing (Node's `allowHalfOpen: true`); `writeEof()` sends ours. `close()` flushes what
- *   was written, then closes both directions. TCP_NODELAY is set, as asyncio sets it.
- * - A connection or server still open when `run()` shuts the loop down is closed then (asyncio
- *   leaves that to the garbage collector; in Node an open handle would keep the process alive).
+ * - `openConnection()` is a lazy coroutine, as asyncio's: its arguments are checked at the call;
+ *   the loop lookup and the connect wait until it is awaited. TCP_NODELAY is set, as asyncio sets it.
  * @module
  */
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { lstatSync, unlinkSync } from 'node:fs';
 import { Buffer } from 'node:buffer';
-import type { Duplex } from 'node:stream';
-import { CancelledError, IncompleteReadError, LimitOverrunError, RuntimeError, StopAsyncIteration, internalError } from '../exceptions.ts';
 import { getRunningLoop } from '../events.ts';
-import { sleep, isCoroutine, type Task } from '../tasks.ts';
-import { describeValue } from '../internal/repr.ts';
+import { sleep } from '../tasks.ts';
+import { RuntimeError } from '../exceptions.ts';
+import { describeValue, inspectSymbol } from '../internal/repr.ts';
 import { checkCallback } from '../internal/validate.ts';
-import { atLoopShutdown } from './loop-shutdown.ts';
+import { DEFAULT_LIMIT, StreamReader, checkLimit } from './stream-reader.ts';
+import { StreamTransport, socketExtraInfo } from './transports.ts';
+import { ConnectionAbortedError } from './errors.ts';
+import { SSL_HANDSHAKE_TIMEOUT, SSL_SHUTDOWN_TIMEOUT, checkSsl, checkTimeout, clientOptions, serverOptions, type SSLContext } from './tls.ts';
+import type { TimerHandle } from '../events.ts';
+import { Server, ServerSocket } from './servers.ts';
+import { SocketTransport, type StreamProtocol } from './protocols.ts';
 import type { EventLoop } from '../base-events.ts';
-import type { Future } from '../futures.ts';
 import type { Coroutine } from '../types.ts';
 
-/** The default `limit` of a StreamReader: 64 KiB, asyncio's `_DEFAULT_LIMIT`. */
-const DEFAULT_LIMIT = 2 ** 16;
-const EMPTY: Buffer = Buffer.alloc(0);
+export { StreamReader, StreamTransport, Server, ServerSocket };
 
 function toBuffer(data: unknown, name: string): Buffer {
   if (typeof data === 'string') return Buffer.from(data, 'utf8');
   if (data instanceof Uint8Array) return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   throw new TypeError(`${name} argument must be a bytes-like object, not ${describeValue(data)}. Pass a Uint8Array (or a string, written as UTF-8).`);
-}
-
-function checkLimit(limit: unknown): number {
-  if (typeof limit !== 'number' || Number.isNaN(limit)) {
-    throw new TypeError(`Expected \`limit\` to be a number of bytes, got ${describeValue(limit)}`);
-  }
-  if (limit <= 0) throw new RangeError('Limit cannot be <= 0');
-  return limit;
-}
-
-// ------------------------------------------------------------------------------------ reader
-
-/**
- * Buffered bytes from a connection, read by coroutines. Usually made by `openConnection` or
- * `startServer`; one constructed by hand is fed with `feedData` / `feedEof` (as in asyncio's tests).
- * Only one coroutine may wait for data at a time.
- * @asyncio asyncio.StreamReader(limit=_DEFAULT_LIMIT)
- * @example
- * const [reader, writer] = yield* openConnection({ host: '127.0.0.1', port });
- * const line = yield* reader.readline(); // Uint8Array, ends with '\n' unless at EOF
- *
- * Fields:
- * - `_limit`      the buffer limit for readuntil/readline; the socket pauses above 2 * limit
- * - `_buffer`     received bytes not read yet (replaced, never mutated in place)
- * - `_eof`        feedEof() was called: no more data will come
- * - `_waiter`     the Future a read is waiting on, or null (at most one reader)
- * - `_exception`  the error every read raises once set, or null
- * - `_transport`  the stream to pause and resume, or null for a hand-fed reader
- * - `_paused`     whether this reader paused the transport
- */
-export class StreamReader {
-  _limit: number;
-  _buffer: Buffer;
-  _eof: boolean;
-  _waiter: Future<void> | null;
-  _exception: unknown;
-  _transport: StreamTransport | null;
-  _paused: boolean;
-
-  /**
-   * A reader with an empty buffer.
-   * @param limit the most bytes `readuntil` / `readline` look through for a separator (default 64 KiB).
-   * @throws {RangeError} "Limit cannot be <= 0".
-   */
-  constructor(limit: number = DEFAULT_LIMIT) {
-    this._limit = checkLimit(limit);
-    this._buffer = EMPTY;
-    this._eof = false;
-    this._waiter = null;
-    this._exception = null;
-    this._transport = null;
-    this._paused = false;
-  }
-
-  /**
-   * The error set by `setException` (the connection failed), or null.
-   * @asyncio StreamReader.exception()
-   */
-  exception(): unknown {
-    return this._exception;
-  }
-
-  /**
-   * Makes every read (and the one waiting) raise `exc`. Called when the connection fails.
-   * @asyncio StreamReader.set_exception(exc)
-   */
-  setException(exc: unknown): void {
-    this._exception = exc;
-    const waiter = this._waiter;
-    if (waiter !== null) {
-      this._waiter = null;
-      if (!waiter.cancelled()) waiter._setExceptionUnchecked(exc);
-    }
-  }
-
-  private _wakeupWaiter(): void {
-    const waiter = this._waiter;
-    if (waiter !== null) {
-      this._waiter = null;
-      if (!waiter.cancelled()) waiter.setResult(undefined);
-    }
-  }
-
-  /**
-   * Marks the end of the stream: reads return what is left, then empty.
-   * @asyncio StreamReader.feed_eof()
-   */
-  feedEof(): void {
-    this._eof = true;
-    this._wakeupWaiter();
-  }
-
-  /**
-   * Whether the buffer is empty and `feedEof` was called.
-   * @asyncio StreamReader.at_eof()
-   */
-  atEof(): boolean {
-    return this._eof && this._buffer.length === 0;
-  }
-
-  /**
-   * Appends received bytes to the buffer and wakes the waiting read.
-   * @asyncio StreamReader.feed_data(data)
-   * @throws {RuntimeError} "feedData after feedEof".
-   * @throws {TypeError} if `data` is not a Uint8Array or string.
-   */
-  feedData(data: Uint8Array | string): void {
-    if (this._eof) throw new RuntimeError('feedData after feedEof');
-    const bytes = toBuffer(data, 'data');
-    if (bytes.length === 0) return;
-    this._buffer = this._buffer.length === 0 ? bytes : Buffer.concat([this._buffer, bytes]);
-    this._wakeupWaiter();
-    // asyncio's flow control: stop reading the socket until the buffer is drained to `limit`.
-    if (this._transport !== null && !this._paused && this._buffer.length > 2 * this._limit) {
-      this._paused = true;
-      this._transport.pauseReading();
-    }
-  }
-
-  private _maybeResumeTransport(): void {
-    if (this._paused && this._buffer.length <= this._limit) {
-      this._paused = false;
-      (this._transport as StreamTransport).resumeReading();
-    }
-  }
-
-  private _take(n: number): Buffer {
-    const buffer = this._buffer;
-    if (n >= buffer.length) {
-      this._buffer = EMPTY;
-      return buffer;
-    }
-    this._buffer = buffer.subarray(n);
-    return buffer.subarray(0, n);
-  }
-
-  /** Waits until feedData or feedEof (or an error) wakes this reader. */
-  private *_waitForData(funcName: string): Coroutine<void> {
-    if (this._waiter !== null) {
-      throw new RuntimeError(`${funcName}() called while another coroutine is already waiting for incoming data`);
-    }
-    if (this._eof) throw internalError('_waitForData after EOF');
-    // The buffer may be over the limit with nothing the caller can use (readuntil looking for a
-    // separator): resume reading, or it would wait forever.
-    if (this._paused) {
-      this._paused = false;
-      (this._transport as StreamTransport).resumeReading();
-    }
-    const waiter = getRunningLoop().createFuture<void>();
-    this._waiter = waiter;
-    try {
-      yield* waiter;
-    } finally {
-      if (this._waiter === waiter) this._waiter = null;
-    }
-  }
-
-  /**
-   * Reads one line: up to and including `'\n'`. At EOF returns what is left (maybe without the
-   * newline), then an empty array.
-   * @asyncio StreamReader.readline()
-   * @returns the line's bytes.
-   * @throws {RangeError} when no newline is found within `limit` bytes (the message of the
-   *   LimitOverrunError; the line is dropped from the buffer, as asyncio does).
-   * @example
-   * const line = new TextDecoder().decode(yield* reader.readline());
-   */
-  *readline(): Coroutine<Uint8Array> {
-    try {
-      return yield* this.readuntil('\n');
-    } catch (error) {
-      if (error instanceof IncompleteReadError) return error.partial;
-      if (error instanceof LimitOverrunError) {
-        const newline = this._buffer[error.consumed] === 0x0a;
-        this._take(newline ? error.consumed + 1 : this._buffer.length);
-        this._maybeResumeTransport();
-        throw new RangeError(error.message);
-      }
-      throw error;
-    }
-  }
-
-  /**
-   * Reads up to and including `separator`. The separator is looked for in at most `limit` bytes.
-   * @asyncio StreamReader.readuntil(separator=b'\n')
-   * @param separator a non-empty Uint8Array, or a string (its UTF-8 bytes).
-   * @returns the bytes read, separator included.
-   * @throws {IncompleteReadError} at EOF before the separator (`partial` holds what was left; the buffer is emptied).
-   * @throws {LimitOverrunError} when the separator is not found within `limit` bytes (the data stays buffered).
-   * @throws {RangeError} "Separator should be at least one-byte string".
-   * @example
-   * const header = yield* reader.readuntil('\r\n\r\n');
-   */
-  *readuntil(separator: Uint8Array | string = '\n'): Coroutine<Uint8Array> {
-    const sep = toBuffer(separator, 'separator');
-    const seplen = sep.length;
-    if (seplen === 0) throw new RangeError('Separator should be at least one-byte string');
-    if (this._exception !== null) throw this._exception;
-    let offset = 0;
-    let isep: number;
-    for (;;) {
-      const buflen = this._buffer.length;
-      if (buflen - offset >= seplen) {
-        isep = this._buffer.indexOf(sep, offset);
-        if (isep !== -1) break;
-        // The separator could start in the last seplen - 1 bytes: look again from there.
-        offset = buflen + 1 - seplen;
-        if (offset > this._limit) throw new LimitOverrunError('Separator is not found, and chunk exceed the limit', offset);
-      }
-      if (this._eof) {
-        const chunk = this._take(this._buffer.length);
-        throw new IncompleteReadError(chunk, null);
-      }
-      yield* this._waitForData('readuntil');
-    }
-    if (isep > this._limit) throw new LimitOverrunError('Separator is found, but chunk is longer than limit', isep);
-    const chunk = this._take(isep + seplen);
-    this._maybeResumeTransport();
-    return chunk;
-  }
-
-  /**
-   * Reads up to `n` bytes; with `n` < 0 (the default), reads until EOF. Returns an empty array
-   * at EOF, and at once if bytes are buffered (it does not wait for `n` of them).
-   * @asyncio StreamReader.read(n=-1)
-   * @param n the most bytes to return; -1 for everything until EOF.
-   * @returns the bytes read.
-   * @throws the connection's error, once set.
-   * @example
-   * const all = yield* reader.read(); // until the peer closes
-   */
-  *read(n = -1): Coroutine<Uint8Array> {
-    if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`Expected \`n\` to be an integer number of bytes, got ${describeValue(n)}`);
-    if (this._exception !== null) throw this._exception;
-    if (n === 0) return EMPTY;
-    if (n < 0) {
-      // Read in limit-sized blocks so the transport is resumed between them (asyncio does this).
-      const blocks: Buffer[] = [];
-      for (;;) {
-        const block = (yield* this.read(this._limit)) as Buffer;
-        if (block.length === 0) break;
-        blocks.push(block);
-      }
-      return blocks.length === 1 ? (blocks[0] as Buffer) : Buffer.concat(blocks);
-    }
-    if (this._buffer.length === 0 && !this._eof) yield* this._waitForData('read');
-    const data = this._take(n);
-    this._maybeResumeTransport();
-    return data;
-  }
-
-  /**
-   * Reads exactly `n` bytes.
-   * @asyncio StreamReader.readexactly(n)
-   * @returns `n` bytes.
-   * @throws {IncompleteReadError} if EOF comes first (`partial` holds what was read, `expected` is `n`).
-   * @throws {RangeError} "readexactly size can not be less than zero".
-   * @example
-   * const header = yield* reader.readexactly(4);
-   * const body = yield* reader.readexactly(new DataView(header.buffer, header.byteOffset).getUint32(0));
-   */
-  *readexactly(n: number): Coroutine<Uint8Array> {
-    if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`Expected \`n\` to be an integer number of bytes, got ${describeValue(n)}`);
-    if (n < 0) throw new RangeError('readexactly size can not be less than zero');
-    if (this._exception !== null) throw this._exception;
-    if (n === 0) return EMPTY;
-    while (this._buffer.length < n) {
-      if (this._eof) {
-        const incomplete = this._take(this._buffer.length);
-        throw new IncompleteReadError(incomplete, n);
-      }
-      yield* this._waitForData('readexactly');
-    }
-    const data = this._take(n);
-    this._maybeResumeTransport();
-    return data;
-  }
-
-  /**
-   * The next line, for `asyncFor(reader, function* (line) { ... })`: ends at EOF.
-   * @asyncio StreamReader.__anext__()
-   * @throws {StopAsyncIteration} at EOF.
-   */
-  *anext(): Coroutine<Uint8Array> {
-    const line = yield* this.readline();
-    if (line.length === 0) throw new StopAsyncIteration();
-    return line;
-  }
-
-  /**
-   * The reader itself: its lines, for `asyncFor`.
-   * @asyncio StreamReader.__aiter__()
-   */
-  aiter(): this {
-    return this;
-  }
-
-  toString(): string {
-    const info = [`StreamReader`];
-    if (this._buffer.length > 0) info.push(`${this._buffer.length} bytes`);
-    if (this._eof) info.push('eof');
-    if (this._limit !== DEFAULT_LIMIT) info.push(`limit=${this._limit}`);
-    if (this._waiter !== null) info.push('waiter');
-    if (this._exception !== null) info.push(`exception=${String(this._exception)}`);
-    if (this._paused) info.push('paused');
-    return `<${info.join(' ')}>`;
-  }
-}
-
-// ------------------------------------------------------------------------------------ transport
-
-/**
- * The peer went away (or the connection was closed) while `drain()` was waiting or was called.
- * @asyncio ConnectionResetError (the builtin)
- * @example
- * try { yield* writer.drain(); } catch (e) { if (e instanceof ConnectionResetError) return; throw e; }
- */
-export class ConnectionResetError extends Error {
-  override name = 'ConnectionResetError';
-  /** Node's error code for a reset connection. */
-  readonly code = 'ECONNRESET';
-}
-
-/** The Node side of a connection: a net.Socket, a child process's pipe, or a merging PassThrough. */
-type NodeStream = Duplex;
-
-function settleOk(future: Future<void>): void {
-  if (!future.done()) future.setResult(undefined);
-}
-
-/**
- * @internal One Node stream bridged into a loop; the StreamReader / StreamWriter pair sits on it
- * (asyncio's transport and StreamReaderProtocol in one object).
- *
- * Fields:
- * - `loop`, `stream`, `reader` (null for a write-only pipe)
- * - `_closing`       close() was called
- * - `_lost`          the stream's 'close' event was handled (connection_lost)
- * - `_error`         the stream's 'error', kept until 'close' delivers it
- * - `_writePaused`   the last write() returned false and no 'drain' came yet
- * - `_drainWaiters`  futures of drain() calls waiting for 'drain'
- * - `_closed`        resolved (or failed) when the connection is lost; waitClosed() awaits it
- * - `_eofWritten`    writeEof() was called
- * - `_connectWaiter` openConnection's future until 'connect'
- * - `_server`        the Server that accepted this connection, or null
- * - `_unixPath`      the socket path of a Unix connection, else null
- */
-export class StreamTransport {
-  readonly loop: EventLoop;
-  readonly stream: NodeStream;
-  reader: StreamReader | null;
-  _closing: boolean;
-  _lost: boolean;
-  _error: unknown;
-  _writePaused: boolean;
-  _drainWaiters: Future<void>[];
-  _closed: Future<void>;
-  _eofWritten: boolean;
-  _connectWaiter: Future<void> | null;
-  _server: Server | null;
-  _unixPath: string | null;
-  _unregister: () => void;
-  // Host-side listeners, bound once.
-  private readonly _onData: (chunk: Buffer) => void;
-  private readonly _onEnd: () => void;
-  private readonly _onError: (error: unknown) => void;
-  private readonly _onClose: () => void;
-  private readonly _onDrain: () => void;
-  private readonly _onConnect: () => void;
-  // Loop-side callbacks, bound once.
-  private readonly _dataReceived: (chunk: Buffer) => void;
-  private readonly _eofReceived: () => void;
-  private readonly _connectionLost: () => void;
-  private readonly _resumeWriting: () => void;
-  private readonly _connectionMade: () => void;
-
-  constructor(loop: EventLoop, stream: NodeStream, reader: StreamReader | null) {
-    this.loop = loop;
-    this.stream = stream;
-    this.reader = reader;
-    this._closing = false;
-    this._lost = false;
-    this._error = null;
-    this._writePaused = false;
-    this._drainWaiters = [];
-    this._closed = loop.createFuture<void>();
-    this._eofWritten = false;
-    this._connectWaiter = null;
-    this._server = null;
-    this._unixPath = null;
-    this._dataReceived = (chunk) => {
-      const r = this.reader;
-      if (r !== null && !r._eof) r.feedData(chunk);
-    };
-    this._eofReceived = () => this.reader?.feedEof();
-    this._connectionLost = () => this._lose(this._error);
-    this._resumeWriting = () => this._wakeDrainWaiters();
-    this._connectionMade = () => {
-      const waiter = this._connectWaiter;
-      this._connectWaiter = null;
-      if (waiter !== null) settleOk(waiter);
-    };
-    this._onData = (chunk) => this._post(this._dataReceived, chunk);
-    this._onEnd = () => this._post(this._eofReceived, undefined);
-    this._onError = (error) => {
-      this._error ??= error; // delivered with 'close', which always follows
-    };
-    this._onClose = () => this._post(this._connectionLost, undefined);
-    this._onDrain = () => this._post(this._resumeWriting, undefined);
-    this._onConnect = () => this._post(this._connectionMade, undefined);
-    if (reader !== null) {
-      reader._transport = this;
-      stream.on('data', this._onData);
-      stream.on('end', this._onEnd);
-    }
-    stream.on('error', this._onError);
-    stream.on('close', this._onClose);
-    stream.on('drain', this._onDrain);
-    stream.on('connect', this._onConnect);
-    this._unregister = atLoopShutdown(loop, () => this.abort());
-  }
-
-  /** Hands a host event to the loop; a stream that outlives its loop is destroyed. */
-  private _post<A>(callback: (arg: A) => void, arg: A): void {
-    if (this.loop.isClosed()) {
-      this.stream.destroy();
-      return;
-    }
-    this.loop.callSoonThreadsafe(callback, arg);
-  }
-
-  /** asyncio's connection_lost: EOF or the error to the reader, wake writers, resolve waitClosed. */
-  _lose(error: unknown): void {
-    if (this._lost) return;
-    this._lost = true;
-    this._unregister();
-    const reader = this.reader;
-    if (reader !== null) {
-      if (error === null) reader.feedEof();
-      else reader.setException(error);
-    }
-    const waiter = this._connectWaiter;
-    if (waiter !== null) {
-      this._connectWaiter = null;
-      if (!waiter.done()) waiter._setExceptionUnchecked(error ?? new ConnectionResetError('Connection lost'));
-    }
-    this._wakeDrainWaiters();
-    if (!this._closed.done()) {
-      if (error === null) this._closed.setResult(undefined);
-      else {
-        this._closed._setExceptionUnchecked(error);
-        this._closed.exception(); // retrieved: waitClosed() may never be called (asyncio does the same)
-      }
-    }
-    this._server?._detach(this);
-  }
-
-  private _wakeDrainWaiters(): void {
-    // 'drain' may be stale: a write after it filled the buffer again.
-    if (!this._lost && this.stream.writableNeedDrain) return;
-    this._writePaused = false;
-    const waiters = this._drainWaiters;
-    if (waiters.length === 0) return;
-    this._drainWaiters = [];
-    for (const waiter of waiters) {
-      if (waiter.done()) continue;
-      if (this._lost) waiter._setExceptionUnchecked(new ConnectionResetError('Connection lost'));
-      else waiter.setResult(undefined);
-    }
-  }
-
-  pauseReading(): void {
-    this.stream.pause();
-  }
-
-  resumeReading(): void {
-    this.stream.resume();
-  }
-
-  isClosing(): boolean {
-    return this._closing || this._lost;
-  }
-
-  write(data: Buffer): void {
-    if (this._eofWritten) throw new RuntimeError('Cannot call write() after writeEof()');
-    if (data.length === 0) return;
-    // asyncio drops writes to a closed or lost connection; drain() reports the loss.
-    if (this._closing || this._lost) return;
-    if (!this.stream.write(data)) this._writePaused = true;
-  }
-
-  writeEof(): void {
-    if (this._closing || this._eofWritten) return;
-    this._eofWritten = true;
-    this.stream.end();
-  }
-
-  /** Flushes what was written, then closes both directions. */
-  close(): void {
-    if (this._closing) return;
-    this._closing = true;
-    const stream = this.stream;
-    if (this.reader !== null) stream.pause();
-    if (stream.destroyed) return;
-    if (stream.writable && !stream.writableEnded) stream.end();
-    if (!stream.writableEnded || stream.writableFinished) stream.destroy();
-    else stream.once('finish', () => stream.destroy());
-  }
-
-  /** Closes at once, dropping unsent data. */
-  abort(): void {
-    this._closing = true;
-    this.stream.destroy();
-  }
-
-  *drainHelper(): Coroutine<void> {
-    if (this._lost) throw new ConnectionResetError('Connection lost');
-    if (!this._writePaused) return;
-    const waiter = this.loop.createFuture<void>();
-    this._drainWaiters.push(waiter);
-    yield* waiter;
-  }
 }
 
 // ------------------------------------------------------------------------------------ writer
@@ -591,7 +66,10 @@ export class StreamWriter {
 
   /**
    * Buffers `data` for sending; never blocks. Follow with `yield* drain()` to respect backpressure.
-   * Writes after `close()` or after the connection was lost are dropped, as asyncio does.
+   * As asyncio's: after `close()`, a write is still sent while earlier bytes are being flushed;
+   * once the connection is closed or lost, writes are dropped (`drain()` raises
+   * ConnectionResetError), and from the fifth dropped write on, each is reported through the
+   * loop's exception handler as "socket.send() raised exception.".
    * @asyncio StreamWriter.write(data)
    * Differs from asyncio: a string is accepted and written as UTF-8.
    * @param data the bytes (a Uint8Array) or a string.
@@ -647,6 +125,61 @@ export class StreamWriter {
   }
 
   /**
+   * Upgrades the connection to TLS in place (after what was written is drained); the same reader
+   * and writer then carry the encrypted stream. On a connection a server accepted, this side
+   * is the TLS server (asyncio's `server_side`), and `sslContext` must be a server context.
+   * @asyncio StreamWriter.start_tls(sslcontext, *, server_hostname=None, ssl_handshake_timeout=None, ssl_shutdown_timeout=None)
+   * @param sslContext `true` (the default verifying client context) or an SSLContext.
+   * @param options `serverHostname`, `sslHandshakeTimeout`, `sslShutdownTimeout` (ms).
+   * @throws {SSLCertVerificationError} / {SSLError} when the handshake fails.
+   * @throws {ConnectionAbortedError} "SSL handshake is taking longer than 60000 ms: aborting the connection".
+   * @throws {RuntimeError} "Transport is already using TLS".
+   * @example
+   * writer.write('STARTTLS\n'); yield* reader.readline();
+   * yield* writer.startTls(createSslContext({ ca }), { serverHostname: 'mail.example.org' });
+   */
+  *startTls(sslContext: true | SSLContext, options: StartTlsOptions = {}): Coroutine<void> {
+    const ssl = checkSsl(sslContext, 'sslContext');
+    if (ssl === null) throw new TypeError(`Expected \`sslContext\` to be true or an SSLContext (from createSslContext), got ${describeValue(sslContext)}`);
+    const opts = checkOptions(options, 'startTls', ['serverHostname', 'sslHandshakeTimeout', 'sslShutdownTimeout']);
+    const transport = this._transport;
+    const socket = transport.stream;
+    if (socket instanceof tls.TLSSocket || transport._ssl !== null) throw new RuntimeError('Transport is already using TLS');
+    if (!(socket instanceof net.Socket)) throw new RuntimeError('startTls() needs a socket connection, not a pipe');
+    const serverSide = transport._server !== null;
+    if (serverSide && !ssl.server) throw new RangeError('startTls() on a connection a server accepted needs a server SSLContext: createSslContext({ server: true, cert, key }).');
+    const peer = socket.remoteAddress ?? null;
+    const secure = tlsSetup(opts, ssl, serverSide ? null : peer) as TlsSetup;
+    yield* this.drain();
+    const upgraded = serverSide
+      ? new tls.TLSSocket(socket, { ...serverOptions(ssl), isServer: true })
+      : tls.connect({ socket, ...clientOptions(ssl, secure.serverHostname) });
+    transport._upgrade(upgraded, serverSide);
+    yield* waitConnected(transport.loop, transport, secure);
+  }
+
+  /**
+   * Closes the connection at once, dropping what is buffered; the reader sees EOF.
+   * @asyncio StreamWriter.transport.abort()
+   * @example
+   * writer.abort(); // no goodbye: the peer's reads end (or fail with ECONNRESET)
+   */
+  abort(): void {
+    this._transport.abort();
+  }
+
+  /**
+   * The bytes written but not yet handed to the operating system.
+   * @asyncio StreamWriter.transport.get_write_buffer_size()
+   * @returns a byte count (0 once the connection is closed).
+   * @example
+   * if (writer.getWriteBufferSize() > 1 << 20) yield* writer.drain();
+   */
+  getWriteBufferSize(): number {
+    return this._transport.getWriteBufferSize();
+  }
+
+  /**
    * Whether `close()` was called or the connection is lost.
    * @asyncio StreamWriter.is_closing()
    */
@@ -685,31 +218,24 @@ export class StreamWriter {
 
   /**
    * Information about the connection: `'peername'` and `'sockname'` (`[host, port]` for TCP, the
-   * path for a Unix socket), `'socket'` (the Node `net.Socket`); `defaultValue` (null) for anything else.
+   * path for a Unix socket), `'socket'` (the Node `net.Socket`); with TLS, `'peercert'` (Node's
+   * `getPeerCertificate()`, `{}` when not verified, as Python), `'cipher'` (`[name, version, bits]`),
+   * `'sslObject'` (the `tls.TLSSocket`), `'sslcontext'`; `defaultValue` (null) for anything else.
    * @asyncio StreamWriter.get_extra_info(name, default=None)
    * @example
    * const [host, port] = writer.getExtraInfo('peername') as [string, number];
    */
   getExtraInfo(name: string, defaultValue: unknown = null): unknown {
-    const transport = this._transport;
-    const socket = transport.stream;
-    if (!(socket instanceof net.Socket)) return name === 'pipe' ? socket : defaultValue;
-    switch (name) {
-      case 'socket':
-        return socket;
-      case 'peername':
-        if (transport._unixPath !== null) return transport._server === null ? transport._unixPath : '';
-        return socket.remoteAddress === undefined ? defaultValue : [socket.remoteAddress, socket.remotePort];
-      case 'sockname':
-        if (transport._unixPath !== null) return transport._server === null ? '' : transport._unixPath;
-        return socket.localAddress === undefined ? defaultValue : [socket.localAddress, socket.localPort];
-      default:
-        return defaultValue;
-    }
+    return socketExtraInfo(this._transport, name, defaultValue);
   }
 
   toString(): string {
-    return `<StreamWriter${this.isClosing() ? ' closing' : ''}${this._reader !== null ? ` reader=${this._reader}` : ''}>`;
+    // asyncio's StreamWriter.__repr__
+    return `<StreamWriter transport=${this._transport}${this._reader !== null ? ` reader=${this._reader}` : ''}>`;
+  }
+
+  [inspectSymbol](): string {
+    return this.toString();
   }
 }
 
@@ -723,7 +249,54 @@ export interface OpenConnectionOptions {
   port: number;
   /** The reader's buffer limit in bytes (default 64 KiB). */
   limit?: number;
+  /** Bind the socket here first: `[host, port]` (port 0: any). asyncio's `local_addr`. */
+  localAddr?: readonly [string, number];
+  /** The address family to resolve `host` to: 0 (either, the default), 4 or 6 (asyncio's AF_UNSPEC / AF_INET / AF_INET6). */
+  family?: 0 | 4 | 6;
+  /** Happy Eyeballs (RFC 8305): the ms to wait for one address before also trying the next (Node's minimum is 10). */
+  happyEyeballsDelay?: number;
+  /** How addresses are reordered by family: only 1 (one of each in turn, Node's only order) is possible. */
+  interleave?: 1;
+  /** Turn on TCP keep-alive probes (SO_KEEPALIVE). */
+  keepAlive?: boolean;
+  /** TLS: `true` for the default verifying context (asyncio's `ssl=True`), or an SSLContext. */
+  ssl?: boolean | SSLContext;
+  /** The name the server's certificate must match, and the SNI sent (default: `host`). Needs `ssl`. */
+  serverHostname?: string;
+  /** ms the TLS handshake may take before the connection is aborted (default 60 000). Needs `ssl`. */
+  sslHandshakeTimeout?: number;
+  /** ms a closing TLS connection may take to flush before it is aborted (default 30 000). Needs `ssl`. */
+  sslShutdownTimeout?: number;
 }
+
+/** Options of `writer.startTls`. */
+export interface StartTlsOptions {
+  /** The name the server's certificate must match, and the SNI sent (a client upgrade). */
+  serverHostname?: string;
+  /** ms the handshake may take (default 60 000). */
+  sslHandshakeTimeout?: number;
+  /** ms a closing connection may take to flush (default 30 000). */
+  sslShutdownTimeout?: number;
+}
+
+const OPEN_CONNECTION_OPTIONS: readonly string[] = [
+  'host', 'port', 'limit', 'localAddr', 'family', 'happyEyeballsDelay', 'interleave', 'keepAlive',
+  'ssl', 'serverHostname', 'sslHandshakeTimeout', 'sslShutdownTimeout',
+];
+const OPEN_UNIX_CONNECTION_OPTIONS: readonly string[] = ['path', 'limit'];
+const START_SERVER_OPTIONS: readonly string[] = [
+  'host', 'port', 'limit', 'backlog', 'startServing', 'reuseAddress', 'reusePort', 'keepAlive',
+  'ssl', 'sslHandshakeTimeout', 'sslShutdownTimeout',
+];
+const START_UNIX_SERVER_OPTIONS: readonly string[] = ['path', 'limit', 'backlog', 'startServing'];
+const CREATE_CONNECTION_OPTIONS: readonly string[] = OPEN_CONNECTION_OPTIONS.filter((o) => o !== 'limit');
+const CREATE_SERVER_OPTIONS: readonly string[] = START_SERVER_OPTIONS.filter((o) => o !== 'limit');
+const CREATE_UNIX_SERVER_OPTIONS: readonly string[] = ['path', 'backlog', 'startServing'];
+
+/** Options of `createConnection`: openConnection's, without `limit` (there is no reader). */
+export type CreateConnectionOptions = Omit<OpenConnectionOptions, 'limit'>;
+/** Options of `createServer`: startServer's, without `limit`. */
+export type CreateServerOptions = Omit<StartServerOptions, 'limit'>;
 
 /** Options of `openUnixConnection`. */
 export interface OpenUnixConnectionOptions {
@@ -733,11 +306,52 @@ export interface OpenUnixConnectionOptions {
   limit?: number;
 }
 
-function checkOptions(options: unknown, fn: string): Record<string, unknown> {
+function checkOptions(options: unknown, fn: string, names: readonly string[]): Record<string, unknown> {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`${fn}() expects an options object, got ${describeValue(options)}`);
   }
+  // An option we do not know is a mistake (a typo, or asyncio's snake_case): never ignore it.
+  for (const key of Object.keys(options)) {
+    if (!names.includes(key)) throw new TypeError(`${fn}() got an unexpected option \`${key}\`. Its options are: ${names.join(', ')}.`);
+  }
   return options as Record<string, unknown>;
+}
+
+function checkBoolean(value: unknown, name: string): boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`Expected \`${name}\` to be a boolean, got ${describeValue(value)}`);
+  return value;
+}
+
+/** @internal asyncio's create_connection address options, mapped onto Node's net.connect options. */
+export function connectOptions(opts: Record<string, unknown>, host: string, port: number): net.TcpNetConnectOpts {
+  const connect: net.TcpNetConnectOpts = { host, port, allowHalfOpen: true, noDelay: true };
+  const local = opts.localAddr;
+  if (local !== undefined) {
+    if (!Array.isArray(local) || local.length !== 2 || typeof local[0] !== 'string' || typeof local[1] !== 'number') {
+      throw new TypeError(`Expected \`localAddr\` to be [host, port], got ${describeValue(local)}`);
+    }
+    connect.localAddress = local[0] as string;
+    const localPort = checkPort(local[1], 0);
+    if (localPort !== 0) connect.localPort = localPort;
+  }
+  const family = opts.family;
+  if (family !== undefined) {
+    if (family !== 0 && family !== 4 && family !== 6) throw new RangeError(`Expected \`family\` to be 0, 4 or 6, got ${describeValue(family)}`);
+    connect.family = family;
+  }
+  const delay = opts.happyEyeballsDelay;
+  if (delay !== undefined) {
+    if (typeof delay !== 'number' || !Number.isFinite(delay) || delay < 0) {
+      throw new RangeError(`Expected \`happyEyeballsDelay\` to be a finite number of milliseconds >= 0, got ${describeValue(delay)}`);
+    }
+    connect.autoSelectFamily = true;
+    connect.autoSelectFamilyAttemptTimeout = Math.max(10, delay);
+  }
+  if (opts.interleave !== undefined && opts.interleave !== 1) {
+    throw new RangeError(`Expected \`interleave\` to be 1, got ${describeValue(opts.interleave)}: Node's Happy Eyeballs alternates the families one address at a time, and has no other order.`);
+  }
+  if (checkBoolean(opts.keepAlive, 'keepAlive') === true) connect.keepAlive = true;
+  return connect;
 }
 
 function checkPort(port: unknown, min: number): number {
@@ -759,27 +373,74 @@ function makeStreams(loop: EventLoop, socket: net.Socket, limit: number): [Strea
   return [reader, new StreamWriter(transport, reader), transport];
 }
 
-function* connect(socket: net.Socket, limit: number, unixPath: string | null): Coroutine<[StreamReader, StreamWriter]> {
-  const loop = getRunningLoop();
-  const [reader, writer, transport] = makeStreams(loop, socket, limit);
-  transport._unixPath = unixPath;
+/** The TLS settings of one connection: its context and asyncio's two timeouts (ms). */
+interface TlsSetup {
+  context: SSLContext;
+  serverHostname: string | null;
+  handshakeTimeout: number;
+  shutdownTimeout: number;
+}
+
+/** The ssl options of openConnection / startServer / startTls, with asyncio's ValueErrors. */
+function tlsSetup(opts: Record<string, unknown>, ssl: SSLContext | null, defaultHostname: string | null): TlsSetup | null {
+  if (ssl === null) {
+    // asyncio: "server_hostname is only meaningful with ssl", and likewise for the timeouts.
+    for (const [key, words] of [['serverHostname', 'server_hostname'], ['sslHandshakeTimeout', 'ssl_handshake_timeout'], ['sslShutdownTimeout', 'ssl_shutdown_timeout']] as const) {
+      if (opts[key] !== undefined) throw new RangeError(`${words} is only meaningful with ssl`);
+    }
+    return null;
+  }
+  const serverHostname = opts.serverHostname === undefined ? defaultHostname : checkString(opts.serverHostname, 'serverHostname');
+  return {
+    context: ssl,
+    serverHostname,
+    handshakeTimeout: checkTimeout(opts.sslHandshakeTimeout, 'sslHandshakeTimeout', SSL_HANDSHAKE_TIMEOUT),
+    shutdownTimeout: checkTimeout(opts.sslShutdownTimeout, 'sslShutdownTimeout', SSL_SHUTDOWN_TIMEOUT),
+  };
+}
+
+/**
+ * Waits for the transport's connect (or, with TLS, its handshake): asyncio's
+ * ssl_handshake_timeout aborts a handshake that takes too long.
+ */
+function* waitConnected(loop: EventLoop, transport: StreamTransport, secure: TlsSetup | null): Coroutine<void> {
   const waiter = loop.createFuture<void>();
   transport._connectWaiter = waiter;
+  let timer: TimerHandle | null = null;
+  if (secure !== null) {
+    transport._ssl = secure.context;
+    transport._shutdownTimeout = secure.shutdownTimeout;
+    const ms = secure.handshakeTimeout;
+    timer = loop.callLater(ms, () => transport._forceClose(new ConnectionAbortedError(`SSL handshake is taking longer than ${ms} ms: aborting the connection`)));
+  }
   try {
     yield* waiter;
   } catch (error) {
-    transport.abort(); // cancelled while connecting, or the connection failed
+    transport.abort(); // cancelled while connecting, or the connection (or handshake) failed
     throw error;
+  } finally {
+    timer?.cancel();
   }
+}
+
+function* connect(open: () => net.Socket, limit: number, unixPath: string | null, secure: TlsSetup | null = null): Coroutine<[StreamReader, StreamWriter]> {
+  const loop = getRunningLoop();
+  const [reader, writer, transport] = makeStreams(loop, open(), limit);
+  transport._unixPath = unixPath;
+  yield* waitConnected(loop, transport, secure);
   return [reader, writer];
 }
 
 /**
  * Opens a TCP connection and returns its reader and writer.
- * @asyncio asyncio.open_connection(host=None, port=None, *, limit=_DEFAULT_LIMIT)
- * @param options `host` (default 'localhost'), `port`, `limit` (bytes).
+ * @asyncio asyncio.open_connection(host=None, port=None, *, limit=_DEFAULT_LIMIT, family=0, local_addr=None, happy_eyeballs_delay=None, interleave=None)
+ * Differs from asyncio: `family` is 4 or 6 (Node's words for AF_INET / AF_INET6); `keepAlive`
+ * is ours (asyncio sets SO_KEEPALIVE by hand); nothing is looked up or connected until awaited.
+ * @param options `host` (default 'localhost'), `port`, `limit` (bytes), `localAddr`, `family`,
+ *   `happyEyeballsDelay` (ms), `interleave`, `keepAlive`.
  * @returns `[reader, writer]`.
- * @throws Node's error when the connection fails (e.g. `code: 'ECONNREFUSED'`, asyncio's ConnectionRefusedError).
+ * @throws {ConnectionRefusedError} (and the other OSErrors of errors.ts) when the connection fails.
+ * @throws {TypeError} for an option that does not exist.
  * @throws {TypeError} / {RangeError} for a bad `host` or `port`.
  * @example
  * const [reader, writer] = yield* openConnection({ host: '127.0.0.1', port: 8888 });
@@ -787,12 +448,21 @@ function* connect(socket: net.Socket, limit: number, unixPath: string | null): C
  * const reply = yield* reader.readline();
  */
 export function openConnection(options: OpenConnectionOptions): Coroutine<[StreamReader, StreamWriter]> {
-  const opts = checkOptions(options, 'openConnection');
+  const opts = checkOptions(options, 'openConnection', OPEN_CONNECTION_OPTIONS);
   const host = opts.host === undefined ? 'localhost' : checkString(opts.host, 'host');
   const port = checkPort(opts.port, 1);
   const limit = checkLimit(opts.limit ?? DEFAULT_LIMIT);
-  getRunningLoop();
-  return connect(net.connect({ host, port, allowHalfOpen: true, noDelay: true }), limit, null);
+  const connectOpts = connectOptions(opts, host, port);
+  const secure = tlsSetup(opts, checkSsl(opts.ssl), host);
+  // Arguments are checked at the call; the loop lookup and the connect wait for the first step
+  // (asyncio's open_connection is a coroutine: nothing happens until it is awaited).
+  if (secure === null) return connect(() => net.connect(connectOpts), limit, null);
+  const open = (): net.Socket => {
+    const socket = tls.connect({ ...connectOpts, ...clientOptions(secure.context, secure.serverHostname) });
+    socket.setNoDelay(true);
+    return socket;
+  };
+  return connect(open, limit, null, secure);
 }
 
 /**
@@ -800,16 +470,15 @@ export function openConnection(options: OpenConnectionOptions): Coroutine<[Strea
  * @asyncio asyncio.open_unix_connection(path=None, *, limit=_DEFAULT_LIMIT)
  * @param options `path`, `limit` (bytes).
  * @returns `[reader, writer]`.
- * @throws Node's error when the connection fails (`ENOENT`, `ECONNREFUSED`).
+ * @throws {FileNotFoundError} / {ConnectionRefusedError} (OSErrors of errors.ts) when the connection fails.
  * @example
  * const [reader, writer] = yield* openUnixConnection({ path: '/tmp/app.sock' });
  */
 export function openUnixConnection(options: OpenUnixConnectionOptions): Coroutine<[StreamReader, StreamWriter]> {
-  const opts = checkOptions(options, 'openUnixConnection');
+  const opts = checkOptions(options, 'openUnixConnection', OPEN_UNIX_CONNECTION_OPTIONS);
   const path = checkString(opts.path, 'path');
   const limit = checkLimit(opts.limit ?? DEFAULT_LIMIT);
-  getRunningLoop();
-  return connect(net.connect({ path, allowHalfOpen: true }), limit, path);
+  return connect(() => net.connect({ path, allowHalfOpen: true }), limit, path);
 }
 
 // ------------------------------------------------------------------------------------ servers
@@ -825,10 +494,22 @@ export interface StartServerOptions {
   port: number;
   /** Each connection's reader limit in bytes (default 64 KiB). */
   limit?: number;
-  /** The listen backlog (default: Node's, 511). */
+  /** The listen backlog (default 100, asyncio's). */
   backlog?: number;
   /** Start listening at once (default true); else call `startServing()` or `serveForever()`. */
   startServing?: boolean;
+  /** SO_REUSEADDR: always on with Node on Unix (asyncio's default there); `false` is refused. */
+  reuseAddress?: boolean;
+  /** SO_REUSEPORT: several servers share the port (Node >= 22.12 / 23.1, Linux and the BSDs). */
+  reusePort?: boolean;
+  /** Turn on TCP keep-alive probes on every accepted connection (3.13 `keep_alive`). */
+  keepAlive?: boolean;
+  /** TLS: a server SSLContext (`createSslContext({ server: true, cert, key })`). */
+  ssl?: SSLContext;
+  /** ms a client's TLS handshake may take before it is dropped (default 60 000). Needs `ssl`. */
+  sslHandshakeTimeout?: number;
+  /** ms a closing TLS connection may take to flush (default 30 000). Needs `ssl`. */
+  sslShutdownTimeout?: number;
 }
 
 /** Options of `startUnixServer`. */
@@ -837,335 +518,25 @@ export interface StartUnixServerOptions {
   path: string;
   /** Each connection's reader limit in bytes (default 64 KiB). */
   limit?: number;
-  /** The listen backlog. */
+  /** The listen backlog (default 100, asyncio's). */
   backlog?: number;
   /** Start listening at once (default true). */
   startServing?: boolean;
 }
 
-/**
- * One listening socket of a Server: `getsockname()` gives `[host, port]` (TCP) or the path (Unix).
- * @asyncio asyncio.trsock.TransportSocket (the items of Server.sockets)
- */
-export class ServerSocket {
-  /** The Node server listening on it. */
-  readonly server: net.Server;
-  /** @internal */
-  constructor(server: net.Server) {
-    this.server = server;
+/** asyncio's default backlog is 100 (Node's would be 511). */
+function checkBacklog(backlog: unknown): number {
+  if (backlog === undefined) return 100;
+  if (typeof backlog !== 'number' || !Number.isInteger(backlog) || backlog < 0) {
+    throw new (typeof backlog === 'number' ? RangeError : TypeError)(`Expected \`backlog\` to be an integer >= 0, got ${describeValue(backlog)}`);
   }
-
-  /**
-   * The local address: `[host, port]` for TCP, the path for a Unix socket.
-   * @asyncio socket.getsockname()
-   */
-  getsockname(): [string, number] | string {
-    const address = this.server.address();
-    if (address === null) return '';
-    if (typeof address === 'string') return address;
-    return [address.address, address.port];
-  }
-
-  toString(): string {
-    const name = this.getsockname();
-    return `<ServerSocket ${typeof name === 'string' ? name : `${name[0]}:${name[1]}`}>`;
-  }
+  return backlog;
 }
 
-/**
- * A listening server made by `startServer` / `startUnixServer`. An async context manager: leaving
- * `asyncWith(server, ...)` closes it and waits for its connections to end.
- * @asyncio asyncio.Server
- * @example
- * const server = yield* startServer(handle, { host: '127.0.0.1', port: 0 });
- * yield* asyncWith(server, function* () { yield* server.serveForever(); });
- *
- * Fields:
- * - `_loop`, `_netServer`, `_clientConnected`, `_limit`, `_listen` (Node's listen options)
- * - `_listening`     Node's server is listening (false before startServing, and after close)
- * - `_closed`        close() was called (asyncio's `_sockets is None`)
- * - `_serving`       accepting connections
- * - `_clients`       the open connections it accepted
- * - `_waiters`       waitClosed() futures, or null once closed with no connection left
- * - `_servingForever` the future serveForever() awaits, or null
- * - `_tasks`         the client_connected tasks still running (kept alive, as asyncio does)
- * - `_unixPath`      the socket path of a Unix server, else null
- * - `_listenPending` a listen() is waiting for 'listening' (its error goes to that caller)
- */
-export class Server {
-  readonly _loop: EventLoop;
-  readonly _netServer: net.Server;
-  readonly _clientConnected: ClientConnected;
-  readonly _limit: number;
-  readonly _listen: net.ListenOptions;
-  _listening: boolean;
-  _closed: boolean;
-  _serving: boolean;
-  _clients: Set<StreamTransport>;
-  _waiters: Future<void>[] | null;
-  _servingForever: Future<void> | null;
-  _tasks: Set<Task<unknown>>;
-  _unixPath: string | null;
-  _listenPending: boolean;
-  private readonly _accept: (socket: net.Socket) => void;
-  private readonly _taskDone: (task: Task<unknown>) => void;
-
-  /** @internal Made by startServer / startUnixServer. */
-  constructor(loop: EventLoop, clientConnected: ClientConnected, limit: number, listen: net.ListenOptions, unixPath: string | null) {
-    this._loop = loop;
-    this._netServer = net.createServer({ allowHalfOpen: true, noDelay: unixPath === null });
-    this._clientConnected = clientConnected;
-    this._limit = limit;
-    this._listen = listen;
-    this._listening = false;
-    this._closed = false;
-    this._serving = false;
-    this._clients = new Set();
-    this._waiters = [];
-    this._servingForever = null;
-    this._tasks = new Set();
-    this._unixPath = unixPath;
-    this._listenPending = false;
-    this._accept = (socket) => this._connectionMade(socket);
-    this._taskDone = (task) => this._clientTaskDone(task);
-    this._netServer.on('connection', (socket: net.Socket) => {
-      if (loop.isClosed()) socket.destroy();
-      else loop.callSoonThreadsafe(this._accept, socket);
-    });
-    this._netServer.on('error', (error: unknown) => {
-      // A listen error is raised by startServer / startServing; report only later ones.
-      if (this._listenPending) return;
-      if (!loop.isClosed()) loop.callSoonThreadsafe(() => loop.callExceptionHandler({ message: 'Server error', exception: error, server: this }));
-    });
-    atLoopShutdown(loop, () => {
-      this.close();
-      this.abortClients();
-    });
-  }
-
-  private _connectionMade(socket: net.Socket): void {
-    if (this._closed) {
-      socket.destroy();
-      return;
-    }
-    const [reader, writer, transport] = makeStreams(this._loop, socket, this._limit);
-    transport._server = this;
-    transport._unixPath = this._unixPath;
-    this._clients.add(transport);
-    let result: unknown;
-    try {
-      result = this._clientConnected(reader, writer);
-    } catch (error) {
-      this._loop.callExceptionHandler({ message: 'Unhandled exception in client_connected_cb', exception: error, transport });
-      transport.close();
-      return;
-    }
-    if (isCoroutine(result)) {
-      const task = this._loop.createTask(result as Coroutine<unknown>);
-      this._tasks.add(task);
-      task.addDoneCallback(this._taskDone);
-      (task as unknown as { _transport: StreamTransport })._transport = transport;
-    }
-  }
-
-  private _clientTaskDone(task: Task<unknown>): void {
-    this._tasks.delete(task);
-    const transport = (task as unknown as { _transport: StreamTransport })._transport;
-    if (task.cancelled()) {
-      transport.close();
-      return;
-    }
-    const exception = task.exception();
-    if (exception !== null) {
-      this._loop.callExceptionHandler({ message: 'Unhandled exception in client_connected_cb', exception, transport });
-      transport.close();
-    }
-  }
-
-  /** @internal A connection it accepted was lost. */
-  _detach(transport: StreamTransport): void {
-    this._clients.delete(transport);
-    if (this._clients.size === 0 && this._closed) this._wakeup();
-  }
-
-  private _wakeup(): void {
-    const waiters = this._waiters;
-    this._waiters = null;
-    if (waiters === null) return;
-    for (const waiter of waiters) settleOk(waiter);
-  }
-
-  /** @internal Starts listening and waits for Node's 'listening' (or its error). */
-  *_startListening(): Coroutine<void> {
-    if (this._listening || this._closed) return;
-    const loop = this._loop;
-    const netServer = this._netServer;
-    const waiter = loop.createFuture<void>();
-    const onListening = (): void => {
-      netServer.off('error', onError);
-      if (!loop.isClosed()) loop.callSoonThreadsafe(settleOk, waiter);
-    };
-    const onError = (error: unknown): void => {
-      netServer.off('listening', onListening);
-      if (!loop.isClosed()) loop.callSoonThreadsafe(() => { if (!waiter.done()) waiter._setExceptionUnchecked(error); });
-    };
-    netServer.once('listening', onListening);
-    netServer.once('error', onError);
-    this._listening = true;
-    this._listenPending = true;
-    netServer.listen(this._listen);
-    try {
-      yield* waiter;
-    } catch (error) {
-      this._listening = false;
-      // Cancelled before 'listening': close it when it comes, or it would keep Node alive.
-      if (netServer.listening) netServer.close();
-      else if (!(error instanceof Error && 'code' in error)) netServer.once('listening', () => netServer.close());
-      throw error;
-    } finally {
-      this._listenPending = false;
-    }
-    this._serving = !this._closed;
-  }
-
-  /**
-   * The listening sockets (one per address); empty once closed.
-   * @asyncio Server.sockets
-   */
-  get sockets(): ServerSocket[] {
-    return this._closed || !this._listening ? [] : [new ServerSocket(this._netServer)];
-  }
-
-  /**
-   * The loop the server runs on.
-   * @asyncio Server.get_loop()
-   */
-  getLoop(): EventLoop {
-    return this._loop;
-  }
-
-  /**
-   * Whether it accepts connections.
-   * @asyncio Server.is_serving()
-   */
-  isServing(): boolean {
-    return this._serving;
-  }
-
-  /**
-   * Starts accepting connections (a no-op if it already does).
-   * @asyncio Server.start_serving()
-   * Differs from asyncio: with `startServing: false` nothing is bound until this call (Node binds
-   * and listens in one step), so `sockets` is empty and the port unknown until then.
-   * @example
-   * const server = yield* startServer(handle, { host: '127.0.0.1', port: 0, startServing: false });
-   * yield* server.startServing();
-   */
-  *startServing(): Coroutine<void> {
-    yield* this._startListening();
-    yield* sleep(0);
-  }
-
-  /**
-   * Accepts connections until cancelled; then closes the server and waits for it.
-   * @asyncio Server.serve_forever()
-   * @throws {RuntimeError} "server <Server ...> is already being awaited on serveForever()", or "server <Server ...> is closed".
-   * @example
-   * yield* server.serveForever(); // until the task is cancelled
-   */
-  *serveForever(): Coroutine<void> {
-    if (this._servingForever !== null) throw new RuntimeError(`server ${this} is already being awaited on serveForever()`);
-    if (this._closed) throw new RuntimeError(`server ${this} is closed`);
-    const future = this._loop.createFuture<void>();
-    this._servingForever = future;
-    try {
-      yield* this._startListening();
-      yield* future;
-    } catch (error) {
-      // Cancelled (the task, or close() cancelled the future): close and wait, then re-raise.
-      if (error instanceof CancelledError) {
-        this.close();
-        yield* this.waitClosed();
-      }
-      throw error;
-    } finally {
-      if (this._servingForever === future) this._servingForever = null;
-    }
-  }
-
-  /**
-   * Stops listening. Open connections stay open (see `closeClients`); `waitClosed()` waits for them.
-   * @asyncio Server.close()
-   */
-  close(): void {
-    if (this._closed) return;
-    this._closed = true;
-    this._serving = false;
-    if (this._listening) this._netServer.close();
-    this._listening = false;
-    const forever = this._servingForever;
-    if (forever !== null && !forever.done()) {
-      this._servingForever = null;
-      forever.cancel();
-    }
-    if (this._clients.size === 0) this._wakeup();
-  }
-
-  /**
-   * Closes every open connection it accepted (buffered data is sent first).
-   * @asyncio Server.close_clients() (3.13)
-   */
-  closeClients(): void {
-    for (const transport of [...this._clients]) transport.close();
-  }
-
-  /**
-   * Closes every open connection at once, dropping unsent data.
-   * @asyncio Server.abort_clients() (3.13)
-   */
-  abortClients(): void {
-    for (const transport of [...this._clients]) transport.abort();
-  }
-
-  /**
-   * Waits until the server is closed and every connection it accepted has ended.
-   * @asyncio Server.wait_closed() (3.12.1 semantics)
-   * @example
-   * server.close(); yield* server.waitClosed();
-   */
-  *waitClosed(): Coroutine<void> {
-    if (this._waiters === null) return;
-    const waiter = this._loop.createFuture<void>();
-    this._waiters.push(waiter);
-    yield* waiter;
-  }
-
-  /**
-   * `asyncWith(server, body)`: the server itself.
-   * @asyncio Server.__aenter__()
-   */
-  *aenter(): Coroutine<this> {
-    return this;
-  }
-
-  /**
-   * Closes the server and waits for it.
-   * @asyncio Server.__aexit__(*exc)
-   */
-  *aexit(): Coroutine<void> {
-    this.close();
-    yield* this.waitClosed();
-  }
-
-  /** `await using server = ...` from native code: closes it (without waiting for connections). */
-  [Symbol.asyncDispose](): Promise<void> {
-    this.close();
-    return Promise.resolve();
-  }
-
-  toString(): string {
-    return `<Server sockets=[${this.sockets.map(String).join(', ')}]>`;
-  }
+/** @internal Node added `reusePort` (listen(), dgram) in 23.1.0 and 22.12.0; older versions ignore it. */
+export function nodeHasReusePort(): boolean {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  return major >= 24 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
 }
 
 function checkClientConnected(cb: unknown): ClientConnected {
@@ -1177,11 +548,14 @@ function checkClientConnected(cb: unknown): ClientConnected {
  * Starts a TCP server: `clientConnected(reader, writer)` is called for each connection; when it is
  * a `function*`, its coroutine runs as a Task (an error it raises is reported to the loop's
  * exception handler and the connection is closed).
- * @asyncio asyncio.start_server(client_connected_cb, host=None, port=None, *, limit=_DEFAULT_LIMIT, backlog=100, start_serving=True)
+ * @asyncio asyncio.start_server(client_connected_cb, host=None, port=None, *, limit=_DEFAULT_LIMIT, backlog=100, reuse_address=None, reuse_port=None, keep_alive=None, start_serving=True)
  * @param clientConnected called with each connection's reader and writer.
- * @param options `host`, `port` (0: any free port), `limit`, `backlog`, `startServing`.
+ * @param options `host`, `port` (0: any free port), `limit`, `backlog` (default 100), `startServing`,
+ *   `reuseAddress`, `reusePort`, `keepAlive`.
  * @returns the Server, listening (unless `startServing: false`).
- * @throws Node's error when it cannot listen (e.g. `code: 'EADDRINUSE'`).
+ * @throws {OSError} when it cannot listen (e.g. `code: 'EADDRINUSE'`).
+ * @throws {RangeError} for `reusePort` on a Node that would ignore it, `reuseAddress: false`.
+ * @throws {TypeError} for an option that does not exist.
  * @example
  * const server = yield* startServer(function* (reader, writer) {
  *   writer.write(yield* reader.readline());
@@ -1191,13 +565,30 @@ function checkClientConnected(cb: unknown): ClientConnected {
  */
 export function* startServer(clientConnected: ClientConnected, options: StartServerOptions): Coroutine<Server> {
   const cb = checkClientConnected(clientConnected);
-  const opts = checkOptions(options, 'startServer');
+  return yield* tcpServer('startServer', options, cb, null);
+}
+
+/** startServer and createServer: a client callback or a protocol factory. */
+function* tcpServer(fn: string, options: unknown, cb: ClientConnected, protocolFactory: (() => StreamProtocol) | null): Coroutine<Server> {
+  const opts = checkOptions(options, fn, protocolFactory === null ? START_SERVER_OPTIONS : CREATE_SERVER_OPTIONS);
   const port = checkPort(opts.port, 0);
   const limit = checkLimit(opts.limit ?? DEFAULT_LIMIT);
-  const listen: net.ListenOptions = { port };
+  const listen: net.ListenOptions = { port, backlog: checkBacklog(opts.backlog) };
   if (opts.host !== undefined) listen.host = checkString(opts.host, 'host');
-  if (opts.backlog !== undefined) listen.backlog = opts.backlog as number;
-  const server = new Server(getRunningLoop(), cb, limit, listen, null);
+  checkBoolean(opts.startServing, 'startServing');
+  if (checkBoolean(opts.reuseAddress, 'reuseAddress') === false) {
+    throw new RangeError('reuseAddress: false is not possible: Node always sets SO_REUSEADDR on Unix (asyncio\'s default there).');
+  }
+  if (checkBoolean(opts.reusePort, 'reusePort') === true) {
+    if (!nodeHasReusePort()) throw new RangeError(`reusePort needs Node >= 22.12 or 23.1 (this is ${process.version}, which would ignore it)`);
+    (listen as net.ListenOptions & { reusePort?: boolean }).reusePort = true;
+  }
+  const keepAlive = checkBoolean(opts.keepAlive, 'keepAlive') === true;
+  const ssl = checkSsl(opts.ssl);
+  if (ssl !== null && !ssl.server) throw new RangeError(`${fn}() needs a server SSLContext: createSslContext({ server: true, cert, key }).`);
+  const secure = tlsSetup(opts, ssl, null);
+  const serverTls = secure === null ? null : { context: secure.context, handshakeTimeout: secure.handshakeTimeout, shutdownTimeout: secure.shutdownTimeout };
+  const server = new Server(getRunningLoop(), cb, limit, listen, null, makeStreams, keepAlive, serverTls, protocolFactory);
   if (opts.startServing !== false) yield* server._startListening();
   return server;
 }
@@ -1208,13 +599,18 @@ export function* startServer(clientConnected: ClientConnected, options: StartSer
  * @param clientConnected called with each connection's reader and writer.
  * @param options `path`, `limit`, `backlog`, `startServing`.
  * @returns the Server.
- * @throws Node's error when it cannot listen (`EADDRINUSE` if a file that is not a socket is at `path`).
+ * @throws {OSError} when it cannot listen (`code: 'EADDRINUSE'` if a file that is not a socket is at `path`).
  * @example
  * const server = yield* startUnixServer(handle, { path: '/tmp/app.sock' });
  */
 export function* startUnixServer(clientConnected: ClientConnected, options: StartUnixServerOptions): Coroutine<Server> {
   const cb = checkClientConnected(clientConnected);
-  const opts = checkOptions(options, 'startUnixServer');
+  return yield* unixServer('startUnixServer', options, cb, null);
+}
+
+/** startUnixServer and createUnixServer. */
+function* unixServer(fn: string, options: unknown, cb: ClientConnected, protocolFactory: (() => StreamProtocol) | null): Coroutine<Server> {
+  const opts = checkOptions(options, fn, protocolFactory === null ? START_UNIX_SERVER_OPTIONS : CREATE_UNIX_SERVER_OPTIONS);
   const path = checkString(opts.path, 'path');
   const limit = checkLimit(opts.limit ?? DEFAULT_LIMIT);
   try {
@@ -1222,9 +618,100 @@ export function* startUnixServer(clientConnected: ClientConnected, options: Star
   } catch (error) {
     if ((error as { code?: string }).code !== 'ENOENT') throw error;
   }
-  const listen: net.ListenOptions = { path };
-  if (opts.backlog !== undefined) listen.backlog = opts.backlog as number;
-  const server = new Server(getRunningLoop(), cb, limit, listen, path);
+  const listen: net.ListenOptions = { path, backlog: checkBacklog(opts.backlog) };
+  checkBoolean(opts.startServing, 'startServing');
+  const server = new Server(getRunningLoop(), cb, limit, listen, path, makeStreams, false, null, protocolFactory);
   if (opts.startServing !== false) yield* server._startListening();
   return server;
+}
+
+// ------------------------------------------------------------------------------------ protocols
+
+function checkFactory(factory: unknown, fn: string): () => StreamProtocol {
+  if (typeof factory !== 'function') throw new TypeError(`${fn}() expects a protocol factory (a function returning a Protocol), got ${describeValue(factory)}`);
+  return factory as () => StreamProtocol;
+}
+
+/** A client callback never called: createServer's connections go to their protocols. */
+const noClient: ClientConnected = () => undefined;
+
+function* connectProtocol<P extends StreamProtocol>(open: () => net.Socket, factory: () => P, unixPath: string | null, secure: TlsSetup | null): Coroutine<[SocketTransport, P]> {
+  const loop = getRunningLoop();
+  const protocol = factory();
+  const transport = new SocketTransport(loop, open(), protocol);
+  transport._unixPath = unixPath;
+  yield* waitConnected(loop, transport, secure);
+  return [transport, protocol];
+}
+
+/**
+ * Opens a TCP connection driving a protocol made by `protocolFactory`.
+ * @asyncio loop.create_connection(protocol_factory, host=None, port=None, *, ssl=None, family=0, local_addr=None, server_hostname=None, ssl_handshake_timeout=None, ssl_shutdown_timeout=None, happy_eyeballs_delay=None, interleave=None)
+ * Differs from asyncio: a free function on the running loop (the core loop has no `node:` import).
+ * @param protocolFactory makes the Protocol (or BufferedProtocol).
+ * @param options as openConnection's, without `limit`.
+ * @returns `[transport, protocol]`, once connected (and `connectionMade` was called).
+ * @throws {ConnectionRefusedError} (and the other OSErrors of errors.ts) when the connection fails.
+ * @example
+ * const [transport, protocol] = yield* createConnection(() => new EchoClient(), { host: '127.0.0.1', port });
+ */
+export function createConnection<P extends StreamProtocol>(protocolFactory: () => P, options: CreateConnectionOptions): Coroutine<[SocketTransport, P]> {
+  const factory = checkFactory(protocolFactory, 'createConnection') as () => P;
+  const opts = checkOptions(options, 'createConnection', CREATE_CONNECTION_OPTIONS);
+  const host = opts.host === undefined ? 'localhost' : checkString(opts.host, 'host');
+  const port = checkPort(opts.port, 1);
+  const connectOpts = connectOptions(opts, host, port);
+  const secure = tlsSetup(opts, checkSsl(opts.ssl), host);
+  if (secure === null) return connectProtocol(() => net.connect(connectOpts), factory, null, null);
+  return connectProtocol(() => {
+    const socket = tls.connect({ ...connectOpts, ...clientOptions(secure.context, secure.serverHostname) });
+    socket.setNoDelay(true);
+    return socket;
+  }, factory, null, secure);
+}
+
+/**
+ * Opens a Unix-socket connection driving a protocol.
+ * @asyncio loop.create_unix_connection(protocol_factory, path=None)
+ * @param protocolFactory makes the Protocol.
+ * @param options `path`.
+ * @returns `[transport, protocol]`.
+ * @throws {FileNotFoundError} / {ConnectionRefusedError} when the connection fails.
+ * @example
+ * const [transport] = yield* createUnixConnection(() => new Client(), { path: '/tmp/app.sock' });
+ */
+export function createUnixConnection<P extends StreamProtocol>(protocolFactory: () => P, options: { path: string }): Coroutine<[SocketTransport, P]> {
+  const factory = checkFactory(protocolFactory, 'createUnixConnection') as () => P;
+  const opts = checkOptions(options, 'createUnixConnection', ['path']);
+  const path = checkString(opts.path, 'path');
+  return connectProtocol(() => net.connect({ path, allowHalfOpen: true }), factory, path, null);
+}
+
+/**
+ * Starts a TCP server whose connections each drive a new protocol from `protocolFactory`.
+ * @asyncio loop.create_server(protocol_factory, host=None, port=None, *, backlog=100, ssl=None, reuse_address=None, reuse_port=None, keep_alive=None, start_serving=True)
+ * @param protocolFactory makes one Protocol per connection.
+ * @param options as startServer's, without `limit`.
+ * @returns the Server.
+ * @throws {OSError} when it cannot listen.
+ * @example
+ * const server = yield* createServer(() => new Echo(), { host: '127.0.0.1', port: 0 });
+ */
+export function* createServer(protocolFactory: () => StreamProtocol, options: CreateServerOptions): Coroutine<Server> {
+  const factory = checkFactory(protocolFactory, 'createServer');
+  return yield* tcpServer('createServer', options, noClient, factory);
+}
+
+/**
+ * Starts a Unix-socket server driving a protocol per connection.
+ * @asyncio loop.create_unix_server(protocol_factory, path=None, *, backlog=100, start_serving=True)
+ * @param protocolFactory makes one Protocol per connection.
+ * @param options `path`, `backlog`, `startServing`.
+ * @returns the Server.
+ * @example
+ * const server = yield* createUnixServer(() => new Echo(), { path: '/tmp/app.sock' });
+ */
+export function* createUnixServer(protocolFactory: () => StreamProtocol, options: { path: string; backlog?: number; startServing?: boolean }): Coroutine<Server> {
+  const factory = checkFactory(protocolFactory, 'createUnixServer');
+  return yield* unixServer('createUnixServer', options, noClient, factory);
 }

@@ -1,10 +1,14 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, openSync, closeSync, rmSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { run } from '../runners.ts';
 import { createTask, sleep } from '../tasks.ts';
 import { CancelledError } from '../exceptions.ts';
 import { catching } from '../../test/support/coroutines.ts';
-import { DEVNULL, PIPE, STDOUT, ProcessLookupError, createSubprocessExec, createSubprocessShell, type Process } from './subprocess.ts';
+import { ConnectionResetError, FileNotFoundError, OSError, PermissionError, ProcessLookupError } from './errors.ts';
+import { DEVNULL, PIPE, STDOUT, createSubprocessExec, createSubprocessShell, type Process } from './subprocess.ts';
 
 const node = process.execPath;
 const text = (bytes: Uint8Array | null): string | null => (bytes === null ? null : Buffer.from(bytes).toString('utf8'));
@@ -98,11 +102,17 @@ describe('createSubprocessExec / createSubprocessShell (real child processes)', 
     assert.deepEqual(out.map(text), ['', null]);
   });
 
-  test('a missing program raises Node\'s spawn error (ENOENT, asyncio\'s FileNotFoundError)', async () => {
-    const error = await run(function* () {
-      return yield* catching(createSubprocessExec('/nonexistent/yieldio-program'));
+  test('a missing program raises FileNotFoundError (Node\'s ENOENT as cause); one that is not executable, PermissionError', async () => {
+    const [missing, denied] = await run(function* () {
+      return [yield* catching(createSubprocessExec('/nonexistent/yieldio-program')), yield* catching(createSubprocessExec('/etc/passwd'))];
     });
-    assert.equal((error as { code?: string }).code, 'ENOENT');
+    assert.ok(missing instanceof FileNotFoundError && missing instanceof OSError);
+    assert.equal(missing.code, 'ENOENT');
+    assert.equal(missing.path, '/nonexistent/yieldio-program');
+    assert.match(missing.message, /^\[Errno 2\] No such file or directory: '\/nonexistent\/yieldio-program' \(spawn \/nonexistent\/yieldio-program ENOENT\)$/);
+    assert.equal((missing.cause as { code?: string }).code, 'ENOENT');
+    assert.ok(denied instanceof PermissionError, String(denied));
+    assert.equal(denied.code, 'EACCES');
   });
 
   test('cancelling the task that waits does not kill the child; run() shutdown kills what is left', async () => {
@@ -141,5 +151,174 @@ describe('createSubprocessExec / createSubprocessShell (real child processes)', 
       assert.equal((e6 as Error).message, 'communicate(input) needs `stdin: PIPE`: this process has no stdin pipe, so the input would be lost.');
       yield* proc.communicate();
     });
+  });
+
+  test('cancelling createSubprocessExec while it waits for the spawn kills the child and waits for it (asyncio: "kill the subprocess")', async (t) => {
+    if (!existsSync('/proc/self/cmdline')) {
+      t.skip('SKIPPED: no /proc to look for the child');
+      return;
+    }
+    const marker = `yieldio-cancelled-spawn-${process.pid}-${Date.now()}`;
+    const alive = (): number[] => {
+      const pids: number[] = [];
+      for (const entry of readdirSync('/proc')) {
+        if (!/^\d+$/.test(entry)) continue;
+        try {
+          if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(marker)) pids.push(Number(entry));
+        } catch {
+          // exited meanwhile
+        }
+      }
+      return pids;
+    };
+    try {
+      const out = await run(function* () {
+        const creating = createTask(createSubprocessExec(node, ['-e', 'setInterval(() => {}, 1000)', marker]));
+        yield* sleep(0); // its first step spawned the child and waits for Node's 'spawn'
+        const spawnedMeanwhile = creating.done();
+        creating.cancel();
+        const error = yield* catching(creating);
+        return { spawnedMeanwhile, error, left: alive() };
+      });
+      assert.equal(out.spawnedMeanwhile, false);
+      assert.ok(out.error instanceof CancelledError);
+      assert.deepEqual(out.left, []); // killed and reaped before the CancelledError came out
+    } finally {
+      for (const pid of alive()) process.kill(pid, 'SIGKILL');
+    }
+  });
+
+  // CPython 3.13, create_subprocess_exec('true', text=True) etc. (base_events.subprocess_exec):
+  //   ValueError text must be False / encoding must be None / errors must be None /
+  //   bufsize must be 0 / universal_newlines must be False;  bogus=True: TypeError (Popen's).
+  test('options asyncio refuses are RangeErrors with its words; unknown options are TypeErrors; none is ignored', async () => {
+    const messages = await run(function* () {
+      const attempts: Record<string, unknown>[] = [
+        { text: true }, { encoding: 'utf8' }, { errors: 'strict' }, { bufsize: 1 }, { universalNewlines: true },
+        { closeFds: false }, { passFds: [1] }, { passFds: 3 }, { startNewSession: 'yes' }, { shell: true }, { detached: true },
+      ];
+      const out: string[] = [];
+      for (const options of attempts) {
+        const error = yield* catching((function* () { yield* createSubprocessExec(node, ['-e', ''], options as never); })());
+        out.push(`${(error as Error).name}: ${(error as Error).message}`);
+      }
+      return out;
+    });
+    const names = 'stdin, stdout, stderr, cwd, env, limit, startNewSession, closeFds, passFds, text, encoding, errors, universalNewlines, bufsize';
+    assert.deepEqual(messages, [
+      'RangeError: text must be False. Decode the bytes read, e.g. new TextDecoder().decode(out).',
+      'RangeError: encoding must be None. Decode the bytes read, e.g. new TextDecoder().decode(out).',
+      'RangeError: errors must be None',
+      'RangeError: bufsize must be 0',
+      'RangeError: universal_newlines must be False',
+      'RangeError: closeFds must be true: Node closes every descriptor but stdio in the child. List the ones it needs in `passFds`.',
+      'RangeError: Expected each of `passFds` to be a file descriptor >= 3 (0-2 are stdin, stdout, stderr), got `1` (number)',
+      'TypeError: Expected `passFds` to be an array of file descriptors, got `3` (number)',
+      'TypeError: Expected `startNewSession` to be a boolean, got `"yes"` (string)',
+      `TypeError: Unexpected subprocess option \`shell\`. The options are: ${names}.`,
+      `TypeError: Unexpected subprocess option \`detached\`. The options are: ${names}.`,
+    ]);
+  });
+
+  test('startNewSession: the child leads a new session (setsid); without it, it stays in ours', async (t) => {
+    if (!existsSync('/proc/self/stat')) {
+      t.skip('SKIPPED: no /proc/self/stat to read the session id');
+      return;
+    }
+    // Fields after the command name: state ppid pgrp session.
+    const script = "const f = require('fs').readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' '); console.log(process.pid, f[3])";
+    const out = await run(function* () {
+      const results: [number, number][] = [];
+      for (const startNewSession of [true, false]) {
+        const proc = yield* createSubprocessExec(node, ['-e', script], { stdout: PIPE, startNewSession });
+        const [stdout] = yield* proc.communicate();
+        const [pid, sid] = text(stdout)!.trim().split(' ').map(Number) as [number, number];
+        results.push([pid, sid]);
+      }
+      return results;
+    });
+    const ours = Number(readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ')[3]);
+    assert.equal(out[0]![1], out[0]![0]); // a session leader: sid == pid
+    assert.equal(out[1]![1], ours);
+  });
+
+  test('passFds: the child inherits a descriptor under the same number', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yieldio-passfds-'));
+    const file = join(dir, 'out.txt');
+    const fd = openSync(file, 'w');
+    try {
+      const code = await run(function* () {
+        const proc = yield* createSubprocessExec(node, ['-e', `require('fs').writeSync(${fd}, 'via fd ${fd}')`], { passFds: [fd] });
+        return yield* proc.wait();
+      });
+      assert.equal(code, 0);
+      closeSync(fd);
+      assert.equal(readFileSync(file, 'utf8'), `via fd ${fd}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // asyncio's Process.wait() returns when the process has exited *and* its pipes are closed
+  // (base_subprocess._try_finish); Node's 'exit' comes while a grandchild still holds stdout.
+  test('wait() returns once the child exited and its pipes closed: a grandchild holding stdout keeps it waiting', async () => {
+    const out = await run(function* () {
+      // The shell exits at once; its background child holds stdout until we write a line to it (fd 3).
+      const proc = yield* createSubprocessShell('exec 3<&0; (read x <&3; echo late) & echo early', { stdin: PIPE, stdout: PIPE });
+      const waiting = createTask(proc.wait());
+      const early = text(yield* proc.stdout!.readline());
+      while (proc.returncode === null) yield* sleep(1); // the shell has exited...
+      for (let i = 0; i < 5; i++) yield* sleep(0);
+      const waitedAfterExit = !waiting.done(); // ...but its pipe is still open
+      proc.stdin!.write('go\n');
+      const late = text(yield* proc.stdout!.readline());
+      const code = yield* waiting;
+      proc.stdin!.close();
+      return { early, waitedAfterExit, late, code };
+    });
+    assert.deepEqual(out, { early: 'early\n', waitedAfterExit: true, late: 'late\n', code: 0 });
+  });
+
+  test('stderr=STDOUT is one pipe, as asyncio\'s dup2: the interleaving is exact; the pid is the program\'s; a missing program is still FileNotFoundError', async () => {
+    const script = "const fs = require('fs'); fs.writeSync(1, process.pid + '\\n'); for (let i = 0; i < 200; i++) { fs.writeSync(1, 'o' + i + '\\n'); fs.writeSync(2, 'e' + i + '\\n'); }";
+    const out = await run(function* () {
+      const proc = yield* createSubprocessExec(node, ['-e', script], { stdout: PIPE, stderr: STDOUT });
+      const [stdout] = yield* proc.communicate();
+      const shellProc = yield* createSubprocessShell('echo a; echo b 1>&2; echo c', { stdout: PIPE, stderr: STDOUT });
+      const [shellOut] = yield* shellProc.communicate();
+      const missing = yield* catching(createSubprocessExec('yieldio-no-such-program', [], { stdout: PIPE, stderr: STDOUT }));
+      return { lines: text(stdout)!.split('\n'), pid: proc.pid, stderr: proc.stderr, shell: text(shellOut), missing };
+    });
+    assert.equal(Number(out.lines[0]), out.pid);
+    const expected: string[] = [];
+    for (let i = 0; i < 200; i++) expected.push(`o${i}`, `e${i}`);
+    assert.deepEqual(out.lines.slice(1, -1), expected);
+    assert.equal(out.stderr, null);
+    assert.equal(out.shell, 'a\nb\nc\n');
+    assert.ok(out.missing instanceof FileNotFoundError, String(out.missing));
+    assert.equal((out.missing as FileNotFoundError).message, "[Errno 2] No such file or directory: 'yieldio-no-such-program' (spawn yieldio-no-such-program ENOENT)");
+  });
+
+  // asyncio: the stdin pipe's loss makes StreamWriter.drain() raise ConnectionResetError('Connection lost')
+  // (FlowControlMixin._drain_helper); communicate() ignores it, with BrokenPipeError.
+  test('a child that exits while we write: drain() raises ConnectionResetError("Connection lost"), as asyncio\'s', async () => {
+    const out = await run(function* () {
+      const proc = yield* createSubprocessExec(node, ['-e', 'process.exit(3)'], { stdin: PIPE });
+      const chunk = new Uint8Array(1024 * 1024);
+      let error: unknown = null;
+      for (let i = 0; i < 100 && error === null; i++) {
+        proc.stdin!.write(chunk);
+        try {
+          yield* proc.stdin!.drain();
+        } catch (e) {
+          error = e;
+        }
+        if (error === null) yield* sleep(1);
+      }
+      return { error, code: yield* proc.wait() };
+    });
+    assert.ok(out.error instanceof ConnectionResetError, String(out.error));
+    assert.equal((out.error as Error).message, 'Connection lost');
+    assert.equal(out.code, 3);
   });
 });

@@ -3,15 +3,17 @@
  * @asyncio asyncio.subprocess (create_subprocess_exec, create_subprocess_shell, Process, PIPE, STDOUT, DEVNULL)
  *
  * Design notes
- * - Built on `node:child_process` `spawn`. The child's 'spawn', 'error' and 'exit' events and its
+ * - Built on `node:child_process` `spawn`. The child's 'spawn', 'error', 'exit' and 'close' events and its
  *   pipes' events reach the loop through `callSoonThreadsafe` (the pipes use the streams bridge).
  * - The constants are strings, Node's own stdio words where they exist: `PIPE = 'pipe'`,
  *   `DEVNULL = 'ignore'`; `STDOUT = 'stdout'` (stderr only). `'inherit'` (asyncio's None, the
  *   default) and a file descriptor number are accepted too.
- * - `stderr: STDOUT` with `stdout: PIPE`: Node cannot hand the child one pipe for both, so the two
- *   pipes are merged into `process.stdout`; bytes keep their order within each stream, but the
- *   interleaving of the two is by arrival. With any other `stdout` the child's stderr goes to the
- *   same place (fd 1, 'ignore', or the same descriptor), as with a real dup2.
+ * - `stderr: STDOUT` with `stdout: PIPE`: one pipe for both, as asyncio's. Node makes one pipe per
+ *   descriptor, so on Unix `/bin/sh` does the dup2 in the child (`exec 2>&1`, then `exec` of the
+ *   program: the pid is the program's) and the kernel keeps the interleaving; the program is looked
+ *   up first so a missing one is still FileNotFoundError. On Windows the two pipes are merged by
+ *   arrival. With any other `stdout` the child's stderr goes to the same place (fd 1, 'ignore', or
+ *   the same descriptor), as with a real dup2.
  * - `returncode`: null while running, the exit code, or minus the signal number when a signal
  *   killed the child (asyncio's convention: -9 after `kill()`).
  * - A child still running when `run()` shuts the loop down is killed (asyncio kills it when its
@@ -20,12 +22,17 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
+import { accessSync, constants as fsConstants, statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { PassThrough, type Duplex } from 'node:stream';
 import { getRunningLoop } from '../events.ts';
 import { gather } from '../combinators.ts';
 import { describeValue } from '../internal/repr.ts';
 import { atLoopShutdown } from './loop-shutdown.ts';
-import { ConnectionResetError, StreamReader, StreamTransport, StreamWriter } from './streams.ts';
+import { StreamReader } from './stream-reader.ts';
+import { StreamTransport } from './transports.ts';
+import { StreamWriter } from './streams.ts';
+import { BrokenPipeError, ConnectionResetError, ProcessLookupError, fromNodeError } from './errors.ts';
 import type { EventLoop } from '../base-events.ts';
 import type { Future } from '../futures.ts';
 import type { Coroutine } from '../types.ts';
@@ -63,15 +70,29 @@ export interface SubprocessOptions {
   env?: Record<string, string | undefined>;
   /** The readers' buffer limit in bytes (default 64 KiB). */
   limit?: number;
+  /** Start the child in a new session (`setsid`, Node's `detached`). Default false. */
+  startNewSession?: boolean;
+  /** Close every other descriptor in the child: only `true` (the default) is possible on Node. */
+  closeFds?: boolean;
+  /** Descriptors the child inherits under the same numbers (each >= 3). */
+  passFds?: readonly number[];
+  /** Rejected with asyncio's ValueError: the pipes carry bytes (`text must be False`). */
+  text?: false;
+  /** Rejected with asyncio's ValueError unless null/undefined (`encoding must be None`). */
+  encoding?: null;
+  /** Rejected with asyncio's ValueError unless null/undefined (`errors must be None`). */
+  errors?: null;
+  /** Rejected with asyncio's ValueError unless false (`universal_newlines must be False`). */
+  universalNewlines?: false;
+  /** Rejected with asyncio's ValueError unless 0 (`bufsize must be 0`). */
+  bufsize?: 0;
 }
 
-/**
- * The child's pid has no running process any more: `sendSignal`, `terminate` or `kill` after it exited.
- * @asyncio ProcessLookupError (the builtin)
- */
-export class ProcessLookupError extends Error {
-  override name = 'ProcessLookupError';
-}
+/** Every key of SubprocessOptions: anything else is a mistake, never silently ignored. */
+const OPTION_NAMES: readonly string[] = [
+  'stdin', 'stdout', 'stderr', 'cwd', 'env', 'limit', 'startNewSession', 'closeFds', 'passFds',
+  'text', 'encoding', 'errors', 'universalNewlines', 'bufsize',
+];
 
 function checkStdio(value: unknown, name: 'stdin' | 'stdout' | 'stderr'): 'pipe' | 'ignore' | 'inherit' | 'stdout' | number {
   if (value === null || value === undefined) return 'inherit';
@@ -82,6 +103,72 @@ function checkStdio(value: unknown, name: 'stdin' | 'stdout' | 'stderr'): 'pipe'
   }
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
   throw new TypeError(`Expected \`${name}\` to be PIPE, DEVNULL, 'inherit', a file descriptor${name === 'stderr' ? ' or STDOUT' : ''}, got ${describeValue(value)}`);
+}
+
+/**
+ * The checks execvp makes, made here because /bin/sh runs the program (stderr: STDOUT): a
+ * missing program must still be FileNotFoundError at creation, not the shell's exit status 127.
+ */
+function findProgram(program: string, cwd: string | undefined, env: Record<string, string | undefined> | undefined): void {
+  const candidates = program.includes('/')
+    ? [resolvePath(cwd ?? '.', program)]
+    : ((env ?? globalThis.process.env).PATH ?? '/usr/bin:/bin').split(':').map((dir) => resolvePath(cwd ?? '.', dir || '.', program));
+  let denied: string | null = null;
+  for (const candidate of candidates) {
+    let isFile: boolean;
+    try {
+      isFile = statSync(candidate).isFile();
+    } catch {
+      continue;
+    }
+    if (!isFile) continue;
+    try {
+      accessSync(candidate, fsConstants.X_OK);
+      return;
+    } catch {
+      denied ??= candidate;
+    }
+  }
+  const code = denied !== null ? 'EACCES' : 'ENOENT';
+  const error = Object.assign(new Error(`spawn ${program} ${code}`), { code, errno: -(osConstants.errno as Record<string, number>)[code]!, syscall: `spawn ${program}`, path: program });
+  throw fromNodeError(error);
+}
+
+interface SpawnExtras {
+  startNewSession: boolean;
+  passFds: number[];
+}
+
+/** asyncio's checks of the Popen arguments it cannot honour (base_events.subprocess_exec), and ours. */
+function checkSpawnOptions(opts: Record<string, unknown>): SpawnExtras {
+  for (const key of Object.keys(opts)) {
+    if (!OPTION_NAMES.includes(key)) {
+      throw new TypeError(`Unexpected subprocess option \`${key}\`. The options are: ${OPTION_NAMES.join(', ')}.`);
+    }
+  }
+  // asyncio's ValueErrors, word for word: the pipes carry bytes, unbuffered.
+  if (opts.universalNewlines !== undefined && opts.universalNewlines !== false) throw new RangeError('universal_newlines must be False');
+  if (opts.bufsize !== undefined && opts.bufsize !== 0) throw new RangeError('bufsize must be 0');
+  if (opts.text !== undefined && opts.text !== false) throw new RangeError('text must be False. Decode the bytes read, e.g. new TextDecoder().decode(out).');
+  if (opts.encoding !== undefined && opts.encoding !== null) throw new RangeError('encoding must be None. Decode the bytes read, e.g. new TextDecoder().decode(out).');
+  if (opts.errors !== undefined && opts.errors !== null) throw new RangeError('errors must be None');
+  if (opts.closeFds !== undefined && opts.closeFds !== true) {
+    throw new RangeError('closeFds must be true: Node closes every descriptor but stdio in the child. List the ones it needs in `passFds`.');
+  }
+  const session = opts.startNewSession;
+  if (session !== undefined && typeof session !== 'boolean') throw new TypeError(`Expected \`startNewSession\` to be a boolean, got ${describeValue(session)}`);
+  const passFds: number[] = [];
+  const fds = opts.passFds;
+  if (fds !== undefined) {
+    if (!Array.isArray(fds)) throw new TypeError(`Expected \`passFds\` to be an array of file descriptors, got ${describeValue(fds)}`);
+    for (const fd of fds as unknown[]) {
+      if (typeof fd !== 'number' || !Number.isInteger(fd) || fd < 3) {
+        throw new RangeError(`Expected each of \`passFds\` to be a file descriptor >= 3 (0-2 are stdin, stdout, stderr), got ${describeValue(fd)}`);
+      }
+      passFds.push(fd);
+    }
+  }
+  return { startNewSession: session === true, passFds };
 }
 
 function signalNumber(signal: NodeJS.Signals): number {
@@ -95,8 +182,7 @@ function checkSignal(sig: unknown): NodeJS.Signals | number {
 }
 
 function isBrokenPipe(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return error instanceof ConnectionResetError || code === 'EPIPE' || code === 'ECONNRESET';
+  return error instanceof BrokenPipeError || error instanceof ConnectionResetError;
 }
 
 /**
@@ -112,7 +198,8 @@ function isBrokenPipe(error: unknown): boolean {
  * - `pid`          the child's process id
  * - `returncode`   null while running; the exit code; or -signal number
  * - `_child`       Node's ChildProcess
- * - `_exitWaiters` wait() futures, resolved on 'exit'
+ * - `_exitWaiters` wait() futures, resolved once the child exited and its output pipes closed
+ * - `_pipesClosed` Node's 'close' came: the child's stdout/stderr are closed (by it and its children)
  * - `_pipes`       the transports of the pipes, closed by communicate()
  */
 export class Process {
@@ -133,6 +220,8 @@ export class Process {
   /** @internal */
   _exitWaiters: Future<number>[];
   /** @internal */
+  _pipesClosed: boolean;
+  /** @internal */
   readonly _pipes: (StreamTransport | null)[];
 
   /** @internal Made by createSubprocessExec / createSubprocessShell. */
@@ -143,30 +232,46 @@ export class Process {
     this.pid = child.pid as number;
     this.returncode = null;
     this._exitWaiters = [];
+    this._pipesClosed = false;
     const [stdin, stdout, stderr] = pipes;
     this.stdin = stdin ? new StreamWriter(stdin, null) : null;
     this.stdout = stdout?.reader ?? null;
     this.stderr = stderr?.reader ?? null;
   }
 
-  /** @internal The 'exit' event, in the loop. */
+  /** @internal The 'exit' event, in the loop: the returncode is known. */
   _exited(code: number | null, signal: NodeJS.Signals | null): void {
     this.returncode = code ?? -signalNumber(signal as NodeJS.Signals);
+    this._maybeFinish();
+  }
+
+  /** @internal The 'close' event, in the loop: the output pipes are closed. */
+  _closed(): void {
+    this._pipesClosed = true;
+    this._maybeFinish();
+  }
+
+  /**
+   * asyncio's _try_finish: wait() returns once the process has exited *and* its pipes are closed
+   * (a grandchild that still holds stdout keeps wait() waiting, as in asyncio).
+   */
+  private _maybeFinish(): void {
+    if (this.returncode === null || !this._pipesClosed) return;
     const waiters = this._exitWaiters;
     this._exitWaiters = [];
     for (const waiter of waiters) if (!waiter.done()) waiter.setResult(this.returncode);
   }
 
   /**
-   * Waits for the child to exit and returns its `returncode`. With PIPE output, read it meanwhile
-   * (or use `communicate`): a child blocked on a full pipe never exits.
+   * Waits for the child to exit and its output pipes to close, and returns its `returncode`. With
+   * PIPE output, read it meanwhile (or use `communicate`): a child blocked on a full pipe never exits.
    * @asyncio Process.wait()
    * @returns the returncode.
    * @example
    * const code = yield* proc.wait();
    */
   *wait(): Coroutine<number> {
-    if (this.returncode !== null) return this.returncode;
+    if (this.returncode !== null && this._pipesClosed) return this.returncode;
     const waiter = this._loop.createFuture<number>();
     this._exitWaiters.push(waiter);
     return yield* waiter;
@@ -260,17 +365,35 @@ function* spawnProcess(file: string, args: readonly string[], shell: boolean, op
     throw new TypeError(`Expected \`options\` to be an object, got ${describeValue(options)}`);
   }
   const opts = options ?? {};
+  const extra = checkSpawnOptions(opts as Record<string, unknown>);
   const stdin = checkStdio(opts.stdin, 'stdin');
   const stdout = checkStdio(opts.stdout, 'stdout');
   const stderr = checkStdio(opts.stderr, 'stderr');
   const limit = opts.limit;
   const loop = getRunningLoop();
   const merge = stderr === STDOUT && stdout === PIPE;
+  // asyncio gives stdout and stderr one pipe (a dup2). Node makes one pipe per descriptor, so on
+  // Unix the dup2 is done in the child by /bin/sh (`exec 2>&1`, then exec the program: same pid),
+  // and the kernel keeps the interleaving. Elsewhere the two pipes are merged by arrival.
+  const onePipe = merge && globalThis.process.platform !== 'win32';
+  if (onePipe) {
+    if (shell) file = `exec 2>&1; ${file}`;
+    else {
+      findProgram(file, opts.cwd, opts.env);
+      args = ['-c', 'exec 2>&1; exec "$0" "$@"', file, ...args];
+      file = '/bin/sh';
+    }
+  }
   // stderr: STDOUT without a stdout pipe is a dup2 onto whatever stdout is.
-  const stderrTarget = stderr !== STDOUT ? stderr : merge ? PIPE : stdout === 'inherit' ? 1 : stdout;
+  const stderrTarget = stderr !== STDOUT ? stderr : onePipe ? 'ignore' : merge ? PIPE : stdout === 'inherit' ? 1 : stdout;
   // STDOUT was resolved above: only Node's own stdio words and fds remain.
   const stdio = [stdin, stdout, stderrTarget] as ('pipe' | 'ignore' | 'inherit' | number)[];
-  const spawnOptions: Parameters<typeof spawn>[2] = { stdio, shell };
+  // pass_fds keeps each descriptor's number: Node's stdio[n] becomes the child's fd n.
+  for (const fd of extra.passFds) {
+    while (stdio.length < fd) stdio.push('ignore');
+    stdio[fd] = fd;
+  }
+  const spawnOptions: Parameters<typeof spawn>[2] = { stdio, shell, detached: extra.startNewSession };
   if (opts.cwd !== undefined) spawnOptions.cwd = opts.cwd;
   if (opts.env !== undefined) spawnOptions.env = opts.env;
   const child = spawn(file, args as string[], spawnOptions);
@@ -282,20 +405,34 @@ function* spawnProcess(file: string, args: readonly string[], shell: boolean, op
   };
   child.once('spawn', () => post(() => { if (!started.done()) started.setResult(); }));
   child.on('error', (error) => post(() => {
-    if (!started.done()) started._setExceptionUnchecked(error);
-    else loop.callExceptionHandler({ message: 'Subprocess error', exception: error, process });
+    const exception = fromNodeError(error);
+    if (!started.done()) started._setExceptionUnchecked(exception);
+    else loop.callExceptionHandler({ message: 'Subprocess error', exception, process });
   }));
   child.once('exit', (code, signal) => post(() => process?._exited(code, signal)));
+  let closed = false; // 'close' may come before the Process exists (checked when it is made)
+  child.once('close', () => {
+    closed = true;
+    post(() => process?._closed());
+  });
   try {
     yield* started;
   } catch (error) {
     for (const stream of [child.stdin, child.stdout, child.stderr]) stream?.destroy();
+    // asyncio: "Exception during subprocess creation, kill the subprocess", then wait for it, so
+    // no child outlives a cancelled creation (Node would also stay alive for it).
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      const exited = loop.createFuture<void>();
+      child.once('exit', () => post(() => { if (!exited.done()) exited.setResult(); }));
+      child.kill('SIGKILL');
+      yield* exited;
+    }
     throw error;
   }
 
   const pipes: (StreamTransport | null)[] = [null, null, null];
   if (child.stdin !== null) pipes[0] = new StreamTransport(loop, child.stdin as Duplex, null);
-  if (merge) {
+  if (merge && !onePipe) {
     // One reader fed by both pipes; it ends when both have ended.
     const merged = new PassThrough();
     let open = 2;
@@ -309,10 +446,11 @@ function* spawnProcess(file: string, args: readonly string[], shell: boolean, op
     pipes[1] = new StreamTransport(loop, merged, new StreamReader(limit));
   } else {
     if (child.stdout !== null) pipes[1] = new StreamTransport(loop, child.stdout as Duplex, new StreamReader(limit));
-    if (child.stderr !== null) pipes[2] = new StreamTransport(loop, child.stderr as Duplex, new StreamReader(limit));
+    if (child.stderr !== null && !onePipe) pipes[2] = new StreamTransport(loop, child.stderr as Duplex, new StreamReader(limit));
   }
   process = new Process(loop, child, pipes);
   if (child.exitCode !== null || child.signalCode !== null) process._exited(child.exitCode, child.signalCode);
+  if (closed) process._closed();
   const proc = process;
   const unregister = atLoopShutdown(loop, () => {
     if (proc.returncode === null) child.kill('SIGKILL');
@@ -327,9 +465,13 @@ function* spawnProcess(file: string, args: readonly string[], shell: boolean, op
  * Differs from asyncio: `args` is an array.
  * @param program the executable (looked up on PATH).
  * @param args its arguments.
- * @param options `stdin`, `stdout`, `stderr` (PIPE, DEVNULL, STDOUT, 'inherit', an fd), `cwd`, `env`, `limit`.
+ * @param options `stdin`, `stdout`, `stderr` (PIPE, DEVNULL, STDOUT, 'inherit', an fd), `cwd`, `env`,
+ *   `limit`, `startNewSession`, `passFds`; `text`, `encoding`, `errors`, `universalNewlines`,
+ *   `bufsize` and `closeFds: false` are refused as asyncio refuses them.
  * @returns the running Process.
- * @throws Node's spawn error (e.g. `code: 'ENOENT'`, asyncio's FileNotFoundError).
+ * @throws {FileNotFoundError} / {PermissionError} (OSErrors of errors.ts) when the program cannot be started.
+ * @throws {RangeError} "text must be False" (asyncio's ValueError), and likewise for the other refused options.
+ * @throws {TypeError} for an option that does not exist.
  * @example
  * const proc = yield* createSubprocessExec(process.execPath, ['-e', 'console.log(1 + 1)'], { stdout: PIPE });
  * const [out] = yield* proc.communicate(); // '2\n'

@@ -5,7 +5,7 @@ import { createTask, sleep } from '../tasks.ts';
 import { gather } from '../combinators.ts';
 import { CancelledError } from '../exceptions.ts';
 import { catching } from '../../test/support/coroutines.ts';
-import { shutdownDefaultExecutor, toThread } from './threads.ts';
+import { registerErrorClass, shutdownDefaultExecutor, toThread } from './threads.ts';
 
 const work = new URL('../../test/fixtures/thread-work.mjs', import.meta.url);
 
@@ -73,5 +73,31 @@ describe('toThread (a worker_threads pool per loop)', () => {
     assert.ok(out.cancelled instanceof CancelledError);
     assert.equal(out.flagAfterShutdown, 1);
     assert.equal((out.refused as Error).message, 'Executor shutdown has been called');
+  });
+
+  test('a custom error class: own properties and the cause carried; instanceof holds once the class is registered', async () => {
+    class QuotaError extends Error {
+      override name = 'QuotaError';
+      limit = 0;
+    }
+    const unregistered = await run(function* () {
+      return yield* catching(toThread(work, 'overQuota', 5));
+    });
+    assert.ok(!(unregistered instanceof QuotaError));
+    assert.equal((unregistered as Error).name, 'QuotaError');
+    assert.equal((unregistered as { limit?: number }).limit, 5);
+    registerErrorClass(QuotaError);
+    const error = await run(function* () {
+      return yield* catching(toThread(work, 'overQuota', 7));
+    });
+    assert.ok(error instanceof QuotaError && error instanceof Error);
+    assert.equal(error.message, 'over quota');
+    assert.equal(error.limit, 7);
+    assert.deepEqual((error as unknown as { details: unknown }).details, { tries: 3 });
+    assert.equal('notClonable' in error, false); // a function cannot cross threads: dropped
+    assert.ok(error.cause instanceof TypeError);
+    assert.equal((error.cause as Error).message, 'underlying');
+    assert.match(error.stack ?? '', /thread-work\.mjs/);
+    assert.throws(() => registerErrorClass(Object as never), { name: 'TypeError' });
   });
 });

@@ -14,8 +14,10 @@
  * - Results come back through `loop.callSoonThreadsafe`. Cancelling the awaiting task cancels
  *   its future at once; the function itself keeps running in its worker (asyncio cannot stop a
  *   thread either) and its result is dropped.
- * - Errors keep their `name`, `message`, `stack` (the worker's) and `code`; a builtin class
- *   (TypeError, RangeError, ...) is rebuilt as that class, any other as an `Error` with its name.
+ * - Errors keep their `name`, `message`, `stack` (the worker's), `code`, their own enumerable
+ *   properties that can be cloned, and their `cause` (rebuilt the same way). A builtin class
+ *   (TypeError, RangeError, ...) is rebuilt as that class, one given to `registerErrorClass` as
+ *   that class (by name), any other as an `Error` with its name.
  * - `run()` shuts the pool down at the end (asyncio.run's `shutdown_default_executor()`): it waits
  *   for the jobs still running, then terminates the workers. `shutdownDefaultExecutor()` does it
  *   earlier; `toThread` afterwards raises RuntimeError.
@@ -38,9 +40,24 @@ const MAX_WORKERS_CAP = 16;
 
 const WORKER_SOURCE = `
 import { parentPort } from 'node:worker_threads';
-function describe(error) {
-  if (!(error instanceof Error)) return { thrown: error };
-  return { name: error.name, message: error.message, stack: error.stack, code: error.code };
+function clonable(value) {
+  try {
+    structuredClone(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function describe(error, depth = 0) {
+  if (!(error instanceof Error)) return { thrown: clonable(error) ? error : String(error) };
+  const props = {};
+  for (const key of Object.keys(error)) {
+    if (key === 'cause' || key === 'name' || key === 'message' || key === 'stack') continue;
+    if (clonable(error[key])) props[key] = error[key];
+  }
+  const info = { name: error.name, message: error.message, stack: error.stack, code: error.code, props };
+  if ('cause' in error && depth < 8) info.cause = describe(error.cause, depth + 1);
+  return info;
 }
 parentPort.on('message', async ({ id, url, name, args }) => {
   let reply;
@@ -71,6 +88,30 @@ interface ErrorInfo {
   stack?: string;
   code?: unknown;
   thrown?: unknown;
+  props?: Record<string, unknown>;
+  cause?: ErrorInfo;
+}
+
+/** Error classes rebuilt by name (registerErrorClass), besides the builtins. */
+const registeredErrors = new Map<string, new (...args: never[]) => Error>();
+
+/**
+ * Makes errors named `name` (default: the class's `name`) that come back from `toThread` be
+ * instances of `errorClass` on this thread (the class cannot cross threads: it is rebuilt by name,
+ * without calling its constructor, with the worker's message, stack and own properties).
+ * @asyncio (none: Python pickles exceptions by class; JavaScript has no such registry)
+ * @param errorClass the class to rebuild.
+ * @param name the error's `name` in the worker, if it differs from the class name.
+ * @example
+ * class QuotaError extends Error { override name = 'QuotaError'; }
+ * registerErrorClass(QuotaError);
+ * try { yield* toThread(url, 'work'); } catch (e) { if (e instanceof QuotaError) retry(); else throw e; }
+ */
+export function registerErrorClass(errorClass: new (...args: never[]) => Error, name: string = errorClass.name): void {
+  if (typeof errorClass !== 'function' || !(errorClass.prototype instanceof Error || errorClass === Error)) {
+    throw new TypeError(`Expected \`errorClass\` to be a subclass of Error, got ${describeValue(errorClass)}`);
+  }
+  registeredErrors.set(name, errorClass);
 }
 
 interface Reply {
@@ -80,14 +121,26 @@ interface Reply {
   error?: ErrorInfo;
 }
 
-/** Rebuilds a worker's error on this thread, keeping its name, message, stack and code. */
+/**
+ * Rebuilds a worker's error on this thread: its class (a builtin, or one registered by name),
+ * name, message, stack, own enumerable properties that clone, and its cause, recursively.
+ */
 function rebuildError(info: ErrorInfo): unknown {
   if ('thrown' in info) return info.thrown;
-  const Ctor = BUILTIN_ERRORS[info.name ?? ''] ?? Error;
-  const error = new Ctor(info.message ?? '');
-  if (error.name !== info.name && info.name !== undefined) error.name = info.name;
+  const name = info.name ?? '';
+  const Registered = registeredErrors.get(name);
+  // A registered class is not constructed (its constructor's signature is unknown): the object
+  // gets its prototype, as Python's unpickling does without calling __init__.
+  const error: Error = Registered !== undefined
+    ? (Reflect.construct(Error, [info.message ?? ''], Registered) as Error)
+    : new (BUILTIN_ERRORS[name] ?? Error)(info.message ?? '');
+  if (error.name !== info.name && info.name !== undefined) {
+    Object.defineProperty(error, 'name', { value: info.name, writable: true, configurable: true, enumerable: false });
+  }
   if (info.stack) error.stack = info.stack;
   if (info.code !== undefined) (error as { code?: unknown }).code = info.code;
+  if (info.props !== undefined) Object.assign(error, info.props);
+  if (info.cause !== undefined) Object.defineProperty(error, 'cause', { value: rebuildError(info.cause), writable: true, configurable: true, enumerable: false });
   return error;
 }
 
