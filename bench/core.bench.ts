@@ -5,6 +5,8 @@
  */
 import type { BenchGroup } from './harness.ts';
 import { run, runSync, sleep, createTask, type Coroutine, type Task } from '../src/index.ts';
+import { run as effectionRun, spawn as effectionSpawn, sleep as effectionSleep, type Operation, type Task as EffectionTask } from 'effection';
+import { Effect, Fiber } from 'effect';
 
 declare const setImmediate: (cb: () => void) => unknown;
 
@@ -87,6 +89,29 @@ function viaSetImmediate(tasks: number, n: number): Promise<void> {
   });
 }
 
+// Peers, idiomatic: Effection v4 (structured concurrency on generators; its sleep(0) is a
+// setTimeout, it has no cheaper yield) and Effect (fibers; Effect.yieldNow is its switch).
+function effectionSwitch(tasks: number, n: number): Promise<void> {
+  return effectionRun(function* (): Operation<void> {
+    const all: EffectionTask<void>[] = [];
+    for (let i = 0; i < tasks; i++) {
+      all.push(
+        yield* effectionSpawn(function* (): Operation<void> {
+          for (let j = 0; j < n; j++) yield* effectionSleep(0);
+        }),
+      );
+    }
+    for (const t of all) yield* t;
+  });
+}
+
+function effectSwitch(tasks: number, n: number): Promise<unknown> {
+  const worker = Effect.gen(function* () {
+    for (let j = 0; j < n; j++) yield* Effect.yieldNow;
+  });
+  return Effect.runPromise(Effect.forEach(Array.from({ length: tasks }), () => worker, { concurrency: 'unbounded', discard: true }));
+}
+
 function switchGroup(id: string, tasks: number, n: number): BenchGroup {
   return {
     id,
@@ -101,6 +126,8 @@ function switchGroup(id: string, tasks: number, n: number): BenchGroup {
       { name: 'raw generator round-robin, `yield*` iterator', run: () => rawRoundRobinDelegating(tasks, n) },
       { name: 'native async, await null', run: () => nativeAwait(tasks, n) },
       { name: 'setImmediate chain', run: () => viaSetImmediate(tasks, n) },
+      { name: 'Effection v4: spawn + sleep(0)', run: () => effectionSwitch(tasks, n) },
+      { name: 'Effect: forEach unbounded + yieldNow', run: () => effectSwitch(tasks, n) },
     ],
   };
 }
@@ -126,6 +153,28 @@ async function nativeSpawnJoin(n: number): Promise<void> {
   const all = new Array<Promise<void>>(n);
   for (let i = 0; i < n; i++) all[i] = one();
   await Promise.all(all);
+}
+
+function effectionSpawnJoin(n: number): Promise<void> {
+  return effectionRun(function* (): Operation<void> {
+    const all = new Array<EffectionTask<void>>(n);
+    for (let i = 0; i < n; i++) {
+      all[i] = yield* effectionSpawn(function* (): Operation<void> {
+        yield* effectionSleep(0);
+      });
+    }
+    for (let i = 0; i < n; i++) yield* all[i] as EffectionTask<void>;
+  });
+}
+
+function effectSpawnJoin(n: number): Promise<unknown> {
+  return Effect.runPromise(
+    Effect.gen(function* () {
+      const fibers = new Array<Fiber.Fiber<void>>(n);
+      for (let i = 0; i < n; i++) fibers[i] = yield* Effect.forkChild(Effect.yieldNow);
+      for (let i = 0; i < n; i++) yield* Fiber.join(fibers[i] as Fiber.Fiber<void>);
+    }),
+  );
 }
 
 // ------------------------------------------------------------------ timers
@@ -200,6 +249,8 @@ export const groups: BenchGroup[] = [
       { name: 'yieldio runSync()', run: () => runSync(spawnJoin(SPAWN)) },
       { name: 'yieldio run()', run: () => run(spawnJoin(SPAWN)) },
       { name: 'native async + Promise.all', run: () => nativeSpawnJoin(SPAWN) },
+      { name: 'Effection v4: spawn + sleep(0), join', run: () => effectionSpawnJoin(SPAWN) },
+      { name: 'Effect: forkChild + yieldNow, Fiber.join', run: () => effectSpawnJoin(SPAWN) },
     ],
   },
   {
