@@ -9,7 +9,7 @@ const mod = (await import(pathToFileURL(file as string).href)) as { groups: Benc
 const group = mod.groups.find((g) => g.id === groupId);
 const bench = group?.cases.find((c) => c.name === caseName);
 if (!group || !bench) throw new Error(`no case ${groupId}/${caseName} in ${file}`);
-const repeat = process.env.BENCH_REPEAT !== undefined ? Number(process.env.BENCH_REPEAT) : (group.repeat ?? 5);
+const repeat = process.env.BENCH_REPEAT !== undefined ? Number(process.env.BENCH_REPEAT) : (bench.repeat ?? group.repeat ?? 5);
 const gc = (globalThis as { gc?: () => void }).gc;
 const times: number[] = [];
 for (let i = 0; i <= repeat; i++) {

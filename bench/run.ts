@@ -14,7 +14,6 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import type { BenchGroup } from './harness.ts';
 
 const here = new URL('.', import.meta.url).pathname;
@@ -97,26 +96,17 @@ if (python === null) {
   }
 }
 
-// Import time of each entry point (the built files: tsx would add its transpiler) and of the
-// peers, each in fresh plain-Node processes; the median of several.
+// Import time of each entry point (the built package, through its own "exports": tsx would add its
+// transpiler) and of the peers, each in fresh plain-Node processes; the median of several.
 const importRuns = quick ? 2 : 7;
 const imports: { name: string; ms: number }[] = [];
 if (!filter) {
   console.log('\nbuilding dist/ for the import times (npm run build)');
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-  const entries: [string, string][] = [
-    ['yieldio', pathToFileURL(join(root, 'dist/index.js')).href],
-    ['yieldio/node', pathToFileURL(join(root, 'dist/node/index.js')).href],
-    ['yieldio/testing', pathToFileURL(join(root, 'dist/testing/index.js')).href],
-    ['effection', 'effection'],
-    ['effect', 'effect'],
-    ['p-queue', 'p-queue'],
-    ['async-mutex', 'async-mutex'],
-  ];
-  for (const [name, specifier] of entries) {
+  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  for (const name of ['yieldio', 'yieldio/node', 'yieldio/testing', 'effection', 'effect', 'p-queue', 'async-mutex']) {
     const times: number[] = [];
     for (let i = 0; i < importRuns; i++) {
-      const out = execFileSync(process.execPath, [join(here, 'import-time.mjs'), specifier], { cwd: root, encoding: 'utf8' });
+      const out = execFileSync(process.execPath, [join(here, 'import-time.mjs'), name], { cwd: root, encoding: 'utf8' });
       times.push((JSON.parse(out.trim().split('\n').pop() as string) as { ms: number }).ms);
     }
     imports.push({ name, ms: median(times) });
