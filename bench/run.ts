@@ -23,7 +23,12 @@ const quick = argv.includes('--quick');
 const filter = argv.find((a) => !a.startsWith('--')) ?? '';
 const childEnv: NodeJS.ProcessEnv = quick ? { ...process.env, BENCH_REPEAT: '1' } : process.env;
 
-interface Row { group: BenchGroup; name: string; cold: number; warm: number; maxRssMB: number | null }
+// `failure`: why the case has no numbers (it ran out of memory, or past CASE_TIMEOUT_MS).
+interface Row { group: BenchGroup; name: string; cold: number; warm: number; maxRssMB: number | null; failure?: string }
+
+// A case that runs longer than this is stopped and reported as not finished (a peer that does not
+// scale must not stall the whole run).
+const CASE_TIMEOUT_MS = 180_000;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -60,11 +65,27 @@ for (const file of files) {
     if (filter && !group.id.includes(filter)) continue;
     groups.push(group);
     for (const c of group.cases) {
-      const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, 'run-case.ts'), join(here, file), group.id, c.name], {
-        encoding: 'utf8',
-        env: childEnv,
-        maxBuffer: 1 << 24,
-      });
+      let out: string;
+      try {
+        out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, 'run-case.ts'), join(here, file), group.id, c.name], {
+          encoding: 'utf8',
+          env: childEnv,
+          maxBuffer: 1 << 24,
+          timeout: CASE_TIMEOUT_MS,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+      } catch (error) {
+        const e = error as { signal?: string; stderr?: string };
+        const failure =
+          e.signal === 'SIGTERM'
+            ? `did not finish in ${CASE_TIMEOUT_MS / 1000} s`
+            : /heap out of memory/.test(e.stderr ?? '')
+              ? 'ran out of memory (4 GB heap)'
+              : `failed: ${(e.stderr ?? String(error)).trim().split('\n').slice(-3).join(' ')}`;
+        rows.push({ group, name: c.name, cold: NaN, warm: NaN, maxRssMB: null, failure });
+        console.log(`${group.id.padEnd(28)} ${c.name.padEnd(44)} ${failure}`);
+        continue;
+      }
       const line = out.trim().split('\n').pop() as string;
       const { cold, warm, maxRssMB } = JSON.parse(line) as { cold: number; warm: number[]; maxRssMB: number };
       const row = { group, name: c.name, cold, warm: Math.min(...warm), maxRssMB };
@@ -139,6 +160,10 @@ for (const group of groups) {
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
   for (const r of mine) {
+    if (r.failure !== undefined) {
+      lines.push(`| ${r.name} | ${r.failure} | | | | | |`);
+      continue;
+    }
     const perOp = group.metric ? '' : ((r.warm * 1e6) / group.ops).toFixed(1);
     const ratio = (a: number, b: number): string => (group.metric ? '' : (a / b).toFixed(2));
     lines.push(
