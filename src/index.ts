@@ -4,7 +4,7 @@
  * Every name is listed here on purpose (asyncio's `__all__`): nothing is public by accident.
  * @module
  */
-export type { Suspend, Coroutine, Awaitable, AwaitedBy, AsyncContextManager, ContextManager } from './types.ts';
+export type { Suspend, UseYieldStarNotYield, Coroutine, Awaitable, AwaitedBy, AsyncContextManager, ContextManager } from './types.ts';
 export { CancelledError, TimeoutError, InvalidStateError, RuntimeError, StopAsyncIteration, GeneratorExit } from './exceptions.ts';
 export { Handle, TimerHandle, getRunningLoop } from './events.ts';
 export { EventLoop } from './base-events.ts';
@@ -17,7 +17,13 @@ export { Context, ContextVar, Token, copyContext } from './contextvars.ts';
 export { run, runSync, Runner } from './runners.ts';
 export type { Main, RunOptions } from './runners.ts';
 export type { Instrument } from './instruments.ts';
+export { TraceRecorder } from './trace.ts';
+export type {
+  TraceOption, TraceTrack, TraceStep, TraceWake, TraceMark, WakeReason, ExitKind, ChromeTraceEvent, ChromeTraceOptions, TimelineOptions,
+} from './trace.ts';
 export { captureCallGraph, formatCallGraph, printCallGraph } from './graph.ts';
+export { taskTable, formatTaskTable, formatTaskTree } from './diagnostics.ts';
+export type { TaskRow } from './diagnostics.ts';
 export type { FutureCallGraph, CallGraphOptions } from './graph.ts';
 // --- contextlib, host bridges (issue 4)
 export {
@@ -39,7 +45,7 @@ export {
   BREAK,
 } from './asyncgen.ts';
 export { toAsyncIterable, fromAsyncIterable, HostAsyncIterator } from './asyncgen-host.ts';
-export type { AsyncGenBody, AsyncGenFunction, SendOf, AsyncIteratorLike, AsyncIterableLike } from './asyncgen.ts';
+export type { AsyncGenBody, Break, AsyncGenFunction, SendOf, AsyncIteratorLike, AsyncIterableLike } from './asyncgen.ts';
 // --- combinators, timeouts, TaskGroup, ExceptionGroup (issue 4)
 export { ExceptionGroup, catchGroup } from './exception-groups.ts';
 export type { ErrorClass, Matcher, Matched, CatchClause, CatchClauses } from './exception-groups.ts';

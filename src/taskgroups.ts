@@ -20,13 +20,14 @@ import type { Future } from './futures.ts';
 import { currentTask, isCoroutine, notACoroutineError } from './tasks.ts';
 import type { Task } from './tasks.ts';
 import type { Context } from './contextvars.ts';
-import { ExceptionGroup } from './exception-groups.ts';
+import { ExceptionGroup, noteErrorTask } from './exception-groups.ts';
 import { checkCallback } from './internal/validate.ts';
 import { inspectSymbol } from './internal/repr.ts';
 import { runAsyncWith } from './internal/async-with.ts';
 import type { AsyncContextManager, Coroutine } from './types.ts';
 import { PendingTasks } from './internal/pending-tasks.ts';
 import { scopeEntered, scopeExited } from './internal/scopes.ts';
+import { enterAwaitScope, exitAwaitScope, labelAwait, taskLabel } from './internal/awaits.ts';
 
 /** Options of `TaskGroup.createTask`. */
 export interface TaskGroupTaskOptions {
@@ -102,6 +103,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
     this._parentTask = currentTask(this._loop);
     if (this._parentTask === null) throw new RuntimeError(`TaskGroup ${this} cannot determine the parent task`);
     this._entered = true;
+    enterAwaitScope(this._parentTask, this); // call graphs list the group and its children
     scopeEntered(this); // debug mode: catches a `yield` of a value inside this block (misnesting)
     if (this._cancelOnEnter) this.cancel();
     return this;
@@ -137,7 +139,10 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
     // outside (or once, while our own cancellation is already in progress).
     let pendingCancellation: unknown = null;
     while (this._tasks.size > 0) {
-      if (this._onCompletedFut === null) this._onCompletedFut = loop.createFuture<boolean>();
+      if (this._onCompletedFut === null) {
+        this._onCompletedFut = loop.createFuture<boolean>();
+        labelAwait(this._onCompletedFut, 'TaskGroup.aexit', this);
+      }
       try {
         yield* this._onCompletedFut;
       } catch (e) {
@@ -154,6 +159,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
 
     const errors = this._errors as unknown[];
     this._errors = null;
+    exitAwaitScope(parent, this);
     this._parentTask = null;
     if (this._parentCancelRequested) {
       // We cancelled the parent once: match it with exactly one uncancel().
@@ -263,6 +269,22 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
     return `<TaskGroup${info}>`;
   }
 
+  /** @internal How a call graph shows this group around what its parent awaits: `TaskGroup(2 children: Task 'a', Task 'b')`. */
+  _describeScope(task: Task<unknown>): string | null {
+    if (this._parentTask !== task || this._exiting) return null;
+    return `TaskGroup(${this._describeChildren()})`;
+  }
+
+  /** @internal The parent waits in aexit for the children still running. */
+  _describeAwait(_op: string): string {
+    return `TaskGroup exit waiting for ${this._describeChildren()}`;
+  }
+
+  private _describeChildren(): string {
+    const names = [...this._tasks].map(taskLabel);
+    return `${names.length} ${names.length === 1 ? 'child' : 'children'}${names.length > 0 ? ': ' + names.join(', ') : ''}`;
+  }
+
   [inspectSymbol](): string {
     return this.toString();
   }
@@ -283,6 +305,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
     if (error === null) return;
     const errors = this._errors;
     if (errors === null) return; // aexit already raised: cannot happen, the group waits for all
+    noteErrorTask(error, task.getName()); // the group's inspect names the child it came from
     errors.push(error);
     const parent = this._parentTask as Task<unknown>;
     if (parent.done()) {
@@ -311,8 +334,10 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
  * @asyncio `async with asyncio.TaskGroup() as tg: ...`
  * Differs from asyncio: a function instead of a statement.
  * @param body a `function*` that receives the group and creates tasks in it.
- * @returns a coroutine that evaluates to the body's result, or `undefined` when the body was
- *   cancelled by `tg.cancel()`.
+ * @returns a coroutine that evaluates to the body's result. A body that `tg.cancel()` interrupts
+ *   before it returns has no result, and the coroutine evaluates to `undefined`: a body that
+ *   expects that should declare `Coroutine<T | undefined>` (typed `T`, not `T | undefined`, so
+ *   the common body that is never cancelled needs no `!`).
  * @throws {ExceptionGroup} "unhandled errors in a TaskGroup" when children (or the body) failed.
  * @throws {CancelledError} when the task running it was cancelled from outside.
  * @throws {TypeError} if `body` is not a function.
@@ -324,7 +349,8 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
  * });
  * console.log(a.result(), b.result());
  */
-export function taskGroup<T>(body: (tg: TaskGroup) => Coroutine<T>): Coroutine<T | undefined> {
+export function taskGroup<T>(body: (tg: TaskGroup) => Coroutine<T>): Coroutine<T> {
   checkCallback(body, 'body');
-  return runAsyncWith(new TaskGroup(), body);
+  // Only a tg.cancel() that interrupts the body leaves undefined (see @returns).
+  return runAsyncWith(new TaskGroup(), body) as Coroutine<T>;
 }

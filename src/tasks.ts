@@ -316,7 +316,6 @@ export class Task<T = unknown> extends Future<T> {
       if (instruments !== null) this._reportExit(instruments);
       return;
     }
-    if (instruments !== null) instruments.afterTaskStep(this as Task<unknown>);
     const yielded: unknown = result.value;
     if (yielded === SLEEP0) {
       // sleep(0): one trip through the ready queue.
@@ -332,6 +331,8 @@ export class Task<T = unknown> extends Future<T> {
     } else {
       this._throwNext(badYieldError(this, yielded));
     }
+    // After the dispatch, so an instrument sees what the task now awaits (_futWaiter, _sleep).
+    if (instruments !== null) instruments.afterTaskStep(this as Task<unknown>);
   }
 
   /**
@@ -847,6 +848,11 @@ class TimedSleep<T> implements TimerEntry {
     return `wake ${this._task ?? 'nobody'} after ${this}`;
   }
 
+  /** @internal The loop of the armed timer (TimerHandle's field, read by instruments), else null. */
+  get _loop(): EventLoop | null {
+    return this._task === null ? null : this._task._loop;
+  }
+
   /** @internal The deadline (loop.time() scale), as TimerHandle.when(). */
   when(): number {
     return this._when;
@@ -865,6 +871,10 @@ class TimedSleep<T> implements TimerEntry {
   toString(): string {
     return `<sleep ${this._delay} ms>`;
   }
+}
+/** @internal The task a timer-heap entry wakes if it is a sleep trap, else null (for instruments). */
+export function sleeperOfTimer(timer: unknown): Task<unknown> | null {
+  return timer instanceof TimedSleep ? timer._task : null;
 }
 const sleepDone: IteratorResult<Suspend, undefined> = Object.freeze({ value: undefined, done: true });
 
