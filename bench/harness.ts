@@ -12,6 +12,8 @@
 export interface BenchCase {
   name: string;
   run: () => void | number | Promise<void | number>;
+  /** Warm repetitions for this case only (a slow peer), instead of the group's. */
+  repeat?: number;
 }
 
 /** One workload with its implementations; `ops` is what "per op" divides by. */

@@ -26,7 +26,7 @@ import { enableScopeTracking } from './internal/scopes.ts';
 import { LinkedSet } from './internal/task-list.ts';
 import { checkCallback, checkDelay } from './internal/validate.ts';
 import { inspectSymbol } from './internal/repr.ts';
-import { Handle, TimerHandle, activeLoops, getRunningLoopOrNull, setRunningLoop, type Runnable } from './events.ts';
+import { Handle, TimerHandle, activeLoops, getRunningLoopOrNull, setRunningLoop, type Runnable, type TimerEntry } from './events.ts';
 import { Future, promoteUnretrieved, reportUnretrieved, type UnretrievedReport } from './futures.ts';
 import { CancelledError, RuntimeError } from './exceptions.ts';
 import { ensureFutureOn, newTask, type Task, type TaskOptions } from './tasks.ts';
@@ -172,7 +172,7 @@ function stopLoop(this: EventLoop): void {
   this.stop();
 }
 
-function isAliveTimer(timer: TimerHandle): boolean {
+function isAliveTimer(timer: TimerEntry): boolean {
   if (timer._cancelled) {
     timer._scheduled = false;
     return false;
@@ -385,18 +385,24 @@ export class EventLoop {
   _callAtInternal(when: number, callback: (...args: never[]) => unknown, args: unknown[], context: Context | ContextValues | null = null): TimerHandle {
     const timer = new TimerHandle(
       when,
-      this._timerSeq++,
+      0, // _pushTimer numbers it
       callback,
       args.length === 1 ? args[0] : undefined,
       args.length !== 1 ? args : null,
       this,
       context ?? currentContextValues(),
     );
+    this._pushTimer(timer);
+    return timer;
+  }
+
+  /** @internal Puts an entry (a TimerHandle, a sleep trap) whose `_when` is set into the timer heap. */
+  _pushTimer(timer: TimerEntry): void {
+    timer._seq = this._timerSeq++;
     timer._scheduled = true;
     this._scheduled.push(timer);
     if (this._instruments !== null) this._instruments.timerArmed(timer);
     if (this._wakeup !== null) this._wakeup();
-    return timer;
   }
 
   /** @internal Called by TimerHandle.cancel for a timer still in the heap. */

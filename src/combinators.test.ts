@@ -126,6 +126,39 @@ describe('gather', () => {
     assert.equal(runs, 1);
   });
 
+  flavours('gather_duplicate_coroutine: past the scanned size (a Set finds repeats), each coroutine still runs once', function* () {
+    const runs = new Map<number, number>();
+    function* job(k: number): Coroutine<number> {
+      runs.set(k, (runs.get(k) ?? 0) + 1);
+      yield* sleep(1 + (k % 3));
+      return k;
+    }
+    const coros = Array.from({ length: 40 }, (_, k) => job(k));
+    // Repeats far apart, and one coroutine three times: 43 arguments, 40 coroutines.
+    const args = [...coros, coros[3] as Coroutine<number>, coros[39] as Coroutine<number>, coros[3] as Coroutine<number>];
+    const results = yield* gather(args);
+    assert.deepEqual(results, [...Array.from({ length: 40 }, (_, k) => k), 3, 39, 3]);
+    assert.equal(runs.size, 40);
+    assert.ok([...runs.values()].every((count) => count === 1), `each coroutine runs once, got ${[...runs.values()]}`);
+  });
+
+  test('gather_duplicate_coroutine: a repeated failing coroutine is reported once per slot with returnExceptions', () => {
+    runSync(function* () {
+      const error = new Error('boom');
+      function* failing(): Coroutine<never> {
+        yield* sleep(1);
+        throw error;
+      }
+      const bad = failing();
+      const many = Array.from({ length: 20 }, () => sleep(1, 'ok'));
+      const results = yield* gather([bad, ...many, bad], { returnExceptions: true });
+      assert.equal(results.length, 22);
+      assert.equal(results[0], error);
+      assert.equal(results[21], error);
+      assert.ok(results.slice(1, 21).every((r) => r === 'ok'));
+    });
+  });
+
   test('gather_bad_argument: a non-awaitable names its index', () => {
     runSync(function* () {
       assert.throws(() => gather([sleep(1), 42 as never]), {

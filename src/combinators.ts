@@ -181,9 +181,13 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
   }
   const children: Future<unknown>[] = new Array(n);
   // Only coroutines and foreign awaitables can be repeated harmfully (wrapping one twice would run
-  // it twice), so only they go through the map; a repeated Future just gets one callback per
-  // occurrence, and `nfuts` counts occurrences.
+  // it twice), so only they are checked; a repeated Future just gets one callback per occurrence,
+  // and `nfuts` counts occurrences. Up to SCAN_DEDUP_MAX arguments a scan of the earlier ones is
+  // cheaper than a Set; past it, one Set add per argument. Repeats are rare: `repeats` (which
+  // positions repeat an earlier coroutine) is made only when one is found.
+  const scan = n <= SCAN_DEDUP_MAX;
   let wrapped: Set<unknown> | null = null;
+  let repeats: boolean[] | null = null;
   let loop: EventLoop | null = null;
   let nfuts = 0;
   for (let i = 0; i < n; i++) {
@@ -195,13 +199,21 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
       else if (fut._loop !== loop) throw new RangeError(DIFFERENT_LOOP); // asyncio: ensure_future(arg, loop=loop)
     } else {
       if (!isAwaitable(arg)) throw notAwaitableError(arg, i, arrayForm);
-      // One hash operation per argument: add, and a size that did not grow means "seen before"
-      // (rare: then find the first occurrence, whose future is already in children).
-      if (wrapped === null) wrapped = new Set();
-      const before = wrapped.size;
-      wrapped.add(arg);
-      if (wrapped.size === before) {
+      let repeated: boolean;
+      if (scan) {
+        repeated = i > 0 && aws.indexOf(arg) < i;
+      } else {
+        // One hash operation per argument: add, and a size that did not grow means "seen before".
+        if (wrapped === null) wrapped = new Set();
+        const before = wrapped.size;
+        wrapped.add(arg);
+        repeated = wrapped.size === before;
+      }
+      if (repeated) {
+        // The first occurrence's future is already in children.
         children[i] = children[aws.indexOf(arg)] as Future<unknown>;
+        if (repeats === null) repeats = [];
+        repeats[i] = true;
         continue;
       }
       fut = ensureFuture(arg as Awaitable<unknown>, loop ?? undefined);
@@ -212,19 +224,18 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
   }
   const outer = new GatheringFuture<unknown[]>(children, nfuts, returnExceptions, loop as EventLoop);
   const onChildDone = outer._onChildDone;
-  const registered = wrapped === null ? null : new Set<Future<unknown>>();
   for (let i = 0; i < n; i++) {
     const child = children[i] as Future<unknown>;
-    if (registered !== null && !(aws[i] instanceof Future)) {
-      if (registered.has(child)) continue; // a repeated coroutine: one callback for its task
-      registered.add(child);
-    }
+    if (repeats !== null && repeats[i] === true) continue; // a repeated coroutine: one callback for its task
     // A child already done (an eager task) is counted now, in argument order, as asyncio does.
     if (child.done()) onChildDone(child);
     else child.addDoneCallback(onChildDone);
   }
   return outer;
 }
+
+// gather() arguments up to which repeats are found by scanning (no Set).
+const SCAN_DEDUP_MAX = 16;
 
 function isAwaitable(value: unknown): boolean {
   return (

@@ -21,6 +21,19 @@ export interface Runnable {
 }
 
 /**
+ * @internal What the loop's timer heap holds: a TimerHandle, or a sleeping task's sleep trap
+ * (its own heap entry, so a sleep allocates no TimerHandle and no argument array).
+ */
+export interface TimerEntry extends Runnable {
+  _when: number;
+  _seq: number;
+  _scheduled: boolean;
+  when(): number;
+  cancel(): void;
+  cancelled(): boolean;
+}
+
+/**
  * A callback scheduled on the loop by `callSoon`; `cancel()` keeps it from running. It runs in the
  * contextvars context current when it was scheduled (a copy, so its `ContextVar.set()` stays in
  * it), or in the one given as `{ context }`.

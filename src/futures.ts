@@ -196,8 +196,8 @@ class DoneIterator<T> {
  *
  * Fields:
  * - `_state`        PENDING, CANCELLED or FINISHED
- * - `_result`       the value, once FINISHED without exception
- * - `_exception`    the error, once FINISHED with one (`_hasException` tells, since any value can be thrown)
+ * - `_result`       the value once FINISHED, or the error when `_hasException` (any value can be
+ *                   thrown, so the flag tells; one slot for both saves a field per Future and Task)
  * - `_loop`         the loop that runs the callbacks
  * - `_callback0`    the first done callback (most futures have exactly one), `_callbacks` the rest:
  *                   each a Handle made when it is added (it holds the context current then, as
@@ -215,8 +215,7 @@ class DoneIterator<T> {
  */
 export class Future<T = unknown> implements Awaitable<T> {
   _state: number;
-  _result: T | undefined;
-  _exception: unknown;
+  _result: unknown;
   _hasException: boolean;
   _loop: EventLoop;
   _callback0: Runnable | null;
@@ -227,6 +226,11 @@ export class Future<T = unknown> implements Awaitable<T> {
   _logTraceback: boolean;
   _report: UnretrievedReport | null;
 
+  /** @internal The error once FINISHED with one, else undefined (it shares `_result`'s slot). */
+  get _exception(): unknown {
+    return this._hasException ? this._result : undefined;
+  }
+
   /**
    * A pending future bound to `loop` (default: the running loop).
    * Prefer `loop.createFuture()`, as asyncio does.
@@ -234,7 +238,6 @@ export class Future<T = unknown> implements Awaitable<T> {
   constructor(loop?: EventLoop) {
     this._state = PENDING;
     this._result = undefined;
-    this._exception = undefined;
     this._hasException = false;
     this._loop = loop ?? getRunningLoop();
     this._callback0 = null;
@@ -280,7 +283,7 @@ export class Future<T = unknown> implements Awaitable<T> {
     if (this._state === PENDING) throw new InvalidStateError('Result is not ready.');
     if (this._hasException) {
       this._markRetrieved();
-      throw this._exception;
+      throw this._result;
     }
     return this._result as T;
   }
@@ -296,7 +299,7 @@ export class Future<T = unknown> implements Awaitable<T> {
     if (this._state === PENDING) throw new InvalidStateError('Exception is not set.');
     if (this._hasException) {
       this._markRetrieved();
-      return this._exception;
+      return this._result;
     }
     return null;
   }
@@ -329,7 +332,7 @@ export class Future<T = unknown> implements Awaitable<T> {
 
   /** @internal Any thrown value (JavaScript can throw anything), as a task's coroutine raised it. */
   _setExceptionUnchecked(exception: unknown): void {
-    this._exception = exception;
+    this._result = exception;
     this._hasException = true;
     this._state = FINISHED;
     this._trackUnretrieved();
@@ -486,7 +489,7 @@ export class Future<T = unknown> implements Awaitable<T> {
   _reprInfo(): string[] {
     const info = [this._stateName()];
     if (this._state === FINISHED) {
-      info.push(this._hasException ? `exception=${shortRepr(this._exception)}` : `result=${shortRepr(this._result)}`);
+      info.push(this._hasException ? `exception=${shortRepr(this._result)}` : `result=${shortRepr(this._result)}`);
     }
     const callbacks: Runnable[] = [];
     if (this._callback0 !== null) callbacks.push(this._callback0);

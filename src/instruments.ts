@@ -11,7 +11,7 @@
  */
 import type { EventLoop } from './base-events.ts';
 import type { Task } from './tasks.ts';
-import type { TimerHandle } from './events.ts';
+import type { TimerEntry, TimerHandle } from './events.ts';
 
 /**
  * An instrument: every hook is optional; implement the ones you need.
@@ -120,12 +120,14 @@ export class InstrumentRegistry {
     if (this.taskScheduledHooks.length > 0) this.call(this.taskScheduledHooks, 'taskScheduled', task);
   }
 
-  timerArmed(timer: TimerHandle): void {
-    if (this.timerArmedHooks.length > 0) this.call(this.timerArmedHooks, 'timerArmed', timer);
+  // A sleeping task's timer is its sleep trap (a TimerEntry, no TimerHandle): it has the
+  // TimerHandle surface the hooks read (_when, _loop, when(), cancelled(), describeCallback()).
+  timerArmed(timer: TimerEntry): void {
+    if (this.timerArmedHooks.length > 0) this.call(this.timerArmedHooks, 'timerArmed', timer as TimerHandle);
   }
 
-  timerDue(timer: TimerHandle): void {
-    if (this.timerDueHooks.length > 0) this.call(this.timerDueHooks, 'timerDue', timer);
+  timerDue(timer: TimerEntry): void {
+    if (this.timerDueHooks.length > 0) this.call(this.timerDueHooks, 'timerDue', timer as TimerHandle);
   }
 
   private call(hooks: Instrument[], name: HookName, arg: unknown): void {

@@ -5,7 +5,7 @@
  * @module
  */
 import { CancelledError, InvalidStateError, RuntimeError, internalError } from './exceptions.ts';
-import { getRunningLoop, getRunningLoopOrNull, type TimerHandle } from './events.ts';
+import { getRunningLoop, getRunningLoopOrNull, type TimerEntry } from './events.ts';
 import { Future, PENDING, isFuture } from './futures.ts';
 import type { EventLoop } from './base-events.ts';
 import { Context, currentContextValues, hasExplicitContext, swapExplicitContext, type ContextValues } from './contextvars.ts';
@@ -745,12 +745,12 @@ function trackNeverAwaited<T>(coro: Coroutine<T>, name: string): Coroutine<T> {
 /**
  * @internal `sleep(delay > 0)`, as a trap (curio's word): the coroutine yields this object itself, the task
  * arms a timer that puts the task straight back on the ready queue, and the next `next()` returns.
- * No Future, no done callback: a sleep allocates this object and its TimerHandle. Cancelling the
- * task disarms the timer (Task.cancel). The object is also its own `{ value, done: false }` result.
+ * No Future, no done callback, no TimerHandle: a sleep allocates this object only, which is its own
+ * entry in the loop's timer heap. Cancelling the task disarms the timer (Task.cancel). The object is also its own `{ value, done: false }` result.
  * Differs from asyncio only inside: asyncio awaits a Future set by `call_later`; the observable
  * behaviour (timing, cancellation, the CancelledError and its message) is the same.
  */
-class TimedSleep<T> {
+class TimedSleep<T> implements TimerEntry {
   /** `{ value, done }` while suspended: the object itself is what the task receives. */
   readonly value: TimedSleep<T>;
   readonly done: false;
@@ -759,8 +759,14 @@ class TimedSleep<T> {
   _delay: number;
   private readonly result: T;
   private state: number; // 0 created, 1 waiting (yielded, maybe armed), 2 finished
-  /** The armed timer while the task waits, else null. */
-  _timer: TimerHandle | null;
+  /** The sleeping task while armed (in the loop's timer heap), else null. */
+  _task: Task<unknown> | null;
+  // The timer-heap entry (TimerEntry): the deadline, its tie-breaker, whether it is in the heap,
+  // and whether it was disarmed there (the heap drops disarmed entries lazily, as cancelled timers).
+  _when: number;
+  _seq: number;
+  _scheduled: boolean;
+  _cancelled: boolean;
 
   constructor(delay: number, result: T) {
     this.value = this;
@@ -769,7 +775,11 @@ class TimedSleep<T> {
     this._delay = delay;
     this.result = result;
     this.state = 0;
-    this._timer = null;
+    this._task = null;
+    this._when = 0;
+    this._seq = 0;
+    this._scheduled = false;
+    this._cancelled = false;
   }
 
   next(): IteratorResult<Suspend, T> {
@@ -778,7 +788,7 @@ class TimedSleep<T> {
       this._blocking = true;
       return this as unknown as IteratorYieldResult<Suspend>;
     }
-    // Resumed: the timer fired (the task cleared _timer) and the task stepped us.
+    // Resumed: the timer fired (it cleared _task) and the task stepped us.
     this.state = 2;
     return this.result === undefined ? (sleepDone as IteratorResult<Suspend, T>) : { value: this.result, done: true };
   }
@@ -802,33 +812,65 @@ class TimedSleep<T> {
   /** @internal Called by the task that received this object: wake `task` after the delay. */
   _arm(task: Task<unknown>): void {
     const loop = task._loop;
-    this._timer = loop._callAtInternal(loop.time() + this._delay, wakeSleeper as never, [task]);
+    this._task = task;
+    this._when = loop.time() + this._delay;
+    loop._pushTimer(this);
   }
 
-  /** @internal */
+  /** @internal Keeps the timer from waking the task; the heap drops the entry lazily. */
   disarm(): void {
-    const timer = this._timer;
-    if (timer !== null) {
-      this._timer = null;
-      timer.cancel();
+    const task = this._task;
+    if (task !== null) {
+      this._task = null;
+      this._cancelled = true;
+      if (this._scheduled) task._loop._timerHandleCancelled();
     }
+  }
+
+  /** @internal The heap moved the due timer to the ready queue: put the sleeping task back on it. */
+  _run(): void {
+    const task = this._task;
+    if (task !== null) {
+      this._task = null;
+      if (task._sleep === this) task._sleep = null;
+      task._loop._pushReady(task);
+    }
+  }
+
+  /** @internal How pendingTimers() and debug reports name the timer. */
+  describeCallback(): string {
+    return `wake ${this._task ?? 'nobody'} after ${this}`;
+  }
+
+  /** @internal The loop of the armed timer (TimerHandle's field, read by instruments), else null. */
+  get _loop(): EventLoop | null {
+    return this._task === null ? null : this._task._loop;
+  }
+
+  /** @internal The deadline (loop.time() scale), as TimerHandle.when(). */
+  when(): number {
+    return this._when;
+  }
+
+  /** @internal Disarms the timer, as TimerHandle.cancel(): the task sleeps until cancelled. */
+  cancel(): void {
+    this.disarm();
+  }
+
+  /** @internal Whether the timer was disarmed, as TimerHandle.cancelled(). */
+  cancelled(): boolean {
+    return this._cancelled;
   }
 
   toString(): string {
     return `<sleep ${this._delay} ms>`;
   }
 }
-const sleepDone: IteratorResult<Suspend, undefined> = Object.freeze({ value: undefined, done: true });
-
-/** The timer of a sleep: put the sleeping task back on the ready queue. */
-function wakeSleeper(task: Task<unknown>): void {
-  const sleeping = task._sleep;
-  if (sleeping !== null) {
-    task._sleep = null;
-    sleeping._timer = null;
-    task._loop._pushReady(task);
-  }
+/** @internal The task a timer-heap entry wakes if it is a sleep trap, else null (for instruments). */
+export function sleeperOfTimer(timer: unknown): Task<unknown> | null {
+  return timer instanceof TimedSleep ? timer._task : null;
 }
+const sleepDone: IteratorResult<Suspend, undefined> = Object.freeze({ value: undefined, done: true });
 
 /**
  * @internal Whether a value a coroutine yielded is an await the task handles (the sleep(0)

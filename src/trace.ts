@@ -14,7 +14,7 @@
  * @module
  */
 import { CancelledError } from './exceptions.ts';
-import { Task } from './tasks.ts';
+import { Task, sleeperOfTimer } from './tasks.ts';
 import type { TimerHandle } from './events.ts';
 import type { EventLoop } from './base-events.ts';
 import type { Instrument } from './instruments.ts';
@@ -106,8 +106,7 @@ const now: () => number =
 
 /** The task a sleep's timer wakes (its callback is tasks.ts' `wakeSleeper(task)`), else null. */
 function sleeperOf(timer: TimerHandle): Task<unknown> | null {
-  const arg = timer._arg0;
-  return timer._args === null && arg instanceof Task && timer._callback?.name === 'wakeSleeper' ? arg : null;
+  return sleeperOfTimer(timer); // a sleep is its own timer entry (no TimerHandle), see tasks.ts
 }
 
 /** A sleep's timer is named after its task. */

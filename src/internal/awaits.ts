@@ -95,8 +95,9 @@ export function describeWait(task: Task<unknown>): string | null {
   if (task._futWaiter !== null) return describeFuture(task._futWaiter);
   const sleeping = task._sleep;
   if (sleeping !== null) {
-    const timer = sleeping._timer;
-    return timer !== null && Number.isFinite(timer._when) ? `sleep(${formatTime(sleeping._delay)}) until t=${formatTime(timer._when)}` : `sleep(${formatTime(sleeping._delay)})`;
+    // The sleep is its own timer entry: armed while it holds the task.
+    const armed = sleeping._task !== null && Number.isFinite(sleeping._when);
+    return armed ? `sleep(${formatTime(sleeping._delay)}) until t=${formatTime(sleeping._when)}` : `sleep(${formatTime(sleeping._delay)})`;
   }
   return null;
 }

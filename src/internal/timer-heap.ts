@@ -1,5 +1,5 @@
 /**
- * The loop's timer heap: a 4-ary min-heap of TimerHandles by (`_when`, `_seq`), equal deadlines
+ * The loop's timer heap: a 4-ary min-heap of timer entries (TimerEntrys, sleep traps) by (`_when`, `_seq`), equal deadlines
  * in scheduling order.
  *
  * Why not the generic BinaryHeap: timers fire in an order unrelated to the order they were made,
@@ -9,11 +9,11 @@
  * self-time entry.
  * @module
  */
-import type { TimerHandle } from '../events.ts';
+import type { TimerEntry } from '../events.ts';
 
 /** A 4-ary min-heap; `items` (heap order) is readable for `pendingTimers()`. */
 export class TimerHeap {
-  readonly items: TimerHandle[] = [];
+  readonly items: TimerEntry[] = [];
   private whens = new Float64Array(64);
   private seqs = new Float64Array(64);
 
@@ -21,11 +21,11 @@ export class TimerHeap {
     return this.items.length;
   }
 
-  peek(): TimerHandle | undefined {
+  peek(): TimerEntry | undefined {
     return this.items[0];
   }
 
-  push(timer: TimerHandle): void {
+  push(timer: TimerEntry): void {
     const items = this.items;
     let i = items.length;
     if (i === this.whens.length) this.grow();
@@ -38,7 +38,7 @@ export class TimerHeap {
       const parent = (i - 1) >> 2;
       const pw = whens[parent] as number;
       if (pw < when || (pw === when && (seqs[parent] as number) < seq)) break;
-      items[i] = items[parent] as TimerHandle;
+      items[i] = items[parent] as TimerEntry;
       whens[i] = pw;
       seqs[i] = seqs[parent] as number;
       i = parent;
@@ -48,24 +48,24 @@ export class TimerHeap {
     seqs[i] = seq;
   }
 
-  pop(): TimerHandle | undefined {
+  pop(): TimerEntry | undefined {
     const items = this.items;
     const last = items.length - 1;
     if (last < 0) return undefined;
-    const top = items[0] as TimerHandle;
-    const moved = items.pop() as TimerHandle;
+    const top = items[0] as TimerEntry;
+    const moved = items.pop() as TimerEntry;
     if (last > 0) this.siftDown(0, moved, this.whens[last] as number, this.seqs[last] as number);
     return top;
   }
 
   /** Keeps only the timers for which keep(timer) is true, then rebuilds the heap in O(n). */
-  filterInPlace(keep: (timer: TimerHandle) => boolean): void {
+  filterInPlace(keep: (timer: TimerEntry) => boolean): void {
     const items = this.items;
     const whens = this.whens;
     const seqs = this.seqs;
     let j = 0;
     for (let i = 0; i < items.length; i++) {
-      const timer = items[i] as TimerHandle;
+      const timer = items[i] as TimerEntry;
       if (!keep(timer)) continue;
       items[j] = timer;
       whens[j] = whens[i] as number;
@@ -73,10 +73,10 @@ export class TimerHeap {
       j++;
     }
     items.length = j;
-    for (let i = (j - 2) >> 2; i >= 0; i--) this.siftDown(i, items[i] as TimerHandle, whens[i] as number, seqs[i] as number);
+    for (let i = (j - 2) >> 2; i >= 0; i--) this.siftDown(i, items[i] as TimerEntry, whens[i] as number, seqs[i] as number);
   }
 
-  private siftDown(start: number, timer: TimerHandle, when: number, seq: number): void {
+  private siftDown(start: number, timer: TimerEntry, when: number, seq: number): void {
     const items = this.items;
     const whens = this.whens;
     const seqs = this.seqs;
@@ -99,7 +99,7 @@ export class TimerHeap {
         }
       }
       if (when < bestWhen || (when === bestWhen && seq < bestSeq)) break;
-      items[i] = items[best] as TimerHandle;
+      items[i] = items[best] as TimerEntry;
       whens[i] = bestWhen;
       seqs[i] = bestSeq;
       i = best;

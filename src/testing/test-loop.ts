@@ -16,7 +16,7 @@
  */
 import { EventLoop } from '../base-events.ts';
 import { RuntimeError } from '../exceptions.ts';
-import { getRunningLoopOrNull, type TimerHandle } from '../events.ts';
+import { getRunningLoopOrNull, type TimerEntry, type TimerHandle } from '../events.ts';
 import { describeValue } from '../internal/repr.ts';
 
 /** Options of `new TestLoop()`. */
@@ -25,7 +25,7 @@ export interface TestLoopOptions {
   debug?: boolean;
 }
 
-function timerOrder(a: TimerHandle, b: TimerHandle): number {
+function timerOrder(a: TimerEntry, b: TimerEntry): number {
   return a._when - b._when || a._seq - b._seq;
 }
 
@@ -97,13 +97,14 @@ export class TestLoop extends EventLoop {
 
   /**
    * The timers still scheduled (not cancelled, not yet run), in the order they will fire.
-   * @returns a new array of TimerHandles (`when()` gives each deadline, on the `time()` scale).
+   * @returns a new array of timers: the TimerHandles of callLater/callAt, and for each sleeping task
+   * its sleep (`when()` gives each deadline, on the `time()` scale; `cancel()` keeps it from firing).
    * @example
    * loop.createTask(sleeper(5_000));
    * loop.runUntilIdle();
    * assert.deepEqual(loop.pendingTimers().map((t) => t.when()), [5_000]);
    */
-  pendingTimers(): TimerHandle[] {
+  pendingTimers(): Pick<TimerHandle, 'when' | 'cancel' | 'cancelled' | 'toString'>[] {
     return this._scheduled.items.filter((timer) => !timer._cancelled).sort(timerOrder);
   }
 
