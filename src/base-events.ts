@@ -24,8 +24,8 @@ import { Deque } from './internal/deque.ts';
 import { TimerHeap } from './internal/timer-heap.ts';
 import { enableScopeTracking } from './internal/scopes.ts';
 import { LinkedSet } from './internal/task-list.ts';
-import { checkCallback, checkDelay } from './internal/validate.ts';
-import { inspectSymbol } from './internal/repr.ts';
+import { checkCallback, checkDelay, checkExceptionHandler, checkHandleCallback } from './internal/validate.ts';
+import { inspectSymbol, shortRepr } from './internal/repr.ts';
 import { Handle, TimerHandle, activeLoops, getRunningLoopOrNull, setRunningLoop, type Runnable } from './events.ts';
 import { Future } from './futures.ts';
 import { CancelledError, RuntimeError, internalError } from './exceptions.ts';
@@ -237,7 +237,7 @@ export class EventLoop {
    * @throws {TypeError} if `callback` is not a function.
    */
   callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
-    checkCallback(callback, 'callback');
+    checkHandleCallback(callback, 'callSoon');
     this._checkClosed();
     return this._callSoonInternal(callback as never, args.length === 1 ? args[0] : undefined, args.length !== 1 ? args : null);
   }
@@ -274,7 +274,7 @@ export class EventLoop {
    */
   callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
     checkDelay(delay, 'delay');
-    checkCallback(callback, 'callback');
+    checkHandleCallback(callback, 'callLater');
     this._checkClosed();
     return this._callAtInternal(this.time() + delay, callback as never, args);
   }
@@ -286,7 +286,7 @@ export class EventLoop {
    */
   callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
     checkDelay(when, 'when');
-    checkCallback(callback, 'callback');
+    checkHandleCallback(callback, 'callAt');
     this._checkClosed();
     return this._callAtInternal(when, callback as never, args);
   }
@@ -773,7 +773,7 @@ export class EventLoop {
    * @asyncio loop.set_exception_handler(handler)
    */
   setExceptionHandler(handler: ExceptionHandler | null): void {
-    if (handler !== null) checkCallback(handler, 'handler');
+    if (handler !== null) checkExceptionHandler(handler);
     this._exceptionHandler = handler;
   }
 
@@ -811,14 +811,19 @@ export class EventLoop {
     const lines = [context.message || 'Unhandled exception in event loop'];
     for (const key of Object.keys(context).sort()) {
       if (key === 'message' || key === 'exception') continue;
-      lines.push(`${key}: ${String(context[key])}`);
+      lines.push(`${key}: ${reprContextValue(context[key])}`);
+    }
+    // A handler that threw (callExceptionHandler): the original exception first, then the
+    // handler's, as Python chains them ("During handling of the above exception, ...").
+    const original = context.context as ExceptionContext | undefined;
+    if (isPlainObject(original) && original.exception !== undefined) {
+      lines.push(formatException(original.exception), '', 'During handling of the above exception, another exception occurred:', '');
     }
     const exception = context.exception;
-    if (exception !== undefined) {
-      lines.push(exception instanceof Error && exception.stack ? exception.stack : String(exception));
-    }
+    if (exception !== undefined) lines.push(formatException(exception));
     console.error(lines.join('\n'));
   }
+
 
   /**
    * Turns debug mode on or off (slow callbacks are reported).
@@ -849,6 +854,25 @@ export class EventLoop {
   [inspectSymbol](): string {
     return this.toString();
   }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+// A context value as Python's repr() shows it: a nested context (the one a broken handler was
+// given) key by key, never `[object Object]`.
+function reprContextValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (!isPlainObject(value)) return shortRepr(value);
+  const parts = Object.keys(value).map((key) => `${key}: ${typeof value[key] === 'string' ? `'${value[key] as string}'` : shortRepr(value[key])}`);
+  return `{ ${parts.join(', ')} }`;
+}
+
+function formatException(exception: unknown): string {
+  return exception instanceof Error && exception.stack ? exception.stack : String(exception);
 }
 
 function* closeAsyncgen(agen: AsyncGenLike): Coroutine<void> {

@@ -123,7 +123,7 @@ describe('Future', () => {
     const loop = virtualLoop();
     assert.throws(() => loop.createFuture().addDoneCallback(3 as never), {
       name: 'TypeError',
-      message: 'Expected `callback` to be a function, got number',
+      message: 'Expected `callback` to be a function, got `3` (number)',
     });
   });
 

@@ -6,6 +6,7 @@
 import { CancelledError, InvalidStateError } from './exceptions.ts';
 import { getRunningLoop, type Runnable } from './events.ts';
 import { inspectSymbol, shortRepr } from './internal/repr.ts';
+import { checkHandleCallback } from './internal/validate.ts';
 import type { EventLoop } from './base-events.ts';
 import type { Awaitable, Suspend } from './types.ts';
 
@@ -258,9 +259,7 @@ export class Future<T = unknown> implements Awaitable<T> {
    * @asyncio Future.add_done_callback(fn)
    */
   addDoneCallback(callback: DoneCallback<this>): void {
-    if (typeof callback !== 'function') {
-      throw new TypeError(`Expected \`callback\` to be a function, got ${typeof callback}`);
-    }
+    checkHandleCallback(callback, 'addDoneCallback');
     const cb = callback as DoneCallback<never>;
     if (this._state !== PENDING) {
       this._loop._callSoonInternal(cb, this);

@@ -21,7 +21,7 @@ import { currentTask, isCoroutine, notACoroutineError } from './tasks.ts';
 import type { Task } from './tasks.ts';
 import type { Context } from './contextvars.ts';
 import { ExceptionGroup } from './exception-groups.ts';
-import { checkCallback } from './internal/validate.ts';
+import { checkBodyFunction } from './internal/validate.ts';
 import { inspectSymbol } from './internal/repr.ts';
 import { runAsyncWith } from './internal/async-with.ts';
 import type { AsyncContextManager, Coroutine } from './types.ts';
@@ -325,6 +325,6 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
  * console.log(a.result(), b.result());
  */
 export function taskGroup<T>(body: (tg: TaskGroup) => Coroutine<T>): Coroutine<T | undefined> {
-  checkCallback(body, 'body');
-  return runAsyncWith(new TaskGroup(), body);
+  checkBodyFunction(body, 'taskGroup', 'taskGroup(function* (tg) { ... })');
+  return runAsyncWith(new TaskGroup(), body, 'taskGroup', 'taskGroup(function* (tg) { ... })');
 }

@@ -1,0 +1,157 @@
+/**
+ * Misuse fails loudly at the call (issue #10 §4) and the divergences CPython 3.13's own test suite
+ * finds (§5). Each test records the CPython twin's behaviour in a comment; the ones whose output
+ * can be compared line by line also run as test/differential/misuse.{py,ts}.
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { virtualLoop, runAll, captureConsoleError } from './support/loop.ts';
+import { runSync } from '../src/runners.ts';
+import { getRunningLoop } from '../src/events.ts';
+import { sleep } from '../src/tasks.ts';
+import { timeout, timeoutAt } from '../src/timeouts.ts';
+import { taskGroup } from '../src/taskgroups.ts';
+import { asyncWith } from '../src/contextlib.ts';
+import { Lock } from '../src/locks.ts';
+import { fixture, useFixture } from '../src/testing/fixture.ts';
+import type { Coroutine } from '../src/types.ts';
+
+describe('callbacks that are coroutine functions are refused at the call', () => {
+  // CPython 3.13 (debug mode; yieldio always, the check is one prototype comparison):
+  //   loop.call_soon(f)      -> TypeError: coroutines cannot be used with call_soon()
+  //   loop.call_later(1, f)  -> TypeError: coroutines cannot be used with call_at()
+  async function fetchAll(): Promise<void> {}
+  function* refresh(): Coroutine<void> {}
+
+  test('callSoon / callLater / callAt with a native async function name createTask', () => {
+    const loop = virtualLoop();
+    const advice = 'fetchAll is a native async function: the loop would drop its Promise, and a failure would escape the loop as an unhandled rejection. Write it as a function* and run it as a task: createTask(fetchAll()).';
+    assert.throws(() => loop.callSoon(fetchAll), { name: 'TypeError', message: `coroutines cannot be used with callSoon(): ${advice}` });
+    assert.throws(() => loop.callLater(10, fetchAll), { name: 'TypeError', message: `coroutines cannot be used with callLater(): ${advice}` });
+    assert.throws(() => loop.callAt(10, fetchAll), { name: 'TypeError', message: `coroutines cannot be used with callAt(): ${advice}` });
+    assert.throws(() => loop.callSoonThreadsafe(fetchAll), { name: 'TypeError', message: /^coroutines cannot be used with callSoon\(\)/ });
+    assert.throws(() => loop.callSoon(async function* ticks() {}), { name: 'TypeError', message: /ticks is a native async generator function/ });
+    assert.equal(loop._ready.length, 0, 'nothing was scheduled');
+  });
+
+  test('callSoon / addDoneCallback with a function* say its body would never run', () => {
+    const loop = virtualLoop();
+    const message =
+      'coroutines cannot be used with callSoon(): refresh is a generator function: calling it only creates a coroutine, and its body would never run. Run it as a task instead: createTask(refresh()).';
+    assert.throws(() => loop.callSoon(refresh), { name: 'TypeError', message });
+    const fut = loop.createFuture();
+    assert.throws(() => fut.addDoneCallback(refresh), { name: 'TypeError', message: message.replace('callSoon()', 'addDoneCallback()') });
+    assert.throws(() => fut.addDoneCallback(fetchAll as never), { name: 'TypeError', message: /^coroutines cannot be used with addDoneCallback\(\): fetchAll is a native async function/ });
+  });
+
+  test('plain functions, arrows, bound functions and class methods still pass', () => {
+    const loop = virtualLoop();
+    const ran: string[] = [];
+    const obj = {
+      method(): void {
+        ran.push('method');
+      },
+    };
+    loop.callSoon(() => ran.push('arrow'));
+    loop.callSoon(function named() {
+      ran.push('named');
+    });
+    loop.callSoon(obj.method.bind(obj));
+    loop.callSoon(obj.method);
+    runAll(loop);
+    assert.deepEqual(ran, ['arrow', 'named', 'method', 'method']);
+  });
+
+  test('setExceptionHandler refuses async and generator handlers, naming the plain-handler fix', () => {
+    const loop = virtualLoop();
+    // CPython only checks callable(); an async handler there makes a coroutine nobody awaits.
+    assert.throws(() => loop.setExceptionHandler(async function report() {}), {
+      name: 'TypeError',
+      message:
+        'Expected `handler` to be a plain function (loop, context) => void, got the async function report: the loop calls it synchronously and would drop its Promise, so its failure would escape the loop. To await inside it, start a task from a plain handler: (loop, context) => loop.createTask(report(context)), with report a function*.',
+    });
+    assert.throws(() => loop.setExceptionHandler(function* report() {} as never), { name: 'TypeError', message: /got the generator function report: the loop calls it synchronously and its body would never run\./ });
+    assert.equal(loop.getExceptionHandler(), null);
+  });
+});
+
+describe('an exception handler that throws', () => {
+  test('the report shows the original context and exception, then the handler error (never [object Object])', () => {
+    // CPython 3.13: "Unhandled error in exception handler", "context: {'message': 'Exception in
+    // callback ...', 'exception': ZeroDivisionError('division by zero'), 'handle': <Handle ...>}",
+    // the ZeroDivisionError traceback, "During handling of the above exception, another exception
+    // occurred:", then the handler's RuntimeError traceback.
+    const loop = virtualLoop();
+    loop.setExceptionHandler(() => {
+      throw new Error('handler is broken');
+    });
+    loop.callSoon(function boom() {
+      throw new RangeError('division by zero');
+    });
+    const printed = captureConsoleError(() => runAll(loop));
+    assert.equal(printed.length, 1);
+    const report = printed[0] as string;
+    assert.ok(!report.includes('[object Object]'), report);
+    const lines = report.split('\n');
+    assert.equal(lines[0], 'Unhandled error in exception handler');
+    assert.equal(lines[1], "context: { message: 'Exception in callback boom()', exception: RangeError('division by zero'), handle: <Handle boom()> }");
+    assert.equal(lines[2], 'RangeError: division by zero');
+    const during = lines.indexOf('During handling of the above exception, another exception occurred:');
+    assert.ok(during > 2, report);
+    assert.equal(lines[during + 2], 'Error: handler is broken');
+  });
+});
+
+describe('native async bodies given to the block shorthands', () => {
+  // asyncWith's TypeError, given at the call (before the native body could start outside the loop).
+  async function body(): Promise<number> {
+    return 1;
+  }
+  const advice = (what: string, example: string): string =>
+    `${what}(): the body must return a coroutine, got the native async function body. Write the body as a generator function, with yield* where it has await: ${example}.`;
+
+  test('timeout(ms, body), timeoutAt(when, body), taskGroup(body), asyncWith(cm, body)', () => {
+    runSync(function* () {
+      assert.throws(() => timeout(10, body as never), { name: 'TypeError', message: advice('timeout', 'timeout(delay, function* (t) { ... })') });
+      assert.throws(() => timeoutAt(10, body as never), { name: 'TypeError', message: advice('timeoutAt', 'timeoutAt(when, function* (t) { ... })') });
+      assert.throws(() => taskGroup(body as never), { name: 'TypeError', message: advice('taskGroup', 'taskGroup(function* (tg) { ... })') });
+      assert.throws(() => asyncWith(new Lock(), body as never), { name: 'TypeError', message: advice('asyncWith', 'asyncWith(cm, function* (value) { ... })') });
+    });
+  });
+
+  test('useFixture(f, body) with a native async body: the same TypeError, and the teardown never starts', () => {
+    const steps: string[] = [];
+    const f = fixture(function* () {
+      steps.push('setup');
+      yield 1;
+      steps.push('teardown');
+    });
+    runSync(function* () {
+      let caught: unknown;
+      try {
+        yield* useFixture(f, body as never);
+      } catch (error) {
+        caught = error;
+      }
+      assert.ok(caught instanceof TypeError);
+      assert.equal(caught.message, advice('useFixture', 'useFixture(f, function* (value) { ... })'));
+    });
+    assert.deepEqual(steps, []);
+  });
+
+  test('a body that returns no coroutine: the shorthands give asyncWith\'s message, not "yield* is not iterable"', () => {
+    runSync(function* () {
+      let caught: unknown;
+      try {
+        yield* timeout(10, (() => 5) as never);
+      } catch (error) {
+        caught = error;
+      }
+      assert.ok(caught instanceof TypeError);
+      assert.equal(caught.message, 'timeout(): the body must return a coroutine, got `5` (number). Write the body as a generator function: timeout(delay, function* (t) { ... }).');
+      const loop = getRunningLoop();
+      assert.equal(loop.isRunning(), true);
+      yield* sleep(0);
+    });
+  });
+});
