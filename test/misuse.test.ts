@@ -15,6 +15,7 @@ import { asyncWith } from '../src/contextlib.ts';
 import { Lock } from '../src/locks.ts';
 import { fixture, useFixture } from '../src/testing/fixture.ts';
 import type { Coroutine } from '../src/types.ts';
+import { startServer } from '../src/node/streams.ts';
 
 describe('callbacks that are coroutine functions are refused at the call', () => {
   // CPython 3.13 (debug mode; yieldio always, the check is one prototype comparison):
@@ -152,6 +153,27 @@ describe('native async bodies given to the block shorthands', () => {
       const loop = getRunningLoop();
       assert.equal(loop.isRunning(), true);
       yield* sleep(0);
+    });
+  });
+});
+
+describe('startServer handlers', () => {
+  test('a native async handler is refused before listening, naming the function* fix', () => {
+    // CPython accepts a coroutine function as client_connected_cb and runs it as a task; here a
+    // native async one could not yield* the streams and its failure would be an unhandled
+    // rejection, so it is refused (function* handlers run as tasks, as asyncio's coroutines do).
+    runSync(function* () {
+      let caught: unknown;
+      try {
+        yield* startServer((async function echo() {}) as never, { host: '127.0.0.1', port: 0 });
+      } catch (error) {
+        caught = error;
+      }
+      assert.ok(caught instanceof TypeError);
+      assert.equal(
+        caught.message,
+        'Expected `clientConnected` to be a function* (reader, writer) handler or a plain function, got the native async function echo: its failures would escape the loop as unhandled rejections. Write it as function* (reader, writer) { ... } with yield* where it has await; it then runs as a task.',
+      );
     });
   });
 });

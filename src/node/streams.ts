@@ -27,7 +27,7 @@ import { CancelledError, IncompleteReadError, LimitOverrunError, RuntimeError, S
 import { getRunningLoop } from '../events.ts';
 import { sleep, isCoroutine, type Task } from '../tasks.ts';
 import { describeValue } from '../internal/repr.ts';
-import { checkCallback } from '../internal/validate.ts';
+import { checkCallback, functionKind } from '../internal/validate.ts';
 import { atLoopShutdown } from './loop-shutdown.ts';
 import type { EventLoop } from '../base-events.ts';
 import type { Future } from '../futures.ts';
@@ -1168,15 +1168,25 @@ export class Server {
   }
 }
 
+// A native async handler is refused at the call: its body could not `yield*` the streams, and its
+// rejection would escape the loop instead of reaching "Unhandled exception in client_connected_cb".
 function checkClientConnected(cb: unknown): ClientConnected {
   checkCallback(cb, 'clientConnected');
+  const kind = functionKind(cb);
+  if (kind === 'async function' || kind === 'async generator function') {
+    throw new TypeError(
+      `Expected \`clientConnected\` to be a function* (reader, writer) handler or a plain function, got the native ${kind} ${cb.name || '(anonymous)'}: ` +
+        'its failures would escape the loop as unhandled rejections. Write it as function* (reader, writer) { ... } with yield* where it has await; it then runs as a task.',
+    );
+  }
   return cb as ClientConnected;
 }
 
 /**
  * Starts a TCP server: `clientConnected(reader, writer)` is called for each connection; when it is
  * a `function*`, its coroutine runs as a Task (an error it raises is reported to the loop's
- * exception handler and the connection is closed).
+ * exception handler and the connection is closed). A native `async` handler is refused with a
+ * TypeError: write it as a `function*`.
  * @asyncio asyncio.start_server(client_connected_cb, host=None, port=None, *, limit=_DEFAULT_LIMIT, backlog=100, start_serving=True)
  * @param clientConnected called with each connection's reader and writer.
  * @param options `host`, `port` (0: any free port), `limit`, `backlog`, `startServing`.
