@@ -3,10 +3,10 @@
  * @asyncio asyncio.futures (Future, isfuture)
  * @module
  */
-import { CancelledError, InvalidStateError } from './exceptions.ts';
+import { CancelledError, InvalidStateError, RuntimeError } from './exceptions.ts';
 import { getRunningLoop, type Runnable } from './events.ts';
-import { inspectSymbol, shortRepr } from './internal/repr.ts';
-import { checkHandleCallback } from './internal/validate.ts';
+import { describeValue, inspectSymbol, shortRepr } from './internal/repr.ts';
+import { checkHandleCallback, isErrorObject } from './internal/validate.ts';
 import type { EventLoop } from './base-events.ts';
 import type { Awaitable, Suspend } from './types.ts';
 
@@ -35,6 +35,13 @@ const unretrievedRegistry = new FinalizationRegistry<{ loop: EventLoop; exceptio
   },
 );
 
+// `new Future(42)` fails here, not later far away (asyncio: AttributeError on loop.get_debug).
+function notALoop(value: unknown): TypeError {
+  return new TypeError(
+    `Expected \`loop\` to be an EventLoop, got ${describeValue(value)}. new Future(loop?) takes only the loop (asyncio's Future(*, loop=None)): set the value with future.setResult(value).`,
+  );
+}
+
 /**
  * The object `yield* future` iterates. It keeps no state of its own (everything is on the
  * future), so one per future serves every task that awaits it.
@@ -47,16 +54,21 @@ class FutureIterator<T> {
   readonly value: Suspend;
   readonly done: false;
   private readonly future: Future<T>;
+  private yielded: boolean; // the future was handed up once: a task resumes it only when done
 
   constructor(future: Future<T>) {
     this.value = future as unknown as Suspend;
     this.done = false;
     this.future = future;
+    this.yielded = false;
   }
 
   next(): IteratorResult<Suspend, T> {
     const future = this.future;
     if (future._state === PENDING) {
+      // asyncio test_futures test_iter: resumed while still pending means no Task drove it.
+      if (this.yielded) throw new RuntimeError("await wasn't used with future");
+      this.yielded = true;
       future._blocking = true;
       return this as IteratorYieldResult<Suspend>;
     }
@@ -138,6 +150,7 @@ export class Future<T = unknown> implements Awaitable<T> {
   /**
    * A pending future bound to `loop` (default: the running loop).
    * Prefer `loop.createFuture()`, as asyncio does.
+   * @throws {TypeError} if `loop` is not an EventLoop (e.g. `new Future(42)`).
    */
   constructor(loop?: EventLoop) {
     this._state = PENDING;
@@ -145,6 +158,7 @@ export class Future<T = unknown> implements Awaitable<T> {
     this._exception = undefined;
     this._hasException = false;
     this._loop = loop ?? getRunningLoop();
+    if (typeof this._loop._pushReady !== 'function') throw notALoop(loop);
     this._callback0 = null;
     this._callbacks = null;
     this._blocking = false;
@@ -227,8 +241,8 @@ export class Future<T = unknown> implements Awaitable<T> {
    */
   setException(exception: unknown): void {
     if (this._state !== PENDING) throw new InvalidStateError(`${this._stateName().toUpperCase()}: ${this}`);
-    if (exception === null || exception === undefined) {
-      throw new TypeError(`invalid exception object: ${exception}; pass an Error`);
+    if (!isErrorObject(exception)) {
+      throw new TypeError(`invalid exception object: ${describeValue(exception)}; pass an Error, e.g. new Error(${typeof exception === 'string' ? JSON.stringify(exception) : "'...'"})`);
     }
     this._setExceptionUnchecked(exception);
   }
@@ -325,6 +339,13 @@ export class Future<T = unknown> implements Awaitable<T> {
   _scheduleCallbacks(): void {
     const loop = this._loop;
     const first = this._callback0;
+    // asyncio: the callbacks go through call_soon, which raises on a closed loop (the future stays
+    // done, its callbacks dropped): say so rather than lose them silently.
+    if (loop._closed && (first !== null || this._callbacks !== null)) {
+      this._callback0 = null;
+      this._callbacks = null;
+      throw new RuntimeError('Event loop is closed');
+    }
     if (first !== null) {
       this._callback0 = null;
       if (typeof first === 'function') loop._callSoonInternal(first, this);

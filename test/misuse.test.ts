@@ -16,6 +16,7 @@ import { Lock } from '../src/locks.ts';
 import { fixture, useFixture } from '../src/testing/fixture.ts';
 import type { Coroutine } from '../src/types.ts';
 import { startServer } from '../src/node/streams.ts';
+import { Future } from '../src/futures.ts';
 
 describe('callbacks that are coroutine functions are refused at the call', () => {
   // CPython 3.13 (debug mode; yieldio always, the check is one prototype comparison):
@@ -175,5 +176,83 @@ describe('startServer handlers', () => {
         'Expected `clientConnected` to be a function* (reader, writer) handler or a plain function, got the native async function echo: its failures would escape the loop as unhandled rejections. Write it as function* (reader, writer) { ... } with yield* where it has await; it then runs as a task.',
       );
     });
+  });
+});
+
+describe('futures: misuse CPython refuses', () => {
+  test('setResult on a future of a closed loop with callbacks raises "Event loop is closed" (the future is still done)', () => {
+    // CPython 3.13: fut.add_done_callback(cb); loop.close(); fut.set_result(1)
+    //   -> RuntimeError: Event loop is closed, and fut.done() is True.
+    //   Without callbacks set_result succeeds (nothing to schedule).
+    const loop = virtualLoop();
+    const fut = loop.createFuture<number>();
+    const calls: number[] = [];
+    fut.addDoneCallback(() => calls.push(1));
+    loop.close();
+    assert.throws(() => fut.setResult(1), { name: 'RuntimeError', message: 'Event loop is closed' });
+    assert.equal(fut.done(), true);
+    assert.equal(fut.result(), 1);
+    const quiet = loop.createFuture<number>();
+    quiet.setResult(2);
+    assert.equal(quiet.result(), 2);
+    const failing = new Future<number>(loop);
+    failing.addDoneCallback(() => calls.push(2));
+    assert.throws(() => failing.cancel(), { name: 'RuntimeError', message: 'Event loop is closed' });
+    assert.deepEqual(calls, []);
+  });
+
+  test('setException with a non-Error is a TypeError naming the fix', () => {
+    // CPython 3.13: fut.set_exception('str') -> TypeError: invalid exception object
+    const loop = virtualLoop();
+    const fut = loop.createFuture();
+    assert.throws(() => fut.setException('str'), { name: 'TypeError', message: 'invalid exception object: `"str"` (string); pass an Error, e.g. new Error("str")' });
+    assert.throws(() => fut.setException(42), { name: 'TypeError', message: "invalid exception object: `42` (number); pass an Error, e.g. new Error('...')" });
+    assert.throws(() => fut.setException({ message: 'x' }), { name: 'TypeError' });
+    assert.equal(fut.done(), false);
+    // An Error from another realm (node:vm) is an Error.
+    const foreign = Object.create(Error.prototype) as Error;
+    fut.setException(foreign);
+    assert.equal(fut.exception(), foreign);
+  });
+
+  test('new Future(42): a TypeError at the constructor, not a failure later far away', () => {
+    // CPython 3.13: asyncio.Future(loop=42) -> AttributeError: 'int' object has no attribute 'get_debug'
+    assert.throws(() => new Future(42 as never), {
+      name: 'TypeError',
+      message:
+        "Expected `loop` to be an EventLoop, got `42` (number). new Future(loop?) takes only the loop (asyncio's Future(*, loop=None)): set the value with future.setResult(value).",
+    });
+    assert.throws(() => new Future({} as never), { name: 'TypeError', message: /got `\[object Object\]` \(object\)/ });
+  });
+
+  test('iter: resuming a pending future\'s iterator outside a Task raises "await wasn\'t used with future"', () => {
+    // CPython test_futures test_iter: `arg1, arg2 = coro()` where coro does `yield from fut`
+    //   -> RuntimeError: await wasn't used with future
+    const loop = virtualLoop();
+    const fut = loop.createFuture<number>();
+    function* coro(): Coroutine<number> {
+      return yield* fut;
+    }
+    const gen = coro();
+    assert.equal(gen.next().value, fut as never);
+    assert.throws(() => gen.next(), { name: 'RuntimeError', message: "await wasn't used with future" });
+    // Awaited by a task it works as before, and two tasks can await the same future.
+    const fut2 = loop.createFuture<number>();
+    const a = loop.createTask(
+      (function* () {
+        return yield* fut2;
+      })(),
+    );
+    const b = loop.createTask(
+      (function* () {
+        return (yield* fut2) + 1;
+      })(),
+    );
+    runAll(loop);
+    fut2.setResult(41);
+    runAll(loop);
+    assert.equal(a.result(), 41);
+    assert.equal(b.result(), 42);
+    fut.cancel();
   });
 });

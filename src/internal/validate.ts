@@ -130,3 +130,8 @@ export function checkOptions(value: unknown, call: string, known: readonly strin
     );
   }
 }
+
+/** Whether `value` is an Error (also one from another realm: a vm context, a worker's structured clone). */
+export function isErrorObject(value: unknown): value is Error {
+  return value instanceof Error || (value !== null && typeof value === 'object' && Object.prototype.toString.call(value) === '[object Error]');
+}
