@@ -17,6 +17,8 @@ import { fixture, useFixture } from '../src/testing/fixture.ts';
 import type { Coroutine } from '../src/types.ts';
 import { startServer } from '../src/node/streams.ts';
 import { Future } from '../src/futures.ts';
+import { TestLoop } from '../src/testing/test-loop.ts';
+import { asyncTest } from '../src/testing/async-test.ts';
 
 describe('callbacks that are coroutine functions are refused at the call', () => {
   // CPython 3.13 (debug mode; yieldio always, the check is one prototype comparison):
@@ -254,5 +256,56 @@ describe('futures: misuse CPython refuses', () => {
     assert.equal(a.result(), 41);
     assert.equal(b.result(), 42);
     fut.cancel();
+  });
+});
+
+describe('testing helpers', () => {
+  test('TestLoop.runUntilIdle with a callback that reschedules itself ends with a RuntimeError naming it', () => {
+    // asyncio's test loop has no such bound (run_until_idle does not exist); a test that hangs
+    // forever is the worst report, so yieldio fails it after maxIterations at one clock reading.
+    const loop = new TestLoop({ maxIterations: 1000 });
+    let runs = 0;
+    function spin(): void {
+      runs++;
+      loop.callSoon(spin);
+    }
+    loop.callSoon(spin);
+    assert.throws(() => loop.runUntilIdle(), {
+      name: 'RuntimeError',
+      message:
+        'the loop never went idle: 1000 iterations ran at time 0 and 1 callback(s) are still ready, the next one <Handle spin()>. Something reschedules itself forever (a callback that calls callSoon on itself, a task looping on sleep(0)): give it a delay and drive it with advance(ms), or raise the bound with new TestLoop({ maxIterations }).',
+    });
+    assert.equal(runs, 1000);
+    assert.equal(loop.isRunning(), false);
+    // The bound is per clock reading: a periodic timer over a long advance is not "never idle".
+    const periodic = new TestLoop({ maxIterations: 10 });
+    let ticks = 0;
+    function tick(): void {
+      if (++ticks < 100) periodic.callLater(1, tick);
+    }
+    periodic.callSoon(tick);
+    periodic.advance(1000);
+    assert.equal(ticks, 100);
+    assert.throws(() => new TestLoop({ maxIterations: 0 }), { name: 'RangeError', message: 'Expected `maxIterations` to be an integer >= 1, got `0` (number)' });
+    assert.throws(() => new TestLoop({ maxIteration: 5 } as never), { name: 'TypeError', message: /^new TestLoop\(\) got an unexpected option 'maxIteration'\. Did you mean 'maxIterations'\?/ });
+    loop.close();
+    periodic.close();
+  });
+
+  test('asyncTest(() => 5): the advice is about asyncTest (a generator function), not asyncTest(main())', async () => {
+    const advice = "Write it as function* () { ... } with yield* where it awaits: test('...', asyncTest(function* () { ... })).";
+    await assert.rejects(asyncTest((() => 5) as never)(undefined), {
+      name: 'TypeError',
+      message: `asyncTest(): the test body must be a generator function, got a function that returned \`5\` (number). ${advice}`,
+    });
+    assert.throws(() => asyncTest((async function body() {}) as never), {
+      name: 'TypeError',
+      message: `asyncTest(): the test body must be a generator function, got the native async function body. ${advice}`,
+    });
+    function* body(): Coroutine<void> {}
+    assert.throws(() => asyncTest(body() as never), {
+      name: 'TypeError',
+      message: 'Expected `fn` to be a generator function (the test body), got `[object Generator]` (object). asyncTest takes the function, not its coroutine: asyncTest(body), not asyncTest(body()).',
+    });
   });
 });
