@@ -25,7 +25,7 @@ import { TimerHeap } from './internal/timer-heap.ts';
 import { enableScopeTracking } from './internal/scopes.ts';
 import { LinkedSet } from './internal/task-list.ts';
 import { checkCallback, checkDelay, checkExceptionHandler, checkHandleCallback } from './internal/validate.ts';
-import { inspectSymbol, shortRepr } from './internal/repr.ts';
+import { describeValue, inspectSymbol, shortRepr } from './internal/repr.ts';
 import { Handle, TimerHandle, activeLoops, getRunningLoopOrNull, setRunningLoop, type Runnable } from './events.ts';
 import { Future } from './futures.ts';
 import { CancelledError, RuntimeError, internalError } from './exceptions.ts';
@@ -318,7 +318,8 @@ export class EventLoop {
   /**
    * Wraps `coro` in a Task scheduled on this loop (through the task factory, if one is set).
    * @asyncio loop.create_task(coro, *, name=None, context=None)
-   * @throws {TypeError} if `coro` is not a coroutine (see `createTask`).
+   * @throws {TypeError} if `coro` is not a coroutine (see `createTask`), or the task factory
+   *   returned something that is not a Task.
    */
   createTask<T>(coro: Coroutine<T>, options?: TaskOptions): Task<T> {
     this._checkClosed();
@@ -328,7 +329,7 @@ export class EventLoop {
       const opts: { name?: string; context?: Context } = {};
       if (options?.name !== undefined) opts.name = options.name;
       if (options?.context !== undefined) opts.context = options.context;
-      return factory(this, coro, opts);
+      return checkFactoryTask(factory(this, coro, opts), factory);
     }
     return makeTask(this, coro, options) as Task<T>;
   }
@@ -854,6 +855,16 @@ export class EventLoop {
   [inspectSymbol](): string {
     return this.toString();
   }
+}
+
+// asyncio returns whatever the factory made; here a non-Task fails at createTask, not later in
+// run() or a TaskGroup, far from the factory that made it.
+function checkFactoryTask<T>(task: Task<T>, factory: TaskFactory): Task<T> {
+  if (task instanceof Future && typeof (task as { cancelling?: unknown }).cancelling === 'function') return task;
+  throw new TypeError(
+    `the task factory ${factory.name || '(anonymous)'} returned ${describeValue(task)}, not a Task. ` +
+      'A task factory must return the Task it made for the coroutine: (loop, coro, options) => new Task(coro, loop, options).',
+  );
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

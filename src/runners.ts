@@ -9,12 +9,16 @@ import { RuntimeError } from './exceptions.ts';
 import { Task, isCoroutine, notACoroutineError } from './tasks.ts';
 import type { Context } from './contextvars.ts';
 import type { Coroutine } from './types.ts';
+import { checkOptions } from './internal/validate.ts';
 
 /** What `run`, `runSync` and `Runner.run` accept: a coroutine, or a function returning one. */
 export type Main<T> = Coroutine<T> | (() => Coroutine<T>);
 
 /** Options of `run`, `runSync` and `Runner`. */
 export type RunOptions = LoopOptions;
+
+// RunOptions' keys: a misspelt one is a TypeError, as Python's "unexpected keyword argument".
+const RUN_OPTIONS: readonly string[] = ['debug', 'clock'];
 
 function toCoroutine<T>(main: Main<T>, what: string): Coroutine<T> {
   if (typeof main === 'function' && main.constructor?.name !== 'AsyncFunction') {
@@ -83,6 +87,7 @@ export class Runner {
   private readonly options: RunOptions;
 
   constructor(options: RunOptions = {}) {
+    checkOptions(options, 'new Runner()', RUN_OPTIONS, "new Runner({ debug: true, clock: 'virtual' })");
     this.loop = null;
     this.closed = false;
     this.options = options;
@@ -174,7 +179,7 @@ export class Runner {
  * @param main a coroutine, or a function returning one.
  * @param options `clock: 'real'` (default) or `'virtual'`; `debug`.
  * @throws {RuntimeError} "run() cannot be called from a running event loop" (thrown at once).
- * @throws {TypeError} if `main` is not a coroutine.
+ * @throws {TypeError} if `main` is not a coroutine, or `options` is not an object of known keys.
  * @example
  * const answer = await run(function* () {
  *   yield* sleep(100);
@@ -183,6 +188,7 @@ export class Runner {
  */
 export function run<T>(main: Main<T>, options?: RunOptions): Promise<T> {
   checkNotNested('run');
+  checkOptions(options, 'run()', RUN_OPTIONS, 'run(main, { debug: true })');
   const coro = toCoroutine(main, 'run');
   const runner = new Runner(options);
   let result: Promise<T>;
@@ -216,6 +222,7 @@ export function run<T>(main: Main<T>, options?: RunOptions): Promise<T> {
  */
 export function runSync<T>(main: Main<T>, options?: RunOptions): T {
   checkNotNested('runSync');
+  checkOptions(options, 'runSync()', RUN_OPTIONS, 'runSync(main, { debug: true })');
   const coro = toCoroutine(main, 'runSync');
   const runner = new Runner({ ...options, clock: options?.clock ?? 'virtual' });
   let value: T;

@@ -20,7 +20,7 @@ import type { Future } from './futures.ts';
 import { currentTask, isCoroutine, notACoroutineError } from './tasks.ts';
 import type { Task } from './tasks.ts';
 import type { Context } from './contextvars.ts';
-import { ExceptionGroup } from './exception-groups.ts';
+import { groupOfThrown } from './exception-groups.ts';
 import { checkBodyFunction } from './internal/validate.ts';
 import { inspectSymbol } from './internal/repr.ts';
 import { runAsyncWith } from './internal/async-with.ts';
@@ -170,7 +170,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
         parent.uncancel();
         parent.cancel();
       }
-      throw new ExceptionGroup('unhandled errors in a TaskGroup', errors);
+      throw groupOfThrown('unhandled errors in a TaskGroup', errors);
     }
     // Swallow what remains: the CancelledError the group itself caused.
     return true;

@@ -6,9 +6,13 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { virtualLoop, runAll, captureConsoleError } from './support/loop.ts';
-import { runSync } from '../src/runners.ts';
+import { Runner, run, runSync } from '../src/runners.ts';
 import { getRunningLoop } from '../src/events.ts';
-import { sleep } from '../src/tasks.ts';
+import { Task, createTask, sleep } from '../src/tasks.ts';
+import { FIRST_COMPLETED, asCompleted, gather, wait } from '../src/combinators.ts';
+import { CancelledError } from '../src/exceptions.ts';
+import { ExceptionGroup } from '../src/exception-groups.ts';
+import { PriorityQueue } from '../src/queues.ts';
 import { timeout, timeoutAt } from '../src/timeouts.ts';
 import { taskGroup } from '../src/taskgroups.ts';
 import { asyncWith } from '../src/contextlib.ts';
@@ -307,5 +311,118 @@ describe('testing helpers', () => {
       name: 'TypeError',
       message: 'Expected `fn` to be a generator function (the test body), got `[object Generator]` (object). asyncTest takes the function, not its coroutine: asyncTest(body), not asyncTest(body()).',
     });
+  });
+});
+
+describe('values accepted silently before', () => {
+  function* main(): Coroutine<number> {
+    return 1;
+  }
+
+  test("run(main, 'debug') and runSync(main, 'debug'): a TypeError showing the options object", () => {
+    // CPython 3.13: asyncio.run(main(), 'debug') -> TypeError: run() takes 1 positional argument but 2 were given
+    assert.throws(() => run(main, 'debug' as never), {
+      name: 'TypeError',
+      message: 'Expected `options` to be an object, got `"debug"` (string). Write run(main, { debug: true })',
+    });
+    assert.throws(() => runSync(main, 'debug' as never), { name: 'TypeError', message: /Write runSync\(main, \{ debug: true \}\)$/ });
+    assert.throws(() => new Runner(true as never), { name: 'TypeError', message: /^Expected `options` to be an object, got `true` \(boolean\)/ });
+  });
+
+  test('a misspelt option key in run / runSync / Runner / gather / wait / asCompleted is a TypeError with the near key', () => {
+    // CPython 3.13: gather(..., return_exception=True) -> TypeError: gather() got an unexpected
+    //   keyword argument 'return_exception'. Did you mean 'return_exceptions'?
+    assert.throws(() => runSync(main, { Debug: true } as never), {
+      name: 'TypeError',
+      message: "runSync() got an unexpected option 'Debug'. Did you mean 'debug'? Its options are: debug, clock.",
+    });
+    assert.throws(() => run(main, { clocks: 'virtual' } as never), { name: 'TypeError', message: /^run\(\) got an unexpected option 'clocks'\. Did you mean 'clock'\?/ });
+    assert.throws(() => new Runner({ verbose: true } as never), { name: 'TypeError', message: "new Runner() got an unexpected option 'verbose'. Its options are: debug, clock." });
+    runSync(function* () {
+      const t = createTask(sleep(1));
+      assert.throws(() => gather([t], { returnException: true } as never), {
+        name: 'TypeError',
+        message: "gather() got an unexpected option 'returnException'. Did you mean 'returnExceptions'? Its options are: returnExceptions.",
+      });
+      assert.throws(() => wait([t], { return_when: FIRST_COMPLETED } as never), { name: 'TypeError', message: "wait() got an unexpected option 'return_when'. Its options are: timeout, returnWhen." });
+      assert.throws(() => wait([t], { timout: 5 } as never), { name: 'TypeError', message: /^wait\(\) got an unexpected option 'timout'\./ });
+      assert.throws(() => asCompleted([t], { timeOut: 5 } as never), { name: 'TypeError', message: /^asCompleted\(\) got an unexpected option 'timeOut'\. Did you mean 'timeout'\?/ });
+      yield* t;
+    });
+  });
+
+  test('cancel(42): accepted with the message 42, as CPython (CancelledError(42), str "42")', () => {
+    const loop = virtualLoop();
+    const task = loop.createTask(sleep(1000));
+    runAll(loop, false);
+    task.cancel(42 as never);
+    runAll(loop);
+    assert.equal(task.cancelled(), true);
+    assert.throws(() => task.result(), (e: unknown) => e instanceof CancelledError && e.message === '42');
+  });
+
+  test('an ExceptionGroup member that is not an Error: RangeError, worded as CPython', () => {
+    // CPython 3.13: ExceptionGroup('x', [ValueError(), 1])
+    //   -> ValueError: Item 1 of second argument (exceptions) is not an exception
+    assert.throws(() => new ExceptionGroup('x', [new Error('ok'), 1]), {
+      name: 'RangeError',
+      message: "Item 1 of second argument (exceptions) is not an exception: got `1` (number). Pass Error objects, e.g. new Error('...').",
+    });
+    assert.throws(() => new ExceptionGroup('x', ['boom']), { name: 'RangeError', message: /^Item 0 .* got `"boom"` \(string\)\. Pass Error objects, e.g\. new Error\("boom"\)\.$/ });
+  });
+
+  test('a TaskGroup child that throws a string is still reported in the group (yieldio builds that group)', () => {
+    const caught = runSync(function* () {
+      try {
+        yield* taskGroup(function* (tg) {
+          tg.createTask(
+            (function* (): Coroutine<void> {
+              yield* sleep(1);
+              throw 'plain string';
+            })(),
+          );
+        });
+      } catch (error) {
+        return error;
+      }
+      return null;
+    });
+    assert.ok(caught instanceof ExceptionGroup);
+    assert.deepEqual(caught.exceptions, ['plain string']);
+  });
+
+  test('NaN into a PriorityQueue (default order) is a RangeError; the queue is unchanged', () => {
+    // CPython's heapq accepts nan and then hands items out in a broken order; refused here.
+    const q = new PriorityQueue<number | [number, string]>();
+    q.putNowait(2);
+    assert.throws(() => q.putNowait(NaN), {
+      name: 'RangeError',
+      message: 'PriorityQueue cannot order NaN (got `NaN` (number)): it compares as neither smaller nor larger than any priority. Use a number, or Infinity for "last".',
+    });
+    assert.throws(() => q.putNowait([NaN, 'job']), { name: 'RangeError', message: /^PriorityQueue cannot order NaN \(got `\[object Array\]` \(object\)\)/ });
+    assert.equal(q.qsize(), 1);
+    // With a compare function the order is the caller's.
+    const custom = new PriorityQueue<number>(0, { compare: (a, b) => (Number.isNaN(a) ? 1 : Number.isNaN(b) ? -1 : a - b) });
+    custom.putNowait(NaN);
+    custom.putNowait(1);
+    assert.equal(custom.getNowait(), 1);
+  });
+
+  test('a task factory that returns a non-Task: a TypeError at createTask naming the factory', () => {
+    // CPython 3.13 returns whatever the factory made; it then fails later, far away.
+    const loop = virtualLoop();
+    loop.setTaskFactory(function makeTask() {
+      return 42 as never;
+    });
+    const coro = sleep(0);
+    assert.throws(() => loop.createTask(coro), {
+      name: 'TypeError',
+      message:
+        'the task factory makeTask returned `42` (number), not a Task. A task factory must return the Task it made for the coroutine: (loop, coro, options) => new Task(coro, loop, options).',
+    });
+    loop.setTaskFactory((l, c, o) => new Task(c, l, o));
+    const task = loop.createTask(sleep(0));
+    runAll(loop);
+    assert.equal(task.done(), true);
   });
 });

@@ -115,18 +115,20 @@ function isGeneratorObject(value: unknown): boolean {
 
 /**
  * An options bag: `undefined` or an object whose keys are all in `known` (`call` names the
- * function, as Python's "gather() got an unexpected keyword argument 'x'" does).
+ * function, as Python's "gather() got an unexpected keyword argument 'x'" does; `example` is the
+ * corrected call shown when `value` is not an object).
  */
-export function checkOptions(value: unknown, call: string, known: readonly string[]): void {
+export function checkOptions(value: unknown, call: string, known: readonly string[], example = ''): void {
   if (value === undefined) return;
   if (value === null || typeof value !== 'object') {
-    throw new TypeError(`${call}: Expected \`options\` to be an object like { ${known.join(', ')} }, got ${describeValue(value)}`);
+    throw new TypeError(`Expected \`options\` to be an object, got ${describeValue(value)}${example === '' ? '' : `. Write ${example}`}`);
   }
   for (const key of Object.keys(value)) {
     if (known.includes(key)) continue;
-    const near = known.find((k) => k.toLowerCase() === key.toLowerCase() || k.startsWith(key) || key.startsWith(k));
+    const lower = key.toLowerCase();
+    const near = known.find((k) => k.toLowerCase() === lower || (lower.length >= 3 && (k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()))));
     throw new TypeError(
-      `${call} got an unexpected option '${key}'.${near === undefined ? '' : ` Did you mean '${near}'?`} Known options: ${known.join(', ')}.`,
+      `${call} got an unexpected option '${key}'.${near === undefined ? '' : ` Did you mean '${near}'?`} Its options are: ${known.join(', ')}.`,
     );
   }
 }
