@@ -5,16 +5,19 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { virtualLoop, runAll, captureConsoleError } from './support/loop.ts';
 import { Runner, run, runSync } from '../src/runners.ts';
 import { getRunningLoop } from '../src/events.ts';
 import { Task, createTask, sleep } from '../src/tasks.ts';
 import { FIRST_COMPLETED, asCompleted, gather, wait } from '../src/combinators.ts';
-import { CancelledError } from '../src/exceptions.ts';
+import { CancelledError, RuntimeError } from '../src/exceptions.ts';
+import { EventLoop } from '../src/base-events.ts';
 import { ExceptionGroup } from '../src/exception-groups.ts';
 import { PriorityQueue } from '../src/queues.ts';
 import { timeout, timeoutAt } from '../src/timeouts.ts';
-import { taskGroup } from '../src/taskgroups.ts';
+import { TaskGroup, taskGroup } from '../src/taskgroups.ts';
 import { asyncWith } from '../src/contextlib.ts';
 import { Lock } from '../src/locks.ts';
 import { fixture, useFixture } from '../src/testing/fixture.ts';
@@ -424,5 +427,92 @@ describe('values accepted silently before', () => {
     const task = loop.createTask(sleep(0));
     runAll(loop);
     assert.equal(task.done(), true);
+  });
+});
+
+describe('TaskGroup.createTask closes the coroutine it refuses (test_taskgroups test_taskgroup_finished)', () => {
+  // CPython 3.13 taskgroups.py create_task: on "has not been entered", "is finished" and "is
+  // shutting down" it calls coro.close() before raising RuntimeError.
+  test('not entered / finished / shutting down: RuntimeError, and the coroutine is closed (its body never runs)', () => {
+    const log: string[] = [];
+    function* job(name: string): Coroutine<void> {
+      log.push(`${name} started`);
+      yield* sleep(1);
+    }
+    runSync(function* () {
+      const early = job('early');
+      assert.throws(() => new TaskGroup().createTask(early), { name: 'RuntimeError', message: /has not been entered$/ });
+      assert.equal(early.next().done, true, 'closed: it can never start');
+
+      let finished!: TaskGroup;
+      yield* taskGroup(function* (tg) {
+        finished = tg;
+      });
+      const late = job('late');
+      assert.throws(() => finished.createTask(late), { name: 'RuntimeError', message: /is finished$/ });
+      assert.equal(late.next().done, true);
+
+      const shutting = job('shutting');
+      let refusal: unknown;
+      try {
+        yield* taskGroup(function* (tg) {
+          tg.createTask(
+            (function* (): Coroutine<void> {
+              throw new Error('child failed');
+            })(),
+          );
+          try {
+            yield* sleep(10);
+          } catch (cancelled) {
+            try {
+              tg.createTask(shutting);
+            } catch (error) {
+              refusal = error;
+            }
+            throw cancelled;
+          }
+        });
+      } catch (group) {
+        assert.ok(group instanceof ExceptionGroup);
+      }
+      assert.ok(refusal instanceof RuntimeError);
+      assert.match(refusal.message, /is shutting down$/);
+      assert.equal(shutting.next().done, true);
+    });
+    assert.deepEqual(log, []);
+  });
+
+  test('debug mode: a refused sleep() coroutine is not reported as never awaited when collected', async (t) => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as (() => void) | undefined;
+    if (typeof gc !== 'function') {
+      t.skip('SKIPPED: cannot force garbage collection on this runtime (--expose-gc refused)');
+      return;
+    }
+    const reports: string[] = [];
+    const loop = new EventLoop({ clock: 'virtual', debug: true });
+    loop.setExceptionHandler((_loop, context) => reports.push(context.message));
+    loop.runUntilCompleteSync(
+      loop.createTask(
+        (function* (): Coroutine<void> {
+          let tg!: TaskGroup;
+          yield* taskGroup(function* (g) {
+            tg = g;
+          });
+          assert.throws(() => tg.createTask(sleep(100)), { name: 'RuntimeError', message: /is finished$/ });
+          sleep(100); // the control: a sleep nobody awaits or closes is still reported
+        })(),
+      ),
+    );
+    for (let i = 0; i < 5 && reports.length === 0; i++) {
+      gc();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (let i = 0; i < 2; i++) {
+      gc();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.deepEqual(reports, ["coroutine 'sleep' was never awaited: write `yield* sleep(...)`"], 'only the control is reported');
+    loop.close();
   });
 });
