@@ -23,6 +23,7 @@ import { Lock } from '../src/locks.ts';
 import { fixture, useFixture } from '../src/testing/fixture.ts';
 import type { Coroutine } from '../src/types.ts';
 import { startServer } from '../src/node/streams.ts';
+import { KeyboardInterrupt } from '../src/node/runners.ts';
 import { Future } from '../src/futures.ts';
 import { TestLoop } from '../src/testing/test-loop.ts';
 import { asyncTest } from '../src/testing/async-test.ts';
@@ -514,5 +515,38 @@ describe('TaskGroup.createTask closes the coroutine it refuses (test_taskgroups 
     }
     assert.deepEqual(reports, ["coroutine 'sleep' was never awaited: write `yield* sleep(...)`"], 'only the control is reported');
     loop.close();
+  });
+});
+
+describe('KeyboardInterrupt in a TaskGroup (documented difference)', () => {
+  test('raised in the body or a child it comes out inside the ExceptionGroup; catch it with split / catchGroup', () => {
+    // CPython 3.13 re-raises KeyboardInterrupt (a BaseException) bare: "body: KeyboardInterrupt",
+    // "child: KeyboardInterrupt". JavaScript has no BaseException, so yieldio wraps it like any
+    // error (README "Differences", docs/differences.md). Ctrl-C under runMain cancels main instead,
+    // so a TaskGroup sees CancelledError and runMain rejects with a bare KeyboardInterrupt.
+    const seen = runSync(function* () {
+      const out: string[] = [];
+      for (const where of ['body', 'child']) {
+        try {
+          yield* taskGroup(function* (tg) {
+            if (where === 'body') throw new KeyboardInterrupt();
+            tg.createTask(
+              (function* (): Coroutine<void> {
+                yield* sleep(10);
+                throw new KeyboardInterrupt();
+              })(),
+            );
+            yield* sleep(1000);
+          });
+        } catch (error) {
+          assert.ok(error instanceof ExceptionGroup);
+          const [interrupts, rest] = error.split(KeyboardInterrupt);
+          assert.equal(rest, null);
+          out.push(`${where}: ${error.name} of ${interrupts?.exceptions.map((e) => (e as Error).name).join(', ')}`);
+        }
+      }
+      return out;
+    });
+    assert.deepEqual(seen, ['body: ExceptionGroup of KeyboardInterrupt', 'child: ExceptionGroup of KeyboardInterrupt']);
   });
 });
