@@ -27,7 +27,7 @@ import { LinkedSet } from './internal/task-list.ts';
 import { checkCallback, checkDelay, checkExceptionHandler, checkHandleCallback } from './internal/validate.ts';
 import { describeValue, inspectSymbol, shortRepr } from './internal/repr.ts';
 import { Handle, TimerHandle, activeLoops, getRunningLoopOrNull, setRunningLoop, type Runnable } from './events.ts';
-import { Future } from './futures.ts';
+import { Future, promoteUnretrieved, reportUnretrieved, type UnretrievedReport } from './futures.ts';
 import { CancelledError, RuntimeError, internalError } from './exceptions.ts';
 import type { Task, TaskOptions } from './tasks.ts';
 import { INSTRUMENT_HOOKS, InstrumentRegistry, type Instrument } from './instruments.ts';
@@ -97,6 +97,44 @@ interface HostTimers {
   setImmediate?: (cb: () => void) => unknown;
 }
 const host = globalThis as unknown as HostTimers;
+
+// Node (and Bun, Deno's `process`) emit 'beforeExit' when their own event loop has nothing left:
+// no socket, timer, worker or child that could ever call back. That is the exact test for "a
+// loop idle without a timer can never be woken", with no bookkeeping of ours (a counter of
+// pending host work would keep a never-settling Promise alive, and miss a plain host callback
+// that calls callSoonThreadsafe). Hosts without it (browsers) never exit: the loop waits, as asyncio does.
+interface HostProcess {
+  on(event: 'beforeExit', listener: () => void): unknown;
+  off(event: 'beforeExit', listener: () => void): unknown;
+}
+const hostProcessCandidate = (globalThis as { process?: Partial<HostProcess> }).process;
+const hostProcess: HostProcess | null =
+  hostProcessCandidate !== undefined && typeof hostProcessCandidate.on === 'function' && typeof hostProcessCandidate.off === 'function'
+    ? (hostProcessCandidate as HostProcess)
+    : null;
+// One listener for every idle loop (many loops must not trip Node's MaxListeners warning).
+const hostExitWaiters = new Set<() => void>();
+
+function onHostExit(): void {
+  // Wake the loops from a macrotask: it keeps the host alive, so if their cleanup idles again
+  // with nothing left, the host emits 'beforeExit' once more instead of exiting silently.
+  const fire = (): void => {
+    for (const waiter of [...hostExitWaiters]) waiter();
+  };
+  if (typeof host.setImmediate === 'function') host.setImmediate(fire);
+  else host.setTimeout(fire, 0);
+}
+
+function watchHostExit(waiter: () => void): void {
+  if (hostProcess === null) return;
+  if (hostExitWaiters.size === 0) hostProcess.on('beforeExit', onHostExit);
+  hostExitWaiters.add(waiter);
+}
+
+function unwatchHostExit(waiter: () => void): void {
+  if (hostProcess === null || !hostExitWaiters.delete(waiter)) return;
+  if (hostExitWaiters.size === 0) hostProcess.off('beforeExit', onHostExit);
+}
 const hostNow: () => number =
   typeof performance !== 'undefined' && typeof performance.now === 'function' ? () => performance.now() : () => Date.now();
 
@@ -121,6 +159,14 @@ function blockThread(ms: number): void {
   while (hostNow() < end) {
     /* spin */
   }
+}
+
+// The RuntimeErrors of a stuck loop, so the Runner can tell them from its tasks' own errors.
+const stuckLoopErrors = new WeakSet<object>();
+
+/** @internal Whether `error` is the RuntimeError of a loop that could never be woken. */
+export function isStuckLoopError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && stuckLoopErrors.has(error);
 }
 
 function stopLoop(this: EventLoop): void {
@@ -149,10 +195,14 @@ function isAliveTimer(timer: TimerHandle): boolean {
  * - `_currentTask`      the task whose step is on the stack
  * - `_tasks`            unfinished tasks (asyncio's all_tasks), in creation order (an intrusive list)
  * - `_wakeup`           set while the async driver idles: call it to wake the loop
- * - `_unretrieved`      when a test asks for it, futures whose exception nobody retrieved yet
+ * - `_failed`           futures that finished with an exception since the loop last idled (futures.ts:
+ *                       the ones nobody retrieved are promoted to GC reports when the loop idles)
+ * - `_unretrieved`      the promoted reports not yet sent; `close()` sends what is left
  * - `_instruments`      null until `addInstrument` (so the hot path pays one comparison)
  * - `_shutdownSteps`    what `run()` runs after closing async generators (yieldio/node's servers,
  *                       sockets, worker pool: asyncio's shutdown_default_executor slot)
+ * - `_hostExiting`      the host said it is about to exit while the async driver idled with no timer
+ * - `_describeStuck`    how the stuck-loop RuntimeError lists the tasks (the Runner sets the call graph)
  * @asyncio asyncio.AbstractEventLoop / BaseEventLoop
  */
 export class EventLoop {
@@ -174,9 +224,12 @@ export class EventLoop {
   _asyncgens: Set<WeakRef<AsyncGenLike>>;
   _asyncgensShutdownCalled: boolean;
   _shutdownSteps: Set<() => void | Coroutine<void>>;
-  _unretrieved: Set<Future<unknown>> | null;
+  _failed: Future<unknown>[];
+  _unretrieved: Set<UnretrievedReport>;
   _passRemaining: number;
   _instruments: InstrumentRegistry | null;
+  _hostExiting: boolean;
+  _describeStuck: ((loop: EventLoop) => string) | null;
   /**
    * Debug mode reports a callback or task step that runs longer than this many milliseconds.
    * @asyncio loop.slow_callback_duration (seconds there)
@@ -208,9 +261,12 @@ export class EventLoop {
     this._asyncgens = new Set();
     this._asyncgensShutdownCalled = false;
     this._shutdownSteps = new Set();
-    this._unretrieved = null;
+    this._failed = [];
+    this._unretrieved = new Set();
     this._passRemaining = 0;
     this._instruments = null;
+    this._hostExiting = false;
+    this._describeStuck = null;
     this.slowCallbackDuration = 100;
   }
 
@@ -467,12 +523,15 @@ export class EventLoop {
   /**
    * Runs the loop until `stop()` is called, giving the thread back to the host between stretches.
    * @asyncio loop.run_forever()
+   * Differs from asyncio: when the loop is idle with no timer and the host is about to exit
+   * (nothing could ever call `stop()`), it rejects with a RuntimeError naming the pending tasks,
+   * which it leaves pending, instead of letting the process end silently (asyncio blocks forever).
    * @throws {RuntimeError} if the loop is closed or already running, or if called from a running loop.
    */
   async runForever(): Promise<void> {
     this._beginRun();
     try {
-      await this._driveAsync();
+      await this._driveAsync(null);
     } finally {
       this._endRun();
     }
@@ -482,6 +541,9 @@ export class EventLoop {
    * Runs the loop until `aw` is done; resolves with its result or rejects with its exception.
    * A coroutine is wrapped in a Task.
    * @asyncio loop.run_until_complete(future)
+   * Differs from asyncio: when `aw` can never finish (the loop is idle, no timer, and the host is
+   * about to exit), it rejects with a RuntimeError naming the stuck tasks and what each awaits;
+   * the tasks are left pending (`run()` then cancels them). asyncio blocks forever.
    */
   runUntilComplete<T>(aw: Awaitable<T>): Promise<T> {
     this._beginRun();
@@ -493,7 +555,7 @@ export class EventLoop {
       throw error;
     }
     future.addDoneCallback(stopLoop.bind(this));
-    return this._driveAsync().then(
+    return this._driveAsync(future).then(
       () => {
         this._endRun();
         return this._resultOf(future);
@@ -545,6 +607,9 @@ export class EventLoop {
   }
 
   private _endRun(): void {
+    // Failures of the last pass never reached an idle point: promote them, or a loop that is
+    // dropped without close() would hold them unreported.
+    if (this._failed.length !== 0) promoteUnretrieved(this);
     this._running = false;
     this._stopping = false;
     activeLoops.delete(this);
@@ -568,6 +633,8 @@ export class EventLoop {
           if (checkEvery < HOST_YIELD_CHECK_MAX && elapsed < HOST_YIELD_BUDGET_MS / 2) checkEvery *= 2;
         }
         if (this._ready.length === 0) {
+          // Every awaiter a failure woke has run: what is still unretrieved goes to the GC report.
+          if (this._failed.length !== 0) promoteUnretrieved(this);
           // Idle unless a timer is already due; the sync driver on a virtual clock jumps to it
           // here, without leaving the stretch (one entry for a whole program, not one per deadline).
           // With instruments installed the driver jumps instead, so beforeIdle/afterIdle fire.
@@ -584,7 +651,7 @@ export class EventLoop {
     }
   }
 
-  private async _driveAsync(): Promise<void> {
+  private async _driveAsync(until: Future<unknown> | null): Promise<void> {
     for (;;) {
       this._runStretch(true);
       if (this._stopping) return;
@@ -604,6 +671,7 @@ export class EventLoop {
             this._instruments?.afterIdle();
           } else if (deadline === Infinity) {
             await this._idle(-1);
+            if (this._hostExiting) throw this._stuckError(until);
           }
         }
         continue;
@@ -612,22 +680,58 @@ export class EventLoop {
       this._instruments?.beforeIdle(delay);
       await this._idle(delay);
       this._instruments?.afterIdle();
+      if (this._hostExiting) throw this._stuckError(until);
     }
   }
 
-  /** Waits for the host: until `delay` ms pass (-1: no timer) or something is scheduled. */
+  /**
+   * Waits for the host: until `delay` ms pass (-1: no timer) or something is scheduled. With no
+   * timer, also until the host is about to exit (`_hostExiting`): then nothing can wake the loop.
+   */
   private _idle(delay: number): Promise<void> {
+    this._hostExiting = false;
     return new Promise<void>((resolve) => {
       let timer: unknown = null;
+      const noTimer = delay < 0 || delay === Infinity;
       const wake = (): void => {
         if (this._wakeup !== wake) return;
         this._wakeup = null;
         if (timer !== null) host.clearTimeout(timer);
+        if (noTimer) unwatchHostExit(onExit);
         resolve();
       };
-      if (delay >= 0 && delay !== Infinity) timer = host.setTimeout(wake, Math.min(Math.ceil(delay), MAX_HOST_TIMEOUT_MS));
+      const onExit = (): void => {
+        if (this._wakeup !== wake) return;
+        this._hostExiting = true;
+        wake();
+      };
+      if (!noTimer) timer = host.setTimeout(wake, Math.min(Math.ceil(delay), MAX_HOST_TIMEOUT_MS));
+      else watchHostExit(onExit);
       this._wakeup = wake;
     });
+  }
+
+  /** The RuntimeError for a loop that can never be woken: names what waits, and on what. */
+  private _stuckError(until: Future<unknown> | null): RuntimeError {
+    this._hostExiting = false;
+    const what =
+      until === null
+        ? 'runForever() cannot go on: nothing could ever call stop()'
+        : `${until._isTask() ? `Task '${(until as Task<unknown>).getName()}'` : String(until)} can never finish`;
+    const error = new RuntimeError(
+      `Event loop is stuck: ${what}: no callback is ready, no timer is scheduled, and the host has nothing left that could call ` +
+        'back (it is about to exit); asyncio would block forever here. ' +
+        (this._describeStuck !== null ? this._describeStuck(this) : this._pendingTasksText()) +
+        '\nFix: make sure something sets the Event, resolves the Future or settles the Promise each task waits on, or bound the wait with timeout().',
+    );
+    stuckLoopErrors.add(error);
+    return error;
+  }
+
+  /** @internal The pending tasks, one repr a line (a repr shows what the task waits for). */
+  _pendingTasksText(): string {
+    if (this._tasks.size === 0) return 'No task is pending.';
+    return `Pending tasks:\n${[...this._tasks].map((task) => `  ${task}`).join('\n')}`;
   }
 
   private _driveSync(until: Future<unknown>): void {
@@ -654,8 +758,10 @@ export class EventLoop {
   }
 
   /**
-   * Closes the loop: drops what is scheduled. A task still pending is reported as destroyed.
-   * @asyncio loop.close()
+   * Closes the loop: drops what is scheduled. Every exception nobody retrieved is reported ("Task
+   * exception was never retrieved"), then every task still pending ("Task was destroyed but it is
+   * pending!"), through the exception handler.
+   * @asyncio loop.close() (asyncio reports both when the objects are collected)
    * @throws {RuntimeError} "Cannot close a running event loop".
    */
   close(): void {
@@ -664,6 +770,7 @@ export class EventLoop {
     this._closed = true;
     this._ready.clear();
     this._scheduled.filterInPlace(() => false);
+    reportUnretrieved(this);
     const pending = [...this._tasks];
     this._tasks.clear();
     for (const task of pending) {

@@ -21,19 +21,106 @@ const STATE_NAMES = ['pending', 'cancelled', 'finished'];
 /** A done callback: receives the future, as asyncio's `add_done_callback` callbacks do. */
 export type DoneCallback<F> = (future: F) => void;
 
+// "exception was never retrieved" (asyncio's Future.__del__ report), in two stages:
+// 1. A future that finishes with an exception sets `_logTraceback` and joins `loop._failed`, a
+//    plain array: no registry, no formatting, so a failure that its awaiter retrieves a moment
+//    later costs one push.
+// 2. When the loop goes idle (every awaiter woken by the failure has run), or `_failed` grows
+//    large, the ones still unretrieved are promoted: their exception's stack is formatted and a
+//    GC report is registered. Formatting matters: an Error whose `.stack` was never read keeps
+//    V8's structured call sites, whose receivers include `Task._step`'s task, so the report's own
+//    hold on the exception would keep the task reachable forever (the 1.6 GB per 1M tasks leak).
+//    A formatted stack is a string and holds nothing.
+// The GC reports a promoted future that nobody can reach any more; `loop.close()` reports every
+// one still pending, so `run()`, `runSync()`, `Runner.close()` and `asyncTest` never miss one.
+// Each future is reported at most once: retrieval, cancel() and the report itself clear it.
+
+/** @internal What a "never retrieved" report needs, held apart from the future so the GC can take it. */
+export class UnretrievedReport {
+  readonly loop: EventLoop;
+  readonly exception: unknown;
+  readonly isTask: boolean;
+  /** The future's repr when promoted: the report names it even after the future is collected. */
+  readonly what: string;
+  readonly future: WeakRef<Future<unknown>>;
+
+  constructor(future: Future<unknown>) {
+    this.loop = future._loop;
+    this.exception = future._exception;
+    this.isTask = future._isTask();
+    this.what = future.toString();
+    this.future = new WeakRef(future);
+  }
+}
+
+const unretrievedRegistry = new FinalizationRegistry<UnretrievedReport>((report) => {
+  // Not in the set: already reported by loop.close().
+  if (report.loop._unretrieved.delete(report)) sendReport(report.loop, report.isTask, report.exception, report.what);
+});
+
+// Failures the loop holds before promoting them without waiting for idle: a loop that never idles
+// still gets its reports, and `_failed` stays bounded.
+const MAX_UNPROMOTED = 4096;
+
+function sendReport(loop: EventLoop, isTask: boolean, exception: unknown, future: unknown): void {
+  loop.callExceptionHandler({ message: `${isTask ? 'Task' : 'Future'} exception was never retrieved`, exception, future });
+}
+
+/** Reads `.stack` on the error and what it carries (cause, group members), so each keeps a string only. */
+function formatStacks(error: unknown, depth: number): void {
+  if (error === null || typeof error !== 'object' || depth > 8) return;
+  try {
+    void (error as { stack?: unknown }).stack;
+    const { cause, errors } = error as { cause?: unknown; errors?: unknown };
+    if (cause !== undefined) formatStacks(cause, depth + 1);
+    if (Array.isArray(errors)) for (const member of errors) formatStacks(member, depth + 1);
+  } catch {
+    // A hostile getter: the report still holds the object, only maybe its task too.
+  }
+}
+
+function promote(future: Future<unknown>): void {
+  formatStacks(future._exception, 0);
+  const report = new UnretrievedReport(future);
+  future._report = report;
+  future._loop._unretrieved.add(report);
+  unretrievedRegistry.register(future, report, report);
+}
+
 /**
- * Reports an exception that was set on a future and never retrieved, when the future is collected.
- * Registered only when an exception is set, so futures that succeed cost nothing.
+ * @internal Promotes the failures in `loop._failed` nobody retrieved yet to GC reports (see the
+ * notes above). Called by the loop when it goes idle.
  */
-const unretrievedRegistry = new FinalizationRegistry<{ loop: EventLoop; exception: unknown; what: string; isTask: boolean }>(
-  (held) => {
-    held.loop.callExceptionHandler({
-      message: `${held.isTask ? 'Task' : 'Future'} exception was never retrieved`,
-      exception: held.exception,
-      future: held.what,
-    });
-  },
-);
+export function promoteUnretrieved(loop: EventLoop): void {
+  const failed = loop._failed;
+  for (let i = 0; i < failed.length; i++) {
+    const future = failed[i] as Future<unknown>;
+    if (future._logTraceback && future._report === null) promote(future);
+  }
+  failed.length = 0;
+}
+
+/** @internal Reports every exception of `loop` that was never retrieved; `loop.close()` calls it. */
+export function reportUnretrieved(loop: EventLoop): void {
+  // Oldest first: the promoted reports, then the failures since the loop last idled.
+  const reports = [...loop._unretrieved];
+  loop._unretrieved.clear();
+  for (const report of reports) {
+    unretrievedRegistry.unregister(report);
+    const future = report.future.deref();
+    if (future !== undefined) {
+      future._logTraceback = false;
+      future._report = null;
+    }
+    sendReport(loop, report.isTask, report.exception, future ?? report.what);
+  }
+  const failed = loop._failed.splice(0);
+  for (const future of failed) {
+    if (!future._logTraceback || future._report !== null) continue;
+    future._logTraceback = false;
+    sendReport(loop, future._isTask(), future._exception, future);
+  }
+}
 
 // `new Future(42)` fails here, not later far away (asyncio: AttributeError on loop.get_debug).
 function notALoop(value: unknown): TypeError {
@@ -129,6 +216,8 @@ class DoneIterator<T> {
  *                   (asyncio's C task_wakeup fast path: no closure, no Handle)
  * - `_blocking`     asyncio's `_asyncio_future_blocking`: set by `yield*`, checked and cleared by the task
  * - `_cancelMessage`/`_cancelledExc`  what `_makeCancelledError` hands out (3.13 semantics)
+ * - `_logTraceback` asyncio's `__log_traceback`: finished with an exception nobody retrieved yet
+ * - `_report`       the pending GC report once the loop promoted it (see the notes above `UnretrievedReport`)
  * @asyncio asyncio.Future
  * @example
  * const fut = getRunningLoop().createFuture<number>();
@@ -146,6 +235,8 @@ export class Future<T = unknown> implements Awaitable<T> {
   _blocking: boolean;
   _cancelMessage: string | null;
   _cancelledExc: CancelledError | null;
+  _logTraceback: boolean;
+  _report: UnretrievedReport | null;
 
   /**
    * A pending future bound to `loop` (default: the running loop).
@@ -164,6 +255,8 @@ export class Future<T = unknown> implements Awaitable<T> {
     this._blocking = false;
     this._cancelMessage = null;
     this._cancelledExc = null;
+    this._logTraceback = false;
+    this._report = null;
   }
 
   /**
@@ -261,7 +354,11 @@ export class Future<T = unknown> implements Awaitable<T> {
    * @asyncio Future.cancel(msg=None)
    */
   cancel(msg?: string | null): boolean {
-    if (this._state !== PENDING) return false;
+    if (this._state !== PENDING) {
+      // asyncio: cancel() clears the pending report, even on a future that is already done.
+      if (this._logTraceback) this._markRetrieved();
+      return false;
+    }
     this._state = CANCELLED;
     this._cancelMessage = msg ?? null;
     this._scheduleCallbacks();
@@ -364,16 +461,27 @@ export class Future<T = unknown> implements Awaitable<T> {
 
   /** @internal Called when an exception is set: report it if nobody ever looks at it. */
   _trackUnretrieved(): void {
-    unretrievedRegistry.register(this, { loop: this._loop, exception: this._exception, what: this.toString(), isTask: this._isTask() }, this);
-    const tracked = this._loop._unretrieved;
-    if (tracked !== null) tracked.add(this);
+    this._logTraceback = true;
+    const loop = this._loop;
+    // Not running: nothing is about to retrieve it in reaction, so promote at once.
+    if (!loop._running) {
+      promote(this as Future<unknown>);
+      return;
+    }
+    const failed = loop._failed;
+    failed.push(this as Future<unknown>);
+    if (failed.length >= MAX_UNPROMOTED) promoteUnretrieved(loop);
   }
 
-  /** @internal */
+  /** @internal The exception was looked at (or the future cancelled): no report. */
   _markRetrieved(): void {
-    unretrievedRegistry.unregister(this);
-    const tracked = this._loop._unretrieved;
-    if (tracked !== null) tracked.delete(this);
+    this._logTraceback = false;
+    const report = this._report;
+    if (report !== null) {
+      this._report = null;
+      this._loop._unretrieved.delete(report);
+      unretrievedRegistry.unregister(report);
+    }
   }
 
   /** @internal */

@@ -7,7 +7,10 @@
  * - `fromPromise` settles its Future through `loop.callSoonThreadsafe`, which wakes a loop idle
  *   in `run()`. The Future may be cancelled first (the task was cancelled): the late settlement
  *   is then dropped, and a late rejection is handled, so it never becomes an unhandled rejection.
- *   A settlement after the loop closed is dropped too.
+ *   A settlement after the loop closed is dropped too. `fromPromise` keeps no count of its own:
+ *   whatever will settle the Promise (a socket, a timer, a worker) keeps the host alive, and a
+ *   Promise nothing will settle lets the host reach 'beforeExit', where `run()` reports the stuck
+ *   task instead of exiting silently (base-events.ts).
  * - Errors keep their identity: a rejection is thrown into the awaiting coroutine as the very
  *   object the Promise rejected with, so its `stack` is where it was made. JavaScript cannot
  *   splice the awaiting task's frames into it (a generator resumed by the loop has no async stack

@@ -3,10 +3,11 @@
  * @asyncio asyncio.runners (run, Runner)
  * @module
  */
-import { EventLoop, type LoopOptions } from './base-events.ts';
+import { EventLoop, isStuckLoopError, type LoopOptions } from './base-events.ts';
 import { getRunningLoopOrNull } from './events.ts';
 import { RuntimeError } from './exceptions.ts';
 import { Task, isCoroutine, notACoroutineError } from './tasks.ts';
+import { formatCallGraph } from './graph.ts';
 import type { Context } from './contextvars.ts';
 import type { Coroutine } from './types.ts';
 import { checkOptions } from './internal/validate.ts';
@@ -69,6 +70,34 @@ function* shutdown(loop: EventLoop): Coroutine<void> {
   yield* loop._runShutdownSteps();
 }
 
+/**
+ * How a stuck loop's RuntimeError describes its tasks (the loop asks when it finds it can never be
+ * woken): each pending task's call graph, taken before anything is cancelled.
+ */
+function describeStuck(loop: EventLoop): string {
+  const tasks = [...loop._tasks];
+  if (tasks.length === 0) return 'No task is pending.';
+  const graphs = tasks.map((task) =>
+    formatCallGraph(task, { limit: 0 })
+      .split('\n')
+      .map((line) => `  ${line}`)
+      .join('\n'),
+  );
+  return `${tasks.length === 1 ? 'This task waits forever (the runner cancels it, so its' : 'These tasks wait forever (the runner cancels them, so their'} finally blocks run):\n${graphs.join('\n')}`;
+}
+
+/** Main could never finish: cancel it and let its finally blocks run (they may be stuck too). */
+async function cancelStuck(loop: EventLoop, task: Task<unknown>): Promise<void> {
+  task.cancel();
+  try {
+    await loop.runUntilComplete(task);
+  } catch (error) {
+    if (task.done() && !task.cancelled()) {
+      loop.callExceptionHandler({ message: 'exception in the main task while it was cancelled because the loop was stuck', exception: error, task });
+    }
+  }
+}
+
 function needsShutdown(loop: EventLoop): boolean {
   return loop._tasks.size > 0 || loop._asyncgens.size > 0 || loop._shutdownSteps.size > 0;
 }
@@ -100,20 +129,29 @@ export class Runner {
    */
   getLoop(): EventLoop {
     if (this.closed) throw new RuntimeError('Runner is closed');
-    if (this.loop === null) this.loop = new EventLoop(this.options);
+    if (this.loop === null) {
+      this.loop = new EventLoop(this.options);
+      this.loop._describeStuck = describeStuck;
+    }
     return this.loop;
   }
 
   /**
    * Runs `main` as a task on the runner's loop until it is done; resolves with its result.
    * @asyncio Runner.run(coro, *, context=None)
+   * Differs from asyncio: if main can never finish (every task waits on something nothing will
+   * deliver, and the host is about to exit), main is cancelled (its finally blocks run) and the
+   * Promise rejects with a RuntimeError naming the stuck tasks; asyncio blocks forever.
    * @throws {RuntimeError} when called from a running event loop.
    */
   run<T>(main: Main<T>, options?: { context?: Context }): Promise<T> {
     checkNotNested('Runner.run');
     const loop = this.getLoop();
     const task = loop.createTask(toCoroutine(main, 'Runner.run'), options?.context ? { context: options.context } : undefined);
-    return loop.runUntilComplete(task);
+    return loop.runUntilComplete(task).catch(async (error: unknown) => {
+      if (!task.done()) await cancelStuck(loop, task);
+      throw error;
+    });
   }
 
   /**
@@ -147,6 +185,11 @@ export class Runner {
     if (loop === null) return;
     try {
       if (needsShutdown(loop)) await loop.runUntilComplete(shutdown(loop));
+    } catch (error) {
+      // The shutdown itself can never finish (a finally block waits forever): say so, then close,
+      // which reports the tasks still pending.
+      if (!isStuckLoopError(error)) throw error;
+      loop.callExceptionHandler({ message: 'run() shutdown cannot finish', exception: error });
     } finally {
       loop.close();
     }
@@ -178,7 +221,12 @@ export class Runner {
  * @asyncio asyncio.run(main, *, debug=None)
  * @param main a coroutine, or a function returning one.
  * @param options `clock: 'real'` (default) or `'virtual'`; `debug`.
+ * Differs from asyncio: a program that can never finish (every task waits on something nothing
+ * will deliver, and the host has nothing left that could call back) does not block forever: its
+ * tasks are cancelled, so their `finally` blocks run, and the Promise rejects.
  * @throws {RuntimeError} "run() cannot be called from a running event loop" (thrown at once).
+ * @throws {RuntimeError} "Event loop is stuck: Task 'Task-1' can never finish: ..." with each
+ *   stuck task's call graph, when nothing can wake the loop (Node's `beforeExit`).
  * @throws {TypeError} if `main` is not a coroutine, or `options` is not an object of known keys.
  * @example
  * const answer = await run(function* () {

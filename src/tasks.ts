@@ -162,7 +162,10 @@ export class Task<T = unknown> extends Future<T> {
    * @asyncio Task.cancel(msg=None)
    */
   override cancel(msg?: string | null): boolean {
-    if (this._state !== PENDING) return false;
+    if (this._state !== PENDING) {
+      if (this._logTraceback) this._markRetrieved(); // asyncio: cancel() drops the pending report
+      return false;
+    }
     this._numCancelsRequested++;
     const waiter = this._futWaiter;
     // Leave _futWaiter set: it may be a Task that ignores the cancellation, to be cancelled again.

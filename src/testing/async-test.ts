@@ -8,14 +8,13 @@
  *   the host (`fromPromise(fetch(...))`, a local server) works too.
  * - The test fails on what asyncio only logs: a task exception nobody retrieved, a task still
  *   pending when the body returns (a leak: fire-and-forget work the test never checked), and
- *   anything reported to the loop's exception handler (an error in a callback). The core keeps
- *   unretrieved futures in `loop._unretrieved` once it is a Set; we turn that on per loop.
+ *   anything reported to the loop's exception handler (an error in a callback). The core reports
+ *   every unretrieved exception when the loop closes, so the handler sees those too.
  * - Leaked tasks are cancelled and awaited, and open async generators closed, before the loop is
  *   closed, so one test never leaves work behind for the next.
  * @module
  */
 import { EventLoop, type ExceptionContext } from '../base-events.ts';
-import type { Future } from '../futures.ts';
 import { isCoroutine, type Task } from '../tasks.ts';
 import { functionKind } from '../internal/validate.ts';
 import { describeValue } from '../internal/repr.ts';
@@ -64,7 +63,6 @@ export function asyncTest<C = unknown>(fn: (context: C) => Coroutine<unknown>, o
 
 async function runTest<C>(fn: (context: C) => Coroutine<unknown>, context: C, options: AsyncTestOptions): Promise<void> {
   const loop = new EventLoop(options.debug === undefined ? { clock: 'virtual' } : { clock: 'virtual', debug: options.debug });
-  loop._unretrieved = new Set();
   const reported: ExceptionContext[] = [];
   loop.setExceptionHandler((_loop, ctx) => {
     reported.push(ctx);
@@ -96,13 +94,14 @@ async function runTest<C>(fn: (context: C) => Coroutine<unknown>, context: C, op
         'Await them (or run them in a TaskGroup) so the test checks their outcome; they have been cancelled.',
     );
   }
-  for (const future of loop._unretrieved as Set<Future<unknown>>) {
-    const what = future._isTask() ? 'Task' : 'Future';
-    const exception = future.exception(); // also marks it retrieved: no second report at GC
-    errors.push(exception);
-    problems.push(`${what} exception was never retrieved: ${future}`);
+  // loop.close() reported each unretrieved exception; name those as such, first.
+  const unretrieved = reported.filter(isUnretrievedReport);
+  for (const ctx of unretrieved) {
+    errors.push(ctx.exception);
+    problems.push(`${ctx.message}: ${String(ctx.future)}`);
   }
   for (const ctx of reported) {
+    if (isUnretrievedReport(ctx)) continue;
     if (ctx.exception !== undefined) errors.push(ctx.exception);
     problems.push(`the loop's exception handler was called: ${ctx.message}${ctx.exception !== undefined ? ` (${String(ctx.exception)})` : ''}`);
   }
@@ -117,6 +116,10 @@ function notAGeneratorBody(got: string): TypeError {
     `asyncTest(): the test body must be a generator function, got ${got}. Write it as function* () { ... } with yield* where it awaits: ` +
       "test('...', asyncTest(function* () { ... })).",
   );
+}
+
+function isUnretrievedReport(ctx: ExceptionContext): boolean {
+  return ctx.message === 'Task exception was never retrieved' || ctx.message === 'Future exception was never retrieved';
 }
 
 /** Cancels every task still pending and awaits them, then closes open async generators. */

@@ -86,3 +86,23 @@ test('a future exception that was retrieved is not reported', { skip }, async ()
     [['Future exception was never retrieved', 'never looked at']],
   );
 });
+
+test('a failure in the last pass of a run, on a loop never closed, is still reported by the GC', { skip }, async () => {
+  const seen: ExceptionContext[] = [];
+  (() => {
+    const loop = new EventLoop({ clock: 'virtual' });
+    loop.setExceptionHandler((_l, ctx) => seen.push(ctx));
+    function* main(): Coroutine<void> {
+      createTask((function* (): Coroutine<void> {
+        throw new Error('last pass');
+      })());
+      // A task that is always ready: the loop never idles before it stops.
+      createTask((function* (): Coroutine<void> {
+        for (;;) yield* sleep(0);
+      })());
+    }
+    loop.runUntilCompleteSync(main()); // the loop is then dropped, never closed
+  })();
+  await collectUntil(() => seen.length > 0);
+  assert.deepEqual(seen.map((c) => [c.message, (c.exception as Error).message]), [['Task exception was never retrieved', 'last pass']]);
+});
