@@ -268,12 +268,12 @@ describe('EventLoop lifecycle', () => {
     });
   });
 
-  test('run_until_complete of a future of another loop is a RuntimeError', () => {
+  test('run_until_complete of a future of another loop is a RangeError (asyncio ValueError)', () => {
     const a = virtualLoop();
     const b = virtualLoop();
     const message = 'The future belongs to a different loop than the one specified as the loop argument';
-    assert.throws(() => a.runUntilCompleteSync(b.createFuture()), { name: 'RuntimeError', message });
-    assert.throws(() => a.runUntilComplete(b.createFuture()), { name: 'RuntimeError', message });
+    assert.throws(() => a.runUntilCompleteSync(b.createFuture()), { name: 'RangeError', message });
+    assert.throws(() => a.runUntilComplete(b.createFuture()), { name: 'RangeError', message });
     assert.equal(a.isRunning(), false);
   });
 

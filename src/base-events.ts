@@ -31,7 +31,7 @@ import { Future, promoteUnretrieved, reportUnretrieved, type UnretrievedReport }
 import { CancelledError, RuntimeError, internalError } from './exceptions.ts';
 import type { Task, TaskOptions } from './tasks.ts';
 import { INSTRUMENT_HOOKS, InstrumentRegistry, type Instrument } from './instruments.ts';
-import type { Context } from './contextvars.ts';
+import { Context, contextFromOptions, currentContextValues, type ContextValues } from './contextvars.ts';
 import type { Awaitable, Coroutine } from './types.ts';
 
 // Injected by tasks.ts (which imports this module) to avoid a load-order cycle.
@@ -70,6 +70,18 @@ export interface ExceptionContext {
   task?: unknown;
   handle?: unknown;
   [key: string]: unknown;
+}
+
+/**
+ * The options `callSoon`, `callLater`, `callAt` and `callSoonThreadsafe` take *before* the
+ * callback (`loop.callSoon({ context }, cb, ...args)`), and `addDoneCallback` after it: asyncio's
+ * keyword-only `context=`. Before the callback, because after it an options object could not be
+ * told from an argument.
+ * @asyncio the `context=None` keyword of loop.call_soon / call_later / call_at / call_soon_threadsafe
+ */
+export interface CallOptions {
+  /** The Context the callback runs in (its ContextVar writes land there); default: a copy of the current one. */
+  context?: Context | null | undefined;
 }
 
 /** `(loop, context) => void`, as asyncio's `loop.set_exception_handler(handler)`. */
@@ -287,30 +299,48 @@ export class EventLoop {
   }
 
   /**
-   * Schedules `callback(...args)` to run on the next iteration, after those already scheduled.
-   * @asyncio loop.call_soon(callback, *args)
+   * Schedules `callback(...args)` to run on the next iteration, after those already scheduled. It
+   * runs in a copy of the current contextvars context, or in `options.context` when given first.
+   * @asyncio loop.call_soon(callback, *args, context=None)
+   * Differs from asyncio: `context` comes as `{ context }` before the callback, not as a keyword.
    * @throws {RuntimeError} "Event loop is closed" on a closed loop.
-   * @throws {TypeError} if `callback` is not a function.
+   * @throws {TypeError} if `callback` is not a function, or `context` not a Context.
+   * @example
+   * loop.callSoon(log, 'hello');
+   * loop.callSoon({ context: ctx }, log, 'in ctx'); // a ContextVar.set() in log lands in ctx
    */
-  callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
+  callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle;
+  callSoon<A extends unknown[]>(options: CallOptions, callback: (...args: A) => unknown, ...args: A): Handle;
+  callSoon(callback: unknown, ...args: unknown[]): Handle {
+    let context: Context | ContextValues | null = null;
+    if (typeof callback === 'object' && callback !== null && typeof args[0] === 'function') {
+      context = contextFromOptions(callback, 'callSoon()');
+      callback = args.shift();
+    }
     checkHandleCallback(callback, 'callSoon');
     this._checkClosed();
-    return this._callSoonInternal(callback as never, args.length === 1 ? args[0] : undefined, args.length !== 1 ? args : null);
+    return this._callSoonInternal(callback as never, args.length === 1 ? args[0] : undefined, args.length !== 1 ? args : null, context);
   }
 
   /**
    * `callSoon` for host callbacks (Promise reactions, Node I/O, worker messages): also wakes a loop
    * that is idle waiting for the host. In JavaScript every callback runs on one thread, so this is
    * the same as `callSoon`, which wakes the loop too; the name says where it is meant to be used.
-   * @asyncio loop.call_soon_threadsafe(callback, *args)
+   * `{ context }` before the callback, as `callSoon`'s.
+   * @asyncio loop.call_soon_threadsafe(callback, *args, context=None)
    */
-  callSoonThreadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
-    return this.callSoon(callback, ...args);
+  callSoonThreadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle;
+  callSoonThreadsafe<A extends unknown[]>(options: CallOptions, callback: (...args: A) => unknown, ...args: A): Handle;
+  callSoonThreadsafe(callback: unknown, ...args: unknown[]): Handle {
+    return (this.callSoon as (...all: unknown[]) => Handle)(callback, ...args);
   }
 
-  /** @internal The hot-path schedule: no checks, one Handle. */
-  _callSoonInternal(callback: (...args: never[]) => unknown, arg0: unknown, args: unknown[] | null = null): Handle {
-    const handle = new Handle(callback, arg0, args, this);
+  /**
+   * @internal The hot-path schedule: no checks, one Handle. `context` null: a snapshot of the
+   * current one (no allocation).
+   */
+  _callSoonInternal(callback: (...args: never[]) => unknown, arg0: unknown, args: unknown[] | null = null, context: Context | ContextValues | null = null): Handle {
+    const handle = new Handle(callback, arg0, args, this, context ?? currentContextValues());
     this._ready.push(handle);
     if (this._wakeup !== null) this._wakeup();
     return handle;
@@ -325,31 +355,55 @@ export class EventLoop {
   /**
    * Schedules `callback(...args)` to run `delay` milliseconds from now.
    * A negative or zero delay runs it on the next iteration, after callbacks already ready.
-   * @asyncio loop.call_later(delay, callback, *args) (seconds there)
+   * `{ context }` before the callback, as `callSoon`'s.
+   * @asyncio loop.call_later(delay, callback, *args, context=None) (seconds there)
    * @throws {RangeError} if `delay` is NaN.
    */
-  callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
+  callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: A): TimerHandle;
+  callLater<A extends unknown[]>(delay: number, options: CallOptions, callback: (...args: A) => unknown, ...args: A): TimerHandle;
+  callLater(delay: number, callback: unknown, ...args: unknown[]): TimerHandle {
     checkDelay(delay, 'delay');
+    let context: Context | ContextValues | null = null;
+    if (typeof callback === 'object' && callback !== null && typeof args[0] === 'function') {
+      context = contextFromOptions(callback, 'callLater()');
+      callback = args.shift();
+    }
     checkHandleCallback(callback, 'callLater');
     this._checkClosed();
-    return this._callAtInternal(this.time() + delay, callback as never, args);
+    return this._callAtInternal(this.time() + delay, callback as never, args, context);
   }
 
   /**
    * Schedules `callback(...args)` at absolute time `when` (on the `loop.time()` scale).
-   * @asyncio loop.call_at(when, callback, *args)
+   * `{ context }` before the callback, as `callSoon`'s.
+   * @asyncio loop.call_at(when, callback, *args, context=None)
    * @throws {RangeError} if `when` is NaN.
    */
-  callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
+  callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: A): TimerHandle;
+  callAt<A extends unknown[]>(when: number, options: CallOptions, callback: (...args: A) => unknown, ...args: A): TimerHandle;
+  callAt(when: number, callback: unknown, ...args: unknown[]): TimerHandle {
     checkDelay(when, 'when');
+    let context: Context | ContextValues | null = null;
+    if (typeof callback === 'object' && callback !== null && typeof args[0] === 'function') {
+      context = contextFromOptions(callback, 'callAt()');
+      callback = args.shift();
+    }
     checkHandleCallback(callback, 'callAt');
     this._checkClosed();
-    return this._callAtInternal(when, callback as never, args);
+    return this._callAtInternal(when, callback as never, args, context);
   }
 
-  /** @internal */
-  _callAtInternal(when: number, callback: (...args: never[]) => unknown, args: unknown[]): TimerHandle {
-    const timer = new TimerHandle(when, this._timerSeq++, callback, args.length === 1 ? args[0] : undefined, args.length !== 1 ? args : null, this);
+  /** @internal `context` null: a snapshot of the current one (no allocation). */
+  _callAtInternal(when: number, callback: (...args: never[]) => unknown, args: unknown[], context: Context | ContextValues | null = null): TimerHandle {
+    const timer = new TimerHandle(
+      when,
+      this._timerSeq++,
+      callback,
+      args.length === 1 ? args[0] : undefined,
+      args.length !== 1 ? args : null,
+      this,
+      context ?? currentContextValues(),
+    );
     timer._scheduled = true;
     this._scheduled.push(timer);
     if (this._wakeup !== null) this._wakeup();
@@ -592,7 +646,8 @@ export class EventLoop {
   private _ensureFuture<T>(aw: Awaitable<T>): Future<T> {
     if (wrapAwaitable === null) throw internalError('tasks module not loaded');
     const future = wrapAwaitable(this, aw) as Future<T>;
-    if (future._loop !== this) throw new RuntimeError('The future belongs to a different loop than the one specified as the loop argument');
+    // asyncio's ValueError (api.md: RangeError).
+    if (future._loop !== this) throw new RangeError('The future belongs to a different loop than the one specified as the loop argument');
     return future;
   }
 
@@ -624,7 +679,8 @@ export class EventLoop {
       // callbacks get checked early, fast ones pay for a clock read every few thousand.
       let checkEvery = 8;
       let sinceCheck = 0;
-      while (!this._stopping) {
+      // A stopping loop still finishes the pass in progress (asyncio's _run_once runs all ntodo).
+      while (!this._stopping || this._passRemaining > 0) {
         sinceCheck += this._runSome(budgeted ? checkEvery : Infinity) + 1;
         if (budgeted && sinceCheck >= checkEvery) {
           sinceCheck = 0;
@@ -635,6 +691,9 @@ export class EventLoop {
         if (this._ready.length === 0) {
           // Every awaiter a failure woke has run: what is still unretrieved goes to the GC report.
           if (this._failed.length !== 0) promoteUnretrieved(this);
+          // A stopping loop never moves time: asyncio's clock stays where the future finished,
+          // so a timer scheduled after runUntilComplete(Sync) still lands before a longer one.
+          if (this._stopping) return;
           // Idle unless a timer is already due; the sync driver on a virtual clock jumps to it
           // here, without leaving the stretch (one entry for a whole program, not one per deadline).
           // With instruments installed the driver jumps instead, so beforeIdle/afterIdle fire.
@@ -654,7 +713,7 @@ export class EventLoop {
   private async _driveAsync(until: Future<unknown> | null): Promise<void> {
     for (;;) {
       this._runStretch(true);
-      if (this._stopping) return;
+      if (this._stopping && this._passRemaining === 0) return;
       if (this._ready.length > 0) {
         await yieldToHost(); // out of budget: let the host run, then go on
         continue;
@@ -905,7 +964,7 @@ export class EventLoop {
       return;
     }
     try {
-      handler(this, context);
+      callInContextOf(context, handler, this);
     } catch (error) {
       this.defaultExceptionHandler({ message: 'Unhandled error in exception handler', exception: error, context });
     }
@@ -991,6 +1050,22 @@ function reprContextValue(value: unknown): string {
 
 function formatException(exception: unknown): string {
   return exception instanceof Error && exception.stack ? exception.stack : String(exception);
+}
+
+/**
+ * Calls a custom exception handler in the context of the task, future or handle the report is
+ * about (asyncio 3.13's call_exception_handler), so it sees the ContextVars the failing code saw.
+ */
+function callInContextOf(context: ExceptionContext, handler: ExceptionHandler, loop: EventLoop): void {
+  const thing = (context.task ?? context.future ?? context.handle) as { getContext?: unknown } | null | undefined;
+  if (thing !== null && typeof thing === 'object' && typeof thing.getContext === 'function') {
+    const ctx: unknown = (thing.getContext as () => unknown).call(thing);
+    if (ctx instanceof Context) {
+      ctx.run(handler, loop, context);
+      return;
+    }
+  }
+  handler(loop, context);
 }
 
 function* closeAsyncgen(agen: AsyncGenLike): Coroutine<void> {

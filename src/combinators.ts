@@ -22,6 +22,7 @@ import type { TimerHandle } from './events.ts';
 import type { EventLoop } from './base-events.ts';
 import { Future, isFuture } from './futures.ts';
 import { ensureFuture, isCoroutine } from './tasks.ts';
+import { DIFFERENT_LOOP } from './tasks.ts';
 import { timeout as makeTimeout } from './timeouts.ts';
 import { checkDelay, checkOptions } from './internal/validate.ts';
 import { describeValue } from './internal/repr.ts';
@@ -141,6 +142,7 @@ export class GatheringFuture<T> extends Future<T> {
  * @returns a cancellable Future of the results array.
  * @throws {TypeError} if an element is not awaitable, naming its index.
  * @throws {RuntimeError} "no running event loop" when a coroutine must be wrapped outside a loop.
+ * @throws {RangeError} (asyncio's ValueError) for futures of different loops.
  * @example
  * const [user, posts] = yield* gather([fetchUser(1), fetchPosts(1)]);
  * const outcomes = yield* gather([a(), b()], { returnExceptions: true }); // values or errors
@@ -188,6 +190,7 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
     if (arg instanceof Future) {
       fut = arg;
       if (loop === null) loop = fut._loop;
+      else if (fut._loop !== loop) throw new RangeError(DIFFERENT_LOOP); // asyncio: ensure_future(arg, loop=loop)
     } else {
       if (!isAwaitable(arg)) throw notAwaitableError(arg, i, arrayForm);
       // One hash operation per argument: add, and a size that did not grow means "seen before"
@@ -266,6 +269,8 @@ export interface WaitOptions {
  * Waits for futures or tasks until `returnWhen` is satisfied or `timeout` passes, and returns
  * `[done, pending]`. Does not raise on timeout and cancels nothing.
  * @asyncio asyncio.wait(fs, *, timeout=None, return_when=ALL_COMPLETED)
+ * Differs from asyncio: the arguments are checked at the call, so a bad one throws where
+ * `wait(...)` is written (asyncio's `async def wait` raises only when awaited).
  * @param aws a non-empty iterable of futures or tasks (not coroutines).
  * @param options `timeout` (ms) and `returnWhen`.
  * @returns a coroutine that evaluates to `[done, pending]`, two Sets.

@@ -5,6 +5,7 @@
  * @module
  */
 import { RuntimeError } from './exceptions.ts';
+import { describeValue, inspectSymbol, shortRepr } from './internal/repr.ts';
 
 const MISSING: unique symbol = Symbol('yieldio.missing');
 
@@ -13,13 +14,21 @@ export type ContextValues = ReadonlyMap<ContextVar<unknown>, unknown>;
 
 const EMPTY: ContextValues = new Map();
 
+/** asyncio's TypeError for a mapping key that is not a ContextVar. */
+function checkKey(variable: unknown): void {
+  if (!(variable instanceof ContextVar)) throw new TypeError(`a ContextVar key was expected, got ${shortRepr(variable)}`);
+}
+
 /**
- * A mapping of ContextVars to values. Its map is immutable (a `set` replaces it with a new one),
- * so `copy()`, and the snapshot every `createTask` takes, is O(1) and allocates almost nothing.
- * Python uses a HAMT for O(log n) sets; contexts hold few variables, so a copied Map is enough.
+ * A read-only mapping of ContextVars to values, like Python's (and like a `ReadonlyMap`):
+ * `ctx[var]` is `ctx.get(var)`, `var in ctx` is `ctx.has(var)`, `len(ctx)` is `ctx.size`,
+ * `ctx.items()` is `ctx.entries()`, `iter(ctx)` is `ctx[Symbol.iterator]()` (the variables).
+ * Its map is immutable (a `set` replaces it with a new one), so `copy()`, and the snapshot every
+ * `createTask` takes, is O(1) and allocates almost nothing. Python uses a HAMT for O(log n) sets;
+ * contexts hold few variables, so a copied Map is enough.
  * @asyncio contextvars.Context
  */
-export class Context {
+export class Context implements Iterable<ContextVar<unknown>> {
   _values: ContextValues;
   _entered: boolean;
 
@@ -62,10 +71,12 @@ export class Context {
   }
 
   /**
-   * The value of `variable` in this context, or `defaultValue`.
-   * @asyncio Context.get(var, default=None)
+   * The value of `variable` in this context, or `defaultValue` (Python's `ctx[var]` and `ctx.get`).
+   * @asyncio Context.get(var, default=None), context[var]
+   * @throws {TypeError} "a ContextVar key was expected, got 1" for a key that is not a ContextVar.
    */
   get<T>(variable: ContextVar<T>, defaultValue?: T): T | undefined {
+    checkKey(variable);
     const value = this._values.get(variable as ContextVar<unknown>);
     return value === undefined && !this._values.has(variable as ContextVar<unknown>) ? defaultValue : (value as T);
   }
@@ -73,14 +84,36 @@ export class Context {
   /**
    * Whether `variable` has a value in this context.
    * @asyncio `var in context`
+   * @throws {TypeError} for a key that is not a ContextVar.
    */
   has(variable: ContextVar<unknown>): boolean {
+    checkKey(variable);
     return this._values.has(variable);
   }
 
+  /** The number of variables set in this context. @asyncio len(context) */
+  get size(): number {
+    return this._values.size;
+  }
+
   /** The variables set in this context. @asyncio Context.keys() */
-  keys(): ContextVar<unknown>[] {
-    return [...this._values.keys()];
+  keys(): IterableIterator<ContextVar<unknown>> {
+    return this._values.keys();
+  }
+
+  /** Their values, in the same order. @asyncio Context.values() */
+  values(): IterableIterator<unknown> {
+    return this._values.values();
+  }
+
+  /** `[variable, value]` pairs. @asyncio Context.items() */
+  entries(): IterableIterator<[ContextVar<unknown>, unknown]> {
+    return this._values.entries();
+  }
+
+  /** The variables, as Python's `iter(context)`. @asyncio Context.__iter__() */
+  [Symbol.iterator](): IterableIterator<ContextVar<unknown>> {
+    return this._values.keys();
   }
 
   /** @internal Writes into a new map: snapshots taken before keep the old values. */
@@ -93,6 +126,10 @@ export class Context {
 
   toString(): string {
     return `<Context vars=${this._values.size}>`;
+  }
+
+  [inspectSymbol](): string {
+    return this.toString();
   }
 }
 
@@ -134,18 +171,77 @@ export function hasExplicitContext(): boolean {
   return explicitContext !== null;
 }
 
+// The Handle whose callback is running (asyncio's Handle._run: `self._context.run(cb, *args)`),
+// consulted after the task: a task step started inside a callback (eager start) wins.
+let runningCallback: ContextHolder | null = null;
+
+/**
+ * @internal Enters a Handle's context for its callback; returns the context entered with `run()`
+ * that it hides, for `leaveCallbackContext`. An explicit Context already entered is refused, as
+ * asyncio's `Context.run` does.
+ * @throws {RuntimeError} "cannot enter context: ... is already entered".
+ */
+export function enterCallbackContext(holder: ContextHolder): Context | null {
+  const held = holder._context;
+  if (held instanceof Context) {
+    if (held._entered) throw new RuntimeError(`cannot enter context: ${held} is already entered`);
+    held._entered = true;
+  }
+  runningCallback = holder;
+  const previous = explicitContext;
+  explicitContext = null;
+  return previous;
+}
+
+/** @internal Undoes `enterCallbackContext` (the previous callback slot is always null: loops do not nest). */
+export function leaveCallbackContext(holder: ContextHolder, previous: Context | null): void {
+  const held = holder._context;
+  if (held instanceof Context) held._entered = false;
+  runningCallback = null;
+  explicitContext = previous;
+}
+
 function current(): Context {
   if (explicitContext !== null) return explicitContext;
   const task = runningTask();
-  return task === null ? globalContext : task.getContext();
+  if (task !== null) return task.getContext();
+  return runningCallback === null ? globalContext : runningCallback.getContext();
 }
 
-/** @internal The current values without making a Context: what createTask snapshots. */
+/** @internal The current values without making a Context: what createTask and callSoon snapshot. */
 export function currentContextValues(): ContextValues {
   if (explicitContext !== null) return explicitContext._values;
   const task = runningTask();
-  if (task === null) return globalContext._values;
-  return holderValues(task);
+  if (task !== null) return holderValues(task);
+  return runningCallback === null ? globalContext._values : holderValues(runningCallback);
+}
+
+/**
+ * @internal The context of the `{ context }` options object of callSoon & co. and addDoneCallback.
+ * A Context passed in its place, or an unknown key, is a mistake that would otherwise be ignored.
+ * @throws {TypeError} naming the mistake.
+ */
+export function contextFromOptions(options: object, what: string): Context | ContextValues {
+  if (options instanceof Context) {
+    throw new TypeError(`Expected the options of ${what} to be { context }, got a Context: write { context: ctx }`);
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'context') throw new TypeError(`Unknown option \`${key}\` of ${what}: the only option is \`context\``);
+  }
+  return contextOption((options as { context?: unknown }).context);
+}
+
+/**
+ * @internal The context a callback given `{ context }` runs in: that Context, or for null/undefined
+ * the current values (asyncio's `context=None`: a copy of the current context; no allocation).
+ * @throws {TypeError} for anything else.
+ */
+export function contextOption(context: unknown): Context | ContextValues {
+  if (context === undefined || context === null) return currentContextValues();
+  if (!(context instanceof Context)) {
+    throw new TypeError(`Expected \`context\` to be a Context (from copyContext() or new Context()), got ${String(context)}`);
+  }
+  return context;
 }
 
 /**
@@ -179,6 +275,20 @@ export class Token<T> {
     this.oldValue = oldValue;
     this._used = false;
   }
+
+  /** The variable, under Python's name. @asyncio Token.var */
+  get var(): ContextVar<T> {
+    return this.variable;
+  }
+
+  /** `<Token var=<ContextVar name='x'>>`, `<Token used var=...>` once reset, as Python's repr. */
+  toString(): string {
+    return `<Token${this._used ? ' used' : ''} var=${this.variable}>`;
+  }
+
+  [inspectSymbol](): string {
+    return this.toString();
+  }
 }
 
 /**
@@ -190,14 +300,22 @@ export class Token<T> {
  * createTask(handler()); // handler sees 'abc'; its own set() stays inside it
  */
 export class ContextVar<T> {
-  /** The variable's name. @asyncio ContextVar.name */
-  readonly name: string;
+  private readonly _name: string;
   private readonly defaultValue: T | typeof MISSING;
 
+  /**
+   * A new variable, with an optional default.
+   * @throws {TypeError} "context variable name must be a string" for a name that is not one.
+   */
   constructor(name: string, options?: { default: T }) {
-    if (typeof name !== 'string') throw new TypeError(`Expected \`name\` to be a string, got ${typeof name}`);
-    this.name = name;
+    if (typeof name !== 'string') throw new TypeError(`context variable name must be a string, got ${describeValue(name)}`);
+    this._name = name;
     this.defaultValue = options !== undefined && 'default' in options ? options.default : MISSING;
+  }
+
+  /** The variable's name; read-only (assigning it throws a TypeError, as Python's AttributeError). @asyncio ContextVar.name */
+  get name(): string {
+    return this._name;
   }
 
   /**
@@ -241,7 +359,12 @@ export class ContextVar<T> {
     context._set(this as ContextVar<unknown>, token.oldValue);
   }
 
+  /** `<ContextVar name='x' default=1>`, as Python's repr (without the address). */
   toString(): string {
-    return `<ContextVar name='${this.name}'>`;
+    return `<ContextVar name='${this._name}'${this.defaultValue === MISSING ? '' : ` default=${shortRepr(this.defaultValue)}`}>`;
+  }
+
+  [inspectSymbol](): string {
+    return this.toString();
   }
 }

@@ -5,6 +5,7 @@
  */
 import { RuntimeError } from './exceptions.ts';
 import { inspectSymbol, shortRepr } from './internal/repr.ts';
+import { Context, enterCallbackContext, leaveCallbackContext, type ContextValues } from './contextvars.ts';
 import type { EventLoop } from './base-events.ts';
 
 type AnyFunction = (...args: never[]) => unknown;
@@ -20,7 +21,9 @@ export interface Runnable {
 }
 
 /**
- * A callback scheduled on the loop by `callSoon`; `cancel()` keeps it from running.
+ * A callback scheduled on the loop by `callSoon`; `cancel()` keeps it from running. It runs in the
+ * contextvars context current when it was scheduled (a copy, so its `ContextVar.set()` stays in
+ * it), or in the one given as `{ context }`.
  *
  * Fields (the shape is fixed; task steps need no Handle: a Task is its own ready-queue entry):
  * - `_callback`  the function to call, `null` once cancelled (so it keeps nothing alive)
@@ -28,6 +31,8 @@ export interface Runnable {
  * - `_args`      all the arguments when there are two or more, else null
  * - `_loop`      the loop that runs it (for the exception handler)
  * - `_cancelled` set by cancel()
+ * - `_context`   the Context it runs in; until a callback writes a ContextVar, just the values
+ *                current when it was scheduled (an immutable snapshot: scheduling allocates none)
  * @asyncio asyncio.Handle
  */
 export class Handle implements Runnable {
@@ -36,14 +41,28 @@ export class Handle implements Runnable {
   _args: unknown[] | null;
   _loop: EventLoop;
   _cancelled: boolean;
+  _context: Context | ContextValues;
 
   /** @internal Use `loop.callSoon(cb, ...args)`. */
-  constructor(callback: AnyFunction, arg0: unknown, args: unknown[] | null, loop: EventLoop) {
+  constructor(callback: AnyFunction, arg0: unknown, args: unknown[] | null, loop: EventLoop, context: Context | ContextValues) {
     this._callback = callback;
     this._arg0 = arg0;
     this._args = args;
     this._loop = loop;
     this._cancelled = false;
+    this._context = context;
+  }
+
+  /**
+   * The contextvars Context the callback runs in.
+   * @asyncio Handle.get_context() (3.12)
+   */
+  getContext(): Context {
+    const held = this._context;
+    if (held instanceof Context) return held;
+    const context = Context._fromValues(held);
+    this._context = context;
+    return context;
   }
 
   /**
@@ -67,19 +86,37 @@ export class Handle implements Runnable {
     return this._cancelled;
   }
 
-  /** @internal Runs the callback; an error goes to the loop's exception handler, never up the stack. */
+  /**
+   * @internal Runs the callback in its context (asyncio: `self._context.run(cb, *args)`); an error
+   * goes to the loop's exception handler, never up the stack.
+   */
   _run(): void {
     const callback = this._callback as (this: unknown, ...args: unknown[]) => unknown;
+    let hidden: Context | null;
+    try {
+      hidden = enterCallbackContext(this);
+    } catch (error) {
+      this._report(error);
+      return;
+    }
     try {
       if (this._args === null) callback(this._arg0);
       else callback.apply(undefined, this._args);
     } catch (error) {
-      this._loop.callExceptionHandler({
-        message: `Exception in callback ${this.describeCallback()}`,
-        exception: error,
-        handle: this,
-      });
+      // Reported outside the callback's context, as asyncio's `except` after `_context.run`.
+      leaveCallbackContext(this, hidden);
+      this._report(error);
+      return;
     }
+    leaveCallbackContext(this, hidden);
+  }
+
+  private _report(error: unknown): void {
+    this._loop.callExceptionHandler({
+      message: `Exception in callback ${this.describeCallback()}`,
+      exception: error,
+      handle: this,
+    });
   }
 
   /** @internal `fn(args)` as asyncio's repr shows it. */
@@ -112,8 +149,8 @@ export class TimerHandle extends Handle {
   _scheduled: boolean;
 
   /** @internal Use `loop.callLater` / `loop.callAt`. */
-  constructor(when: number, seq: number, callback: AnyFunction, arg0: unknown, args: unknown[] | null, loop: EventLoop) {
-    super(callback, arg0, args, loop);
+  constructor(when: number, seq: number, callback: AnyFunction, arg0: unknown, args: unknown[] | null, loop: EventLoop, context: Context | ContextValues) {
+    super(callback, arg0, args, loop, context);
     this._when = when;
     this._seq = seq;
     this._scheduled = false;

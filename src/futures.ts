@@ -4,7 +4,8 @@
  * @module
  */
 import { CancelledError, InvalidStateError, RuntimeError } from './exceptions.ts';
-import { getRunningLoop, type Runnable } from './events.ts';
+import { Handle, getRunningLoop, type Runnable } from './events.ts';
+import { contextFromOptions, currentContextValues, type Context } from './contextvars.ts';
 import { describeValue, inspectSymbol, shortRepr } from './internal/repr.ts';
 import { checkHandleCallback, isErrorObject } from './internal/validate.ts';
 import type { EventLoop } from './base-events.ts';
@@ -211,9 +212,10 @@ class DoneIterator<T> {
  * - `_result`       the value, once FINISHED without exception
  * - `_exception`    the error, once FINISHED with one (`_hasException` tells, since any value can be thrown)
  * - `_loop`         the loop that runs the callbacks
- * - `_callback0`    the first done callback (most futures have exactly one), `_callbacks` the rest;
- *                   a waiting Task is stored as itself and put back on the ready queue when done
- *                   (asyncio's C task_wakeup fast path: no closure, no Handle)
+ * - `_callback0`    the first done callback (most futures have exactly one), `_callbacks` the rest:
+ *                   each a Handle made when it is added (it holds the context current then, as
+ *                   asyncio's `(fn, context)` pairs), put on the ready queue when done; a waiting
+ *                   Task is stored as itself (asyncio's C task_wakeup fast path: no closure, no Handle)
  * - `_blocking`     asyncio's `_asyncio_future_blocking`: set by `yield*`, checked and cleared by the task
  * - `_cancelMessage`/`_cancelledExc`  what `_makeCancelledError` hands out (3.13 semantics)
  * - `_logTraceback` asyncio's `__log_traceback`: finished with an exception nobody retrieved yet
@@ -230,8 +232,8 @@ export class Future<T = unknown> implements Awaitable<T> {
   _exception: unknown;
   _hasException: boolean;
   _loop: EventLoop;
-  _callback0: DoneCallback<never> | Runnable | null;
-  _callbacks: (DoneCallback<never> | Runnable)[] | null;
+  _callback0: Runnable | null;
+  _callbacks: Runnable[] | null;
   _blocking: boolean;
   _cancelMessage: string | null;
   _cancelledExc: CancelledError | null;
@@ -366,16 +368,19 @@ export class Future<T = unknown> implements Awaitable<T> {
   }
 
   /**
-   * Calls `callback(future)` through `callSoon` when the future is done (at once if it already is).
-   * @asyncio Future.add_done_callback(fn)
+   * Calls `callback(future)` through `callSoon` when the future is done (at once if it already is),
+   * in a copy of the context current now, or in `options.context`.
+   * @asyncio Future.add_done_callback(fn, *, context=None)
+   * @throws {TypeError} if `callback` is not a function, or `context` not a Context.
    */
-  addDoneCallback(callback: DoneCallback<this>): void {
+  addDoneCallback(callback: DoneCallback<this>, options?: { context?: Context | null | undefined }): void {
     checkHandleCallback(callback, 'addDoneCallback');
-    const cb = callback as DoneCallback<never>;
+    const context = options === undefined ? currentContextValues() : contextFromOptions(options, 'addDoneCallback()');
+    const handle = new Handle(callback as DoneCallback<never>, this, null, this._loop, context);
     if (this._state !== PENDING) {
-      this._loop._callSoonInternal(cb, this);
+      this._loop._pushReady(handle);
     } else {
-      this._addCallback(cb);
+      this._addCallback(handle);
     }
   }
 
@@ -384,7 +389,7 @@ export class Future<T = unknown> implements Awaitable<T> {
     this._addCallback(task);
   }
 
-  private _addCallback(cb: DoneCallback<never> | Runnable): void {
+  private _addCallback(cb: Runnable): void {
     if (this._callback0 === null && this._callbacks === null) {
       this._callback0 = cb;
     } else if (this._callbacks === null) {
@@ -400,13 +405,13 @@ export class Future<T = unknown> implements Awaitable<T> {
    */
   removeDoneCallback(callback: DoneCallback<this>): number {
     let removed = 0;
-    if (this._callback0 === (callback as unknown)) {
+    if (registers(this._callback0, callback)) {
       this._callback0 = null;
       removed++;
     }
     const rest = this._callbacks;
     if (rest !== null) {
-      const kept = rest.filter((cb) => cb !== (callback as unknown));
+      const kept = rest.filter((cb) => !registers(cb, callback));
       removed += rest.length - kept.length;
       this._callbacks = kept.length > 0 ? kept : null;
     }
@@ -445,17 +450,12 @@ export class Future<T = unknown> implements Awaitable<T> {
     }
     if (first !== null) {
       this._callback0 = null;
-      if (typeof first === 'function') loop._callSoonInternal(first, this);
-      else loop._pushReady(first);
+      loop._pushReady(first);
     }
     const rest = this._callbacks;
     if (rest !== null) {
       this._callbacks = null;
-      for (let i = 0; i < rest.length; i++) {
-        const cb = rest[i] as DoneCallback<never> | Runnable;
-        if (typeof cb === 'function') loop._callSoonInternal(cb, this);
-        else loop._pushReady(cb);
-      }
+      for (let i = 0; i < rest.length; i++) loop._pushReady(rest[i] as Runnable);
     }
   }
 
@@ -494,22 +494,54 @@ export class Future<T = unknown> implements Awaitable<T> {
     return STATE_NAMES[this._state] as string;
   }
 
-  /** `<Future pending>`, `<Future finished result=42>`, as asyncio's repr. */
+  /**
+   * `<Future pending cb=[onDone()]>`, `<Future finished result=42>`, as asyncio's repr. A callback
+   * is named by its function name (JavaScript functions carry no cheap file:line, which asyncio adds).
+   */
   toString(): string {
-    return `<${this.constructor.name} ${this._describeState()}>`;
+    return `<${this.constructor.name} ${this._reprInfo().join(' ')}>`;
   }
 
-  /** @internal */
-  _describeState(): string {
+  /** @internal asyncio's `_future_repr_info`: the state, then `result=`/`exception=`, then `cb=[...]`. */
+  _reprInfo(): string[] {
+    const info = [this._stateName()];
     if (this._state === FINISHED) {
-      return this._hasException ? `finished exception=${shortRepr(this._exception)}` : `finished result=${shortRepr(this._result)}`;
+      info.push(this._hasException ? `exception=${shortRepr(this._exception)}` : `result=${shortRepr(this._result)}`);
     }
-    return this._stateName();
+    const callbacks: Runnable[] = [];
+    if (this._callback0 !== null) callbacks.push(this._callback0);
+    if (this._callbacks !== null) callbacks.push(...this._callbacks);
+    if (callbacks.length > 0) info.push(formatCallbacks(callbacks));
+    return info;
   }
 
   [inspectSymbol](): string {
     return this.toString();
   }
+}
+
+/** asyncio's `_format_callbacks`: `cb=[first]`, `cb=[first, last]`, `cb=[first, <N more>, last]`. */
+function formatCallbacks(callbacks: Runnable[]): string {
+  const size = callbacks.length;
+  const first = formatCallback(callbacks[0] as Runnable);
+  if (size === 1) return `cb=[${first}]`;
+  const last = formatCallback(callbacks[size - 1] as Runnable);
+  return size === 2 ? `cb=[${first}, ${last}]` : `cb=[${first}, <${size - 2} more>, ${last}]`;
+}
+
+/** One done callback as asyncio names it: `fn()`, or `Task.task_wakeup()` for a waiting task. */
+function formatCallback(entry: Runnable): string {
+  if (entry instanceof Handle) {
+    const cb = entry._callback;
+    // `fn.bind(x)` is named 'bound fn'; asyncio names a bound method by its own name too.
+    return `${cb === null ? '<cancelled>' : cb.name.replace(/^bound /, '') || '(anonymous)'}()`;
+  }
+  return 'Task.task_wakeup()';
+}
+
+/** Whether a done-callback entry is a registration of `callback` (a Handle made by addDoneCallback). */
+function registers(entry: Runnable | null, callback: unknown): boolean {
+  return entry instanceof Handle && entry._callback === callback;
 }
 
 /**

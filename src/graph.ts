@@ -91,7 +91,9 @@ export function captureCallGraph(future?: Future<unknown>, options: CallGraphOpt
 }
 
 function label(future: Future<unknown>): string {
-  return future instanceof Task ? `Task(name='${future.getName()}', state=${future._stateName()})` : String(future);
+  if (future instanceof Task) return `Task(name='${future.getName()}', state=${future._stateName()})`;
+  // The repr without `cb=[...]`: the graph's "Awaited by" already says who waits.
+  return `<${future.constructor.name} ${future._reprInfo().filter((part) => !part.startsWith('cb=[')).join(' ')}>`;
 }
 
 function formatNode(node: FutureCallGraph, indent: string, lines: string[]): void {

@@ -8,11 +8,11 @@ export type { Suspend, Coroutine, Awaitable, AwaitedBy, AsyncContextManager, Con
 export { CancelledError, TimeoutError, InvalidStateError, RuntimeError, StopAsyncIteration, GeneratorExit } from './exceptions.ts';
 export { Handle, TimerHandle, getRunningLoop } from './events.ts';
 export { EventLoop } from './base-events.ts';
-export type { Clock, LoopOptions, ExceptionContext, ExceptionHandler, TaskFactory } from './base-events.ts';
+export type { Clock, LoopOptions, CallOptions, ExceptionContext, ExceptionHandler, TaskFactory } from './base-events.ts';
 export { Future, isFuture } from './futures.ts';
 export type { DoneCallback } from './futures.ts';
-export { Task, createTask, currentTask, allTasks, ensureFuture, eagerTaskFactory, sleep, isCoroutine } from './tasks.ts';
-export type { TaskOptions } from './tasks.ts';
+export { Task, createTask, currentTask, allTasks, ensureFuture, eagerTaskFactory, createEagerTaskFactory, sleep, isCoroutine } from './tasks.ts';
+export type { TaskOptions, TaskConstructor } from './tasks.ts';
 export { Context, ContextVar, Token, copyContext } from './contextvars.ts';
 export { run, runSync, Runner } from './runners.ts';
 export type { Main, RunOptions } from './runners.ts';

@@ -118,19 +118,19 @@ describe('run', () => {
     assert.throws(() => run(nativeMain as never), {
       name: 'TypeError',
       message:
-        'a coroutine was expected, got `function nativeMain` (function). nativeMain is a native async function; yieldio coroutines are `function*` generators: write `function* nativeMain() { ... }` and `yield*` instead of `await`, or wrap a Promise with fromPromise().',
+        'a coroutine was expected, got <function nativeMain>. nativeMain is a native async function; yieldio coroutines are `function*` generators: write `function* nativeMain() { ... }` and `yield*` instead of `await`, or wrap a Promise with fromPromise().',
     });
     assert.throws(() => runSync(Promise.resolve() as never), {
       name: 'TypeError',
-      message: 'a coroutine was expected, got `[object Promise]` (object). A Promise is not a coroutine: await it inside a coroutine with `yield* fromPromise(promise)`.',
+      message: 'a coroutine was expected, got [object Promise]. A Promise is not a coroutine: await it inside a coroutine with `yield* fromPromise(promise)`.',
     });
     assert.throws(() => runSync((() => 5) as never), {
       name: 'TypeError',
-      message: 'a coroutine was expected, got `5` (number). Pass the generator object of a `function*`, e.g. runSync(main()).',
+      message: 'a coroutine was expected, got 5. Pass the generator object of a `function*`, e.g. runSync(main()).',
     });
     assert.throws(() => run(7 as never), {
       name: 'TypeError',
-      message: 'a coroutine was expected, got `7` (number). Pass the generator object of a `function*`, e.g. run(main()).',
+      message: 'a coroutine was expected, got 7. Pass the generator object of a `function*`, e.g. run(main()).',
     });
   });
 
@@ -191,7 +191,7 @@ describe('runSync', () => {
         assert.ok(e instanceof RuntimeError);
         assert.match(
           e.message,
-          /^runSync\(\) cannot finish: <Task pending name='Task-\d+' coro=<coroutine> wait_for=<Future pending>> waits on something only the host can deliver \(a Promise, I\/O, a host callback\) and no callback or timer is left to run\. Use `await run\(main\)` instead, which lets host callbacks in\.$/,
+          /^runSync\(\) cannot finish: <Task pending name='Task-\d+' coro=<coroutine> wait_for=<Future pending cb=\[Task\.task_wakeup\(\)\]> cb=\[stopLoop\(\)\]> waits on something only the host can deliver \(a Promise, I\/O, a host callback\) and no callback or timer is left to run\. Use `await run\(main\)` instead, which lets host callbacks in\.$/,
         );
         return true;
       },

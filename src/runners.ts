@@ -7,19 +7,38 @@ import { EventLoop, isStuckLoopError, type LoopOptions } from './base-events.ts'
 import { getRunningLoopOrNull } from './events.ts';
 import { RuntimeError } from './exceptions.ts';
 import { Task, isCoroutine, notACoroutineError } from './tasks.ts';
+import { copyContext, type Context } from './contextvars.ts';
 import { formatCallGraph } from './graph.ts';
-import type { Context } from './contextvars.ts';
 import type { Coroutine } from './types.ts';
 import { checkOptions } from './internal/validate.ts';
 
 /** What `run`, `runSync` and `Runner.run` accept: a coroutine, or a function returning one. */
 export type Main<T> = Coroutine<T> | (() => Coroutine<T>);
 
-/** Options of `run`, `runSync` and `Runner`. */
-export type RunOptions = LoopOptions;
+/** Options of `run`, `runSync` and `Runner`: the loop's options, or a factory that makes the loop. */
+export interface RunOptions extends LoopOptions {
+  /**
+   * Makes the loop (for example `() => new TestLoop()`); `debug`, when given, is then applied with
+   * `setDebug`. It cannot be combined with `clock`: the factory's loop has its own.
+   * @asyncio the loop_factory argument of asyncio.run / asyncio.Runner (3.12)
+   */
+  loopFactory?: (() => EventLoop) | undefined;
+}
+
+/** Throws for a loopFactory that is not a function, or that is combined with `clock`. */
+function checkRunOptions(options: RunOptions | undefined): void {
+  const factory = options?.loopFactory;
+  if (factory === undefined) return;
+  if (typeof factory !== 'function') {
+    throw new TypeError(`Expected \`loopFactory\` to be a function returning an EventLoop, got ${String(factory)}`);
+  }
+  if (options?.clock !== undefined) {
+    throw new RangeError('Expected either `clock` or `loopFactory`, not both: the loop the factory makes has its own clock');
+  }
+}
 
 // RunOptions' keys: a misspelt one is a TypeError, as Python's "unexpected keyword argument".
-const RUN_OPTIONS: readonly string[] = ['debug', 'clock'];
+const RUN_OPTIONS: readonly string[] = ['debug', 'clock', 'loopFactory'];
 
 function toCoroutine<T>(main: Main<T>, what: string): Coroutine<T> {
   if (typeof main === 'function' && main.constructor?.name !== 'AsyncFunction') {
@@ -103,7 +122,9 @@ function needsShutdown(loop: EventLoop): boolean {
 }
 
 /**
- * Runs coroutines on one loop that it creates on first use and closes on `close()`.
+ * Runs coroutines on one loop that it creates on first use and closes on `close()`. Every run
+ * runs in one contextvars Context (a copy of the one current when the loop was made), so a
+ * ContextVar set in one run is seen by the next, as in asyncio.
  * @asyncio asyncio.Runner(*, debug=None, loop_factory=None)
  * @example
  * await using runner = new Runner();
@@ -114,12 +135,19 @@ export class Runner {
   private loop: EventLoop | null;
   private closed: boolean;
   private readonly options: RunOptions;
+  private context: Context | null;
 
+  /**
+   * A runner; its loop is made on first use.
+   * @throws {TypeError} if `loopFactory` is not a function; {RangeError} if given with `clock`.
+   */
   constructor(options: RunOptions = {}) {
     checkOptions(options, 'new Runner()', RUN_OPTIONS, "new Runner({ debug: true, clock: 'virtual' })");
+    checkRunOptions(options);
     this.loop = null;
     this.closed = false;
     this.options = options;
+    this.context = null;
   }
 
   /**
@@ -130,24 +158,39 @@ export class Runner {
   getLoop(): EventLoop {
     if (this.closed) throw new RuntimeError('Runner is closed');
     if (this.loop === null) {
-      this.loop = new EventLoop(this.options);
-      this.loop._describeStuck = describeStuck;
+      const { loopFactory, ...loopOptions } = this.options;
+      let loop: EventLoop;
+      if (loopFactory === undefined) {
+        loop = new EventLoop(loopOptions);
+      } else {
+        loop = loopFactory();
+        if (!(loop instanceof EventLoop)) {
+          throw new TypeError(`Expected \`loopFactory\` to return an EventLoop, got ${String(loop)}`);
+        }
+        if (loopOptions.debug !== undefined) loop.setDebug(loopOptions.debug);
+      }
+      loop._describeStuck = describeStuck;
+      this.loop = loop;
+      // asyncio's _lazy_init: one context for every run() of this runner.
+      this.context = copyContext();
     }
     return this.loop;
   }
 
   /**
-   * Runs `main` as a task on the runner's loop until it is done; resolves with its result.
+   * Runs `main` as a task on the runner's loop until it is done; resolves with its result. It runs
+   * in the runner's context (shared by all its runs), or in `options.context`.
    * @asyncio Runner.run(coro, *, context=None)
    * Differs from asyncio: if main can never finish (every task waits on something nothing will
    * deliver, and the host is about to exit), main is cancelled (its finally blocks run) and the
    * Promise rejects with a RuntimeError naming the stuck tasks; asyncio blocks forever.
    * @throws {RuntimeError} when called from a running event loop.
    */
-  run<T>(main: Main<T>, options?: { context?: Context }): Promise<T> {
+  run<T>(main: Main<T>, options?: { context?: Context | null | undefined }): Promise<T> {
     checkNotNested('Runner.run');
+    const coro = toCoroutine(main, 'Runner.run');
     const loop = this.getLoop();
-    const task = loop.createTask(toCoroutine(main, 'Runner.run'), options?.context ? { context: options.context } : undefined);
+    const task = loop.createTask(coro, { context: options?.context ?? (this.context as Context) });
     return loop.runUntilComplete(task).catch(async (error: unknown) => {
       if (!task.done()) await cancelStuck(loop, task);
       throw error;
@@ -156,12 +199,14 @@ export class Runner {
 
   /**
    * The synchronous `run`: drives the loop on this stack (virtual time jumps; a real clock blocks).
+   * Same context rule as `run`.
    * @throws {RuntimeError} if the program waits on the host with nothing else to run.
    */
-  runSync<T>(main: Main<T>, options?: { context?: Context }): T {
+  runSync<T>(main: Main<T>, options?: { context?: Context | null | undefined }): T {
     checkNotNested('Runner.runSync');
+    const coro = toCoroutine(main, 'Runner.runSync');
     const loop = this.getLoop();
-    const task = loop.createTask(toCoroutine(main, 'Runner.runSync'), options?.context ? { context: options.context } : undefined);
+    const task = loop.createTask(coro, { context: options?.context ?? (this.context as Context) });
     try {
       return loop.runUntilCompleteSync(task);
     } catch (error) {
@@ -218,9 +263,9 @@ export class Runner {
  * Runs `main` on a new event loop and resolves with its result. At the end every remaining task
  * is cancelled and awaited, open async generators are closed, and the loop is closed.
  * The loop lets the host in between stretches, so Promises, timers and Node I/O work.
- * @asyncio asyncio.run(main, *, debug=None)
+ * @asyncio asyncio.run(main, *, debug=None, loop_factory=None)
  * @param main a coroutine, or a function returning one.
- * @param options `clock: 'real'` (default) or `'virtual'`; `debug`.
+ * @param options `clock: 'real'` (default) or `'virtual'`; `debug`; `loopFactory` (instead of `clock`).
  * Differs from asyncio: a program that can never finish (every task waits on something nothing
  * will deliver, and the host has nothing left that could call back) does not block forever: its
  * tasks are cancelled, so their `finally` blocks run, and the Promise rejects.
@@ -272,7 +317,7 @@ export function runSync<T>(main: Main<T>, options?: RunOptions): T {
   checkNotNested('runSync');
   checkOptions(options, 'runSync()', RUN_OPTIONS, 'runSync(main, { debug: true })');
   const coro = toCoroutine(main, 'runSync');
-  const runner = new Runner({ ...options, clock: options?.clock ?? 'virtual' });
+  const runner = new Runner(options?.loopFactory !== undefined ? options : { ...options, clock: options?.clock ?? 'virtual' });
   let value: T;
   try {
     value = runner.runSync(coro);

@@ -257,7 +257,7 @@ describe('TaskGroup', () => {
       function* work(): Coroutine<void> {}
       assert.throws(() => g.createTask(work as never), {
         name: 'TypeError',
-        message: 'a coroutine was expected, got `function work` (function). Call the function to get a coroutine: tg.createTask(work()) instead of tg.createTask(work).',
+        message: 'a coroutine was expected, got <function work>. Call the function to get a coroutine: tg.createTask(work()) instead of tg.createTask(work).',
       });
     });
     assert.throws(() => taskGroup(5 as never), { name: 'TypeError', message: 'Expected `body` to be a function, got `5` (number)' });

@@ -39,7 +39,7 @@ describe('debug mode', () => {
     assert.equal(reports.length, 1);
     assert.match(
       reports[0]?.message ?? '',
-      /^<Task finished result='swallowed' name='swallower' coro=<.*>> was cancelled 1 time\(s\) and returned normally: it swallowed the CancelledError\. Re-raise it, or call uncancel\(\) if ignoring the cancellation is intended; otherwise timeout\(\) and TaskGroup misbehave\.$/,
+      /^<Task finished name='swallower' coro=<.*> result='swallowed'> was cancelled 1 time\(s\) and returned normally: it swallowed the CancelledError\. Re-raise it, or call uncancel\(\) if ignoring the cancellation is intended; otherwise timeout\(\) and TaskGroup misbehave\.$/,
     );
     loop.close();
   });

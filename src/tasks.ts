@@ -4,7 +4,7 @@
  * @asyncio asyncio.tasks (Task, create_task, current_task, all_tasks, sleep, ensure_future, eager_task_factory)
  * @module
  */
-import { CancelledError, RuntimeError, internalError } from './exceptions.ts';
+import { CancelledError, InvalidStateError, RuntimeError, internalError } from './exceptions.ts';
 import { getRunningLoop, getRunningLoopOrNull, type TimerHandle } from './events.ts';
 import { Future, PENDING, isFuture } from './futures.ts';
 import { EventLoop, registerTaskConstructors } from './base-events.ts';
@@ -13,6 +13,7 @@ import { checkDelay } from './internal/validate.ts';
 import type { InstrumentRegistry } from './instruments.ts';
 import { coroName, describeValue, shortRepr } from './internal/repr.ts';
 import type { Awaitable, Coroutine, Suspend } from './types.ts';
+import type { TaskFactory } from './base-events.ts';
 
 /** Options of `createTask`. */
 export interface TaskOptions {
@@ -20,7 +21,10 @@ export interface TaskOptions {
   name?: string;
   /** The context the task runs in (default: a copy of the current one). */
   context?: Context;
-  /** @internal Run the first step now (eagerTaskFactory). */
+  /**
+   * Run the first step now, inside `createTask`, when the loop is running (what eager task
+   * factories pass to the Task constructor). @asyncio the eager_start argument of Task (3.12)
+   */
   eagerStart?: boolean;
 }
 
@@ -62,7 +66,7 @@ export function setStepHook(hook: StepHook | null): StepHook | null {
  * scheduled (the Future is done and puts the task back on the ready queue); running → done.
  *
  * Fields, beyond Future's:
- * - `_coro`        the coroutine (a generator object)
+ * - `_coro`        the coroutine (a generator object); null once a task finished during its eager start
  * - `_name`        the name; until asked, the task's number (formatted `Task-N` on demand)
  * - `_futWaiter`   the Future awaited while waiting, else null
  * - `_sleep`       the sleep trap whose timer will wake the task, while it sleeps, else null
@@ -112,6 +116,8 @@ export class Task<T = unknown> extends Future<T> {
     if (options?.eagerStart === true && getRunningLoopOrNull() === loop) {
       // The one deliberate exception to "callbacks never run inline": eager start (3.12).
       this._step();
+      // 3.13 (gh-122332): a task that finished during its eager start lets go of its coroutine.
+      if (this._state !== PENDING) (this as { _coro: Coroutine<T> | null })._coro = null;
     } else {
       loop._pushReady(this);
     }
@@ -135,10 +141,10 @@ export class Task<T = unknown> extends Future<T> {
   }
 
   /**
-   * The coroutine the task runs.
+   * The coroutine the task runs; null for a task that finished during its eager start (3.13).
    * @asyncio Task.get_coro()
    */
-  getCoro(): Coroutine<T> {
+  getCoro(): Coroutine<T> | null {
     return this._coro;
   }
 
@@ -316,7 +322,13 @@ export class Task<T = unknown> extends Future<T> {
       this._throwNext(new RuntimeError(`Task cannot await on itself: ${this}`));
     } else {
       future._blocking = false;
-      future._addWaiter(this); // asyncio's __wakeup: done, the future puts us back on the ready queue
+      if (future.addDoneCallback === futureAddDoneCallback) {
+        future._addWaiter(this); // asyncio's __wakeup: done, the future puts us back on the ready queue
+      } else {
+        // A subclass overrides addDoneCallback: register through it, as asyncio calls
+        // fut.add_done_callback(self.__wakeup); its callback steps the task, as __wakeup does.
+        future.addDoneCallback(() => this._run());
+      }
       this._futWaiter = future;
       if (this._mustCancel && future.cancel(this._cancelMessage)) this._mustCancel = false;
     }
@@ -345,6 +357,16 @@ export class Task<T = unknown> extends Future<T> {
 
   /** @internal The ready queue runs a scheduled step through this. */
   _run(): void {
+    if (this._state !== PENDING) {
+      // Finished behind the step's back (Future.prototype.setResult.call(task, ...)): asyncio's
+      // __step raises this inside its handle, so it reaches the exception handler, never the caller.
+      this._loop.callExceptionHandler({
+        message: 'Exception in callback Task.__step()',
+        exception: new InvalidStateError(`_step(): already done: ${this}`),
+        task: this,
+      });
+      return;
+    }
     this._step();
   }
 
@@ -371,16 +393,24 @@ export class Task<T = unknown> extends Future<T> {
     this._loop._tasks.delete(this as Task<unknown>);
   }
 
-  /** `<Task pending name='Task-3' coro=<coroutine>>`, as asyncio's repr. */
+  /**
+   * `<Task pending name='Task-3' coro=<fetch> wait_for=<...> cb=[...]>`, as asyncio's repr: the
+   * state (`cancelling` once cancel() was requested), name, coro, wait_for, result or exception, cb.
+   */
   override toString(): string {
-    let text = `<Task ${this._describeState()} name='${this.getName()}' coro=<${coroName(this._coro)}>`;
-    if (this._state === PENDING && this._futWaiter !== null) text += ` wait_for=${this._futWaiter}`;
-    else if (this._state === PENDING && this._sleep !== null) text += ` wait_for=${this._sleep}`;
-    return text + '>';
+    const info = this._reprInfo();
+    if (this._state === PENDING && this._numCancelsRequested > 0) info[0] = 'cancelling';
+    info.splice(1, 0, `name='${this.getName()}'`);
+    if (this._state === PENDING && this._futWaiter !== null) info.splice(2, 0, `wait_for=${this._futWaiter}`);
+    else if (this._state === PENDING && this._sleep !== null) info.splice(2, 0, `wait_for=${this._sleep}`);
+    if (this._coro !== null) info.splice(2, 0, `coro=<${coroName(this._coro)}>`);
+    return `<Task ${info.join(' ')}>`;
   }
 }
 
 Task.prototype._cancelled = false;
+// Read once: a Future whose addDoneCallback is this one gets the allocation-free waiter path.
+const futureAddDoneCallback = Future.prototype.addDoneCallback;
 
 function badYieldError(task: Task<unknown>, value: unknown): RuntimeError {
   const v = value as { next?: unknown; throw?: unknown; then?: unknown } | null;
@@ -428,7 +458,9 @@ export function notACoroutineError(what: string, value: unknown): TypeError {
   } else {
     hint = `Pass the generator object of a \`function*\`, e.g. ${what}(main()).`;
   }
-  return new TypeError(`a coroutine was expected, got ${describeValue(value)}. ${hint}`);
+  // asyncio's sentence with its repr of the value (`got 123`, `got 'ok'`), then the hint.
+  const got = typeof value === 'function' ? `<function ${value.name || '(anonymous)'}>` : shortRepr(value);
+  return new TypeError(`a coroutine was expected, got ${got}. ${hint}`);
 }
 
 function newTask(loop: EventLoop, coro: Coroutine<unknown>, options: TaskOptions | undefined): Task<unknown> {
@@ -442,14 +474,24 @@ function newTask(loop: EventLoop, coro: Coroutine<unknown>, options: TaskOptions
  */
 function ensureFutureOn<T>(loop: EventLoop, aw: Awaitable<T>): Future<T> {
   if (aw instanceof Future) {
-    if (aw._loop !== loop) throw new RuntimeError('The future belongs to a different loop than the one specified as the loop argument');
+    // asyncio raises ValueError here (api.md: RangeError); gather() checks its futures the same way.
+    if (aw._loop !== loop) throw new RangeError(DIFFERENT_LOOP);
     return aw;
   }
   if (isCoroutine(aw)) return loop.createTask(aw as Coroutine<T>);
-  if (aw !== null && typeof aw === 'object' && typeof (aw as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function') {
-    return loop.createTask(awaitAwaitable(aw));
-  }
-  throw new TypeError(
+  if (isIterableObject(aw)) return loop.createTask(awaitAwaitable(aw));
+  throw notAwaitableError(aw);
+}
+
+/** @internal asyncio's message for a future given with a loop it does not belong to. */
+export const DIFFERENT_LOOP = 'The future belongs to a different loop than the one specified as the loop argument';
+
+function isIterableObject(aw: unknown): boolean {
+  return aw !== null && typeof aw === 'object' && typeof (aw as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
+}
+
+function notAwaitableError(aw: unknown): TypeError {
+  return new TypeError(
     `An asyncio.Future, a coroutine or an awaitable is required, got ${describeValue(aw)}.` +
       (aw !== null && typeof aw === 'object' && typeof (aw as { then?: unknown }).then === 'function'
         ? ' For a Promise, use fromPromise(promise).'
@@ -505,9 +547,13 @@ export function allTasks(loop?: EventLoop): Set<Task<unknown>> {
  * Wraps an awaitable in a Future: a Future or Task is returned as is, a coroutine is scheduled as
  * a Task, any other awaitable is awaited by a new Task.
  * @asyncio asyncio.ensure_future(obj, *, loop=None)
- * @throws {TypeError} for anything else (a Promise: use fromPromise).
+ * @throws {TypeError} for anything else (a Promise: use fromPromise), checked before the loop is.
+ * @throws {RangeError} (asyncio's ValueError) for a Future of another loop than `loop`.
  */
 export function ensureFuture<T>(aw: Awaitable<T>, loop?: EventLoop): Future<T> {
+  // The argument is checked before the loop is looked up, as asyncio does: ensureFuture('ok')
+  // outside a loop is a TypeError about 'ok', not "no running event loop".
+  if (!(aw instanceof Future) && !isCoroutine(aw) && !isIterableObject(aw)) throw notAwaitableError(aw);
   return ensureFutureOn(loop ?? (aw instanceof Future ? aw._loop : getRunningLoop()), aw);
 }
 
@@ -522,6 +568,31 @@ export const eagerTaskFactory = <T>(loop: EventLoop, coro: Coroutine<T>, options
   if (!isCoroutine(coro)) throw notACoroutineError('createTask', coro);
   return new Task(coro, loop, { ...options, eagerStart: true });
 };
+
+/**
+ * The constructor `createEagerTaskFactory` calls: `Task` or a subclass, called as
+ * `new ctor(coro, loop, { name?, context?, eagerStart: true })` (a subclass passes the options on to `super`).
+ * @asyncio the custom_task_constructor of asyncio.create_eager_task_factory (called with loop=, name=, context=, eager_start=)
+ */
+export type TaskConstructor = new <T>(coro: Coroutine<T>, loop: EventLoop, options: TaskOptions) => Task<T>;
+
+/**
+ * A task factory like `eagerTaskFactory` that builds its tasks with `customTaskConstructor`.
+ * @asyncio asyncio.create_eager_task_factory(custom_task_constructor) (3.12)
+ * @throws {TypeError} if `customTaskConstructor` is not a constructor.
+ * @example
+ * class TracedTask<T> extends Task<T> {}
+ * getRunningLoop().setTaskFactory(createEagerTaskFactory(TracedTask));
+ */
+export function createEagerTaskFactory(customTaskConstructor: TaskConstructor): TaskFactory {
+  if (typeof customTaskConstructor !== 'function' || customTaskConstructor.prototype === undefined) {
+    throw new TypeError(`Expected \`customTaskConstructor\` to be Task or a subclass of it, got ${describeValue(customTaskConstructor)}`);
+  }
+  return <T>(loop: EventLoop, coro: Coroutine<T>, options: { name?: string; context?: Context }): Task<T> => {
+    if (!isCoroutine(coro)) throw notACoroutineError('createTask', coro);
+    return new customTaskConstructor(coro, loop, { ...options, eagerStart: true });
+  };
+}
 
 // sleep(0)'s iterator: stateless (the resume token tells the second next() from the first), so one
 // object serves every caller and `yield* sleep(0)` allocates nothing.

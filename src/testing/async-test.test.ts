@@ -58,7 +58,7 @@ describe('asyncTest', () => {
       yield* sleep(10);
     })(undefined), (e: unknown) => {
       assert.ok(e instanceof AggregateError);
-      assert.equal(e.message, "asyncTest: Task exception was never retrieved: <Task finished exception=Error('boom') name='forgotten' coro=<coroutine>>");
+      assert.equal(e.message, "asyncTest: Task exception was never retrieved: <Task finished name='forgotten' coro=<coroutine> exception=Error('boom')>");
       assert.equal((e.errors[0] as Error).message, 'boom');
       return true;
     });

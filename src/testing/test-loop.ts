@@ -5,7 +5,8 @@
  * Design notes
  * - It is a plain `EventLoop` on the virtual clock; nothing in the core knows it exists. The
  *   clock starts at 0 and only `advance(ms)` (or the inherited `runUntilCompleteSync`, which jumps
- *   to the next timer) moves it, so a 30-second backoff takes no real time at all.
+ *   to the next timer while the future is pending, and leaves the clock where it finished) moves
+ *   it, so a 30-second backoff takes no real time at all.
  * - `advance(ms)` fires timers one deadline at a time and sets the clock to each deadline before
  *   running it, so a callback sees `loop.time() === timer.when()`, as it would on a real clock.
  * - The loop's callbacks run inside the core's `_runStretch(false)`, which is what makes

@@ -106,7 +106,8 @@ test('loop.runUntilComplete() without a Runner: rejects naming the pending tasks
     errorText(stderr).replace(/coro=<[^>]*>/g, 'coro=<...>'),
     "RuntimeError: Event loop is stuck: Task 'worker' can never finish: no callback is ready, no timer is scheduled, and the host has " +
       'nothing left that could call back (it is about to exit); asyncio would block forever here. Pending tasks:\n' +
-      `  <Task pending name='worker' coro=<...> wait_for=<Future pending>>\n${FIX}`,
+      // runUntilComplete's done callback shows as cb=[stopLoop()] (asyncio: cb=[_run_until_complete_cb() at ...]).
+      `  <Task pending name='worker' coro=<...> wait_for=<Future pending> cb=[stopLoop()]>\n${FIX}`,
   );
 });
 
@@ -127,7 +128,8 @@ test('a finally block that swallows every cancellation: the stuck shutdown is re
   assert.equal(code, 1, stderr);
   assert.equal(stdout, 'main finally\ncancellation 1 swallowed\n');
   assert.match(stderr, /^run\(\) shutdown cannot finish\nRuntimeError: Event loop is stuck: Task 'Task-2' can never finish/);
-  assert.match(stderr, /Task was destroyed but it is pending!\ntask: <Task pending name='Task-1'/);
+  // Task-1 was cancelled and swallowed it: asyncio's repr says `cancelling`.
+  assert.match(stderr, /Task was destroyed but it is pending!\ntask: <Task cancelling name='Task-1'/);
   assertText(errorText(stderr.slice(stderr.lastIndexOf('RuntimeError: Event loop is stuck'))), `${HEAD}${MAIN_GRAPH}\n${FIX}`);
 });
 

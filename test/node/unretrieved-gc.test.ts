@@ -60,7 +60,7 @@ test('an exception nobody retrieved is reported when its task is collected', { s
   const report = seen.find((c) => c.message === 'Task exception was never retrieved');
   assert.ok(report, `no report among ${JSON.stringify(seen.map((c) => c.message))}`);
   assert.equal(report.exception, error);
-  assert.match(String(report.future), /^<Task finished exception=Error\('nobody looked'\) name='forgotten'/);
+  assert.match(String(report.future), /^<Task finished name='forgotten' coro=<.*> exception=Error\('nobody looked'\)>$/);
   loop.close();
 });
 

@@ -35,7 +35,7 @@ for (const mode of ['run', 'runSync']) {
     const lines = stderr.trimEnd().split('\n');
     assert.equal(lines[0], 'Task exception was never retrieved');
     // The coro part of the repr is the Task repr's business (coro=<coroutine> or the name).
-    assert.match(lines[1] ?? '', /^future: <Task finished exception=RangeError\('boom'\) name='forgotten' coro=<[^>]*>>$/);
+    assert.match(lines[1] ?? '', /^future: <Task finished name='forgotten' coro=<[^>]*> exception=RangeError\('boom'\)>$/);
     assert.equal(lines[2], 'RangeError: boom');
     assert.match(lines[3] ?? '', /^ {4}at boom \(.*unretrieved-report\.ts:\d+:\d+\)$/);
     assert.equal(stderr.match(/never retrieved/g)?.length, 1, 'reported once');
