@@ -1,6 +1,6 @@
 // §1 The iterator protocol: what `for...of` really does.
-// Python's __iter__/__next__ are JavaScript's [Symbol.iterator]()/next(); instead of raising
-// StopIteration, next() returns { done: true }.
+// Python's __iter__/__next__ are JavaScript's [Symbol.iterator]()/next();
+// instead of raising StopIteration, next() returns { done: true }.
 
 class VerboseIterable implements Iterable<number> {
   [Symbol.iterator](): Iterator<number> {

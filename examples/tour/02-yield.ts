@@ -1,6 +1,7 @@
 // §2 yield: the function that suspends (PEP 255).
-// Calling a generator function runs no code: it returns a generator object, and each next()
-// runs the body up to the following yield, where the whole frame freezes.
+// Calling a generator function runs no code: it returns a generator
+// object, and each next() runs the body up to the following yield, where
+// the whole frame freezes.
 
 function* count(): Generator<number> {
   console.log('  (count starts running)');
@@ -27,7 +28,8 @@ export function main(): void {
   const d = demo();
   console.log('demo:', d.next().value, d.next().value);
 
-  // A generator is both iterable and iterator: [Symbol.iterator]() returns itself.
+  // A generator is both iterable and iterator: [Symbol.iterator]() returns
+  // itself.
   const g = count();
   console.log('g[Symbol.iterator]() === g:', g[Symbol.iterator]() === g);
   for (const n of count()) console.log('for...of:', n);

@@ -1,10 +1,13 @@
 // §3 Inside the generator: frame and state.
-// JavaScript hides the frame (there is no gi_frame or inspect.getgeneratorstate), so this small
-// helper watches the calls and reports Python's four states.
+// JavaScript hides the frame (there is no gi_frame or
+// inspect.getgeneratorstate), so this small helper watches the calls and
+// reports Python's four states.
 
 type GenState = 'GEN_CREATED' | 'GEN_RUNNING' | 'GEN_SUSPENDED' | 'GEN_CLOSED';
 
-function tracked<T, R>(gen: Generator<T, R, unknown>): { gen: Generator<T, R, unknown>; state(): GenState } {
+type Tracked<T, R> = { gen: Generator<T, R, unknown>; state(): GenState };
+
+function tracked<T, R>(gen: Generator<T, R, unknown>): Tracked<T, R> {
   let state: GenState = 'GEN_CREATED';
   const step = (resume: () => IteratorResult<T, R>): IteratorResult<T, R> => {
     const before = state;
@@ -50,6 +53,8 @@ export function main(): void {
   try {
     self.next();
   } catch (error) {
-    console.log(`${(error as Error).name}: ${(error as Error).message}   (Python: ValueError: generator already executing)`);
+    const { name, message } = error as Error;
+    console.log(`${name}: ${message}`);
+    console.log('  (Python: ValueError: generator already executing)');
   }
 }

@@ -1,6 +1,7 @@
 // §5 Lifecycle: throw() and close() (PEP 342).
-// gen.throw(e) raises e at the yield where the generator is suspended. JavaScript's
-// gen.return() is Python's gen.close(): it unwinds the generator through its finally blocks.
+// gen.throw(e) raises e at the yield where the generator is suspended.
+// JavaScript's gen.return() is Python's gen.close(): it unwinds the
+// generator through its finally blocks.
 import { CancelledError } from '../../src/index.ts';
 
 function* resilientWorker(): Generator<string> {
@@ -18,8 +19,8 @@ function* resourceHolder(): Generator<string> {
   try {
     for (;;) yield 'ready';
   } finally {
-    // Python catches GeneratorExit here; JavaScript has no such exception: return() runs
-    // finally blocks only (a catch block never sees it).
+    // Python catches GeneratorExit here; JavaScript has no such exception:
+    // return() runs finally blocks only (a catch block never sees it).
     console.log('  Teardown: closing connection');
   }
 }
@@ -34,8 +35,9 @@ export function main(): void {
   console.log(r.next().value);
   console.log(r.return(undefined)); // close()
 
-  // asyncio cancels a task exactly like this: task._coro.throw(CancelledError()).
-  // yieldio does the same, and never uses return() on a running coroutine.
+  // asyncio cancels a task exactly like this:
+  // task._coro.throw(CancelledError()). yieldio does the same, and never
+  // uses return() on a running coroutine.
   function* task(): Generator<string> {
     try {
       yield 'waiting for I/O';

@@ -1,8 +1,11 @@
 // §6 The problem: incomplete composition (PEP 380).
-// A for...of that re-yields a sub-generator's values does not forward send() (next(value)):
-// the value stops at the delegating generator. yield* (Python's yield from) forwards it.
+// A for...of that re-yields a sub-generator's values does not forward
+// send() (next(value)): the value stops at the delegating generator.
+// yield* (Python's yield from) forwards it.
 
-function* fermentation(days: number): Generator<number, number | undefined, string | undefined> {
+type Sent = string | undefined; // what the caller may send: "stop"
+
+function* fermentation(days: number): Generator<number, number | undefined, Sent> {
   for (let d = days; d > 0; d--) {
     const command = yield d;
     if (command === 'stop') return d; // remaining days
@@ -23,9 +26,10 @@ function* brewWithYieldStar(): Generator<string | number, void, string | undefin
   else yield '🍺 Beer ready!';
 }
 
-function drive(name: string, g: Generator<string | number, void, string | undefined>): void {
+function drive(name: string, g: Generator<string | number, void, Sent>): void {
   const seen = [g.next().value, g.next().value, g.next().value, g.next().value];
-  console.log(`${name}: ${seen.join(' → ')} → send("stop") → ${g.next('stop').value}`);
+  const afterStop = g.next('stop').value;
+  console.log(`${name}: ${seen.join(' → ')} → send("stop") → ${afterStop}`);
 }
 
 export function main(): void {

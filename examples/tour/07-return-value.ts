@@ -1,6 +1,7 @@
 // §7 The return value: the missing piece.
-// A generator's `return value` ends it with { done: true, value } (Python: StopIteration(value));
-// `yield*` evaluates to that value. This is how `await` gets a coroutine's result.
+// A generator's `return value` ends it with { done: true, value } (Python:
+// StopIteration(value)); `yield*` evaluates to that value. This is how
+// `await` gets a coroutine's result.
 
 function* fetchData(): Generator<string, number> {
   yield 'step 1: loading...';
@@ -18,7 +19,8 @@ export function main(): void {
   const sub = fetchData();
   sub.next();
   sub.next();
-  console.log('the sub-generator ends with', sub.next()); // the "StopIteration" carries 42
+  // The "StopIteration" carries 42:
+  console.log('the sub-generator ends with', sub.next());
 
   const g = mainGen();
   console.log(g.next().value); // fetchData produces

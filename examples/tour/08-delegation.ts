@@ -1,6 +1,8 @@
-// §8 The full expansion of yield from (PEP 380): yield* forwards next(value), throw() and
-// return() (close) to the sub-generator, and evaluates to its return value.
-// yieldFrom below is that expansion written by hand; it behaves like yield*.
+// §8 The full expansion of yield from (PEP 380): yield* forwards
+// next(value), throw() and return() (close) to the sub-generator, and
+// evaluates to its return value.
+// yieldFrom below is that expansion written by hand; it behaves like
+// yield*.
 
 function* yieldFrom<T, R>(inner: Generator<T, R, unknown>): Generator<T, R, unknown> {
   let step = inner.next();
@@ -15,7 +17,8 @@ function* yieldFrom<T, R>(inner: Generator<T, R, unknown>): Generator<T, R, unkn
       resumed = true;
       step = inner.throw(error); // forward throw()
     } finally {
-      if (!resumed) inner.return(undefined as R); // our caller called return(): forward close()
+      // Our caller called return(): forward close().
+      if (!resumed) inner.return(undefined as R);
     }
   }
   return step.value;
@@ -45,7 +48,8 @@ export function main(): void {
     console.log(`${name}:`);
     const g = outer();
     console.log('  next()        →', g.next().value);
-    console.log('  throw(boom)   →', g.throw(new Error('boom')).value); // the inner caught it
+    // The inner catches it:
+    console.log('  throw(boom)   →', g.throw(new Error('boom')).value);
     console.log('  next()        →', g.next().value);
     console.log('  return("bye") →', g.return('bye')); // close() reaches the inner
   }

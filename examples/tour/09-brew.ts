@@ -1,4 +1,5 @@
-// §9 Real composition: the brew sequence. Three independent generators composed with yield*.
+// §9 Real composition: the brew sequence. Three independent generators
+// composed with yield*.
 
 function* qualityCheck(): Generator<string> {
   for (const ingredient of ['malt', 'hops', 'water']) {
@@ -18,7 +19,8 @@ export function* brew(): Generator<string | number> {
 
 /** Python's list repr, as the article prints it. */
 export function pyList(values: (string | number)[]): string {
-  return `[${values.map((v) => (typeof v === 'string' ? `"${v}"` : String(v))).join(', ')}]`;
+  const shown = values.map((v) => (typeof v === 'string' ? `"${v}"` : String(v)));
+  return `[${shown.join(', ')}]`;
 }
 
 export function main(): void {

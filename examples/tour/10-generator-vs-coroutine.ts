@@ -1,7 +1,8 @@
-// §10 Two concepts, one syntax: a generator produces values, a coroutine consumes them.
-// Python 3.5 split them with `async def`. yieldio splits them with a type: a Coroutine<T> may
-// only `yield*` awaitables, so `yield 42` in one is a compile error, and a task that meets a
-// plain value at run time says so.
+// §10 Two concepts, one syntax: a generator produces values, a coroutine
+// consumes them.
+// Python 3.5 split them with `async def`. yieldio splits them with a type:
+// a Coroutine<T> may only `yield*` awaitables, so `yield 42` in one is a
+// compile error, and a task that meets a plain value at run time says so.
 import { runSync, type Coroutine } from '../../src/index.ts';
 
 function* fibonacci(): Generator<number> {
@@ -30,11 +31,14 @@ export function main(): void {
 
   const avg = runningAverage();
   avg.next(); // priming
-  console.log('coroutine:', avg.next(10).value, avg.next(20).value, avg.next(30).value);
+  const [a, b, c] = [avg.next(10).value, avg.next(20).value, avg.next(30).value];
+  console.log('coroutine:', a, b, c);
 
-  // The classic mistake: iterating a coroutine. for...of calls next() with no value, so
-  // `total += undefined`: Python raises TypeError, JavaScript silently computes NaN.
-  // @ts-expect-error: TypeScript catches it: "for-of will always send 'undefined'"
+  // The classic mistake: iterating a coroutine. for...of calls next() with
+  // no value, so `total += undefined`: Python raises TypeError, JavaScript
+  // silently computes NaN.
+  // @ts-expect-error: TypeScript catches it: "for-of will always send
+  // 'undefined'"
   for (const x of runningAverage()) {
     console.log('for...of over a coroutine:', x);
     if (x !== undefined) break;
@@ -42,7 +46,8 @@ export function main(): void {
 
   // yieldio refuses a generator of values where a coroutine belongs.
   function* wrong(): Coroutine<void> {
-    // @ts-expect-error: a Generator<number> is not an Awaitable (Python: "object generator can't be used in 'await' expression")
+    // @ts-expect-error: a Generator<number> is not an Awaitable (Python:
+    // "object generator can't be used in 'await' expression")
     yield* fibonacci();
   }
   try {

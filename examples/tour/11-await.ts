@@ -1,7 +1,10 @@
 // §11 From yield from to await (PEP 492).
-// In yieldio a coroutine is a `function*` returning Coroutine<T>, and `yield*` is `await`:
-// exactly what @asyncio.coroutine + `yield from` were in Python 3.4.
-import { getRunningLoop, runSync, sleep, type Coroutine } from '../../src/index.ts';
+// In yieldio a coroutine is a `function*` returning Coroutine<T>, and
+// `yield*` is `await`: exactly what @asyncio.coroutine + `yield from` were
+// in Python 3.4.
+import {
+  getRunningLoop, runSync, sleep, type Coroutine,
+} from '../../src/index.ts';
 
 function* fetchNew(): Coroutine<number> {
   const result = yield* sleep(100, 42); // await asyncio.sleep(0.1, result=42)
@@ -9,7 +12,8 @@ function* fetchNew(): Coroutine<number> {
 }
 
 function* oldStyleSleep(): Coroutine<void> {
-  yield* sleep(0); // the bare `yield` of a @types.coroutine: one trip through the event loop
+  // The bare `yield` of a @types.coroutine: one trip through the loop.
+  yield* sleep(0);
 }
 
 function* main_(): Coroutine<string> {

@@ -1,6 +1,7 @@
 // §12 The await protocol: [Symbol.iterator]() is __await__.
-// An awaitable is any object whose [Symbol.iterator]() returns a generator; `yield*` runs it,
-// its yields go up to whoever drives the coroutine, its return value is the result.
+// An awaitable is any object whose [Symbol.iterator]() returns a
+// generator; `yield*` runs it, its yields go up to whoever drives the
+// coroutine, its return value is the result.
 import { EventLoop, type Future } from '../../src/index.ts';
 
 class MyFuture {
@@ -22,15 +23,17 @@ export function main(): void {
   console.log(coro.next().value); // suspended on the awaitable
   console.log(coro.next()); // resumed: the coroutine returned 42
 
-  // A real yieldio Future works the same way: the coroutine yields the Future itself; the loop
-  // would park the task on it and resume it when the result is set.
+  // A real yieldio Future works the same way: the coroutine yields the
+  // Future itself; the loop would park the task on it and resume it when
+  // the result is set.
   const fut: Future<number> = new EventLoop().createFuture<number>();
   function* waiter(): Generator<unknown, number> {
     return yield* fut;
   }
   const w = waiter();
   const yielded = w.next().value;
-  console.log('the coroutine yielded', String(yielded), '| same object:', yielded === fut);
+  const same = yielded === fut;
+  console.log('the coroutine yielded', String(yielded), '| same object:', same);
   fut.setResult(42);
   console.log(w.next());
 }

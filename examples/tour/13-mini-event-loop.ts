@@ -1,11 +1,13 @@
-// §13 The event loop from scratch, version 2: timers. A coroutine yields ['sleep', ms] to ask
-// to be woken later. Real clock: it blocks the thread between timers, like time.sleep().
+// §13 The event loop from scratch, version 2: timers. A coroutine yields
+// ['sleep', ms] to ask to be woken later. Real clock: it blocks the thread
+// between timers, like time.sleep().
 
 type Request = ['sleep', number] | undefined;
 
 class MiniEventLoop {
   ready: Generator<Request>[] = []; // coroutines ready to run
-  sleeping: [number, Generator<Request>][] = []; // [wakeTime, coro]: scanned in full, O(n)
+  // [wakeTime, coro] pairs, scanned in full on every pass: O(n).
+  sleeping: [number, Generator<Request>][] = [];
 
   callSoon(coro: Generator<Request>): void {
     this.ready.push(coro);

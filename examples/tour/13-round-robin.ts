@@ -1,4 +1,5 @@
-// §13 The event loop from scratch, version 1: pure round-robin in 15 lines.
+// §13 The event loop from scratch, version 1: pure round-robin in 15
+// lines.
 
 const coroutines: Generator<string>[] = [];
 

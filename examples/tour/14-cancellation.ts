@@ -1,7 +1,11 @@
-// §14 Cancellation is throw(): task.cancel() throws CancelledError into the coroutine at the
-// yield* where it is suspended, on the loop's next iteration. finally blocks run, and may
-// still await; a coroutine that catches the error and returns is not cancelled.
-import { CancelledError, createTask, getRunningLoop, runSync, sleep, type Coroutine } from '../../src/index.ts';
+// §14 Cancellation is throw(): task.cancel() throws CancelledError into
+// the coroutine at the yield* where it is suspended, on the loop's next
+// iteration. finally blocks run, and may still await; a coroutine that
+// catches the error and returns is not cancelled.
+import {
+  CancelledError, createTask, getRunningLoop, runSync, sleep,
+  type Coroutine,
+} from '../../src/index.ts';
 
 function* fermenting(name: string): Coroutine<string> {
   const loop = getRunningLoop();
@@ -10,7 +14,8 @@ function* fermenting(name: string): Coroutine<string> {
     yield* sleep(7 * 24 * 3_600_000); // a week
     return `${name} ready`;
   } catch (error) {
-    console.log(`  [${name}] caught ${(error as Error).name}('${(error as Error).message}') at t=${loop.time()} ms`);
+    const { name: kind, message } = error as Error;
+    console.log(`  [${name}] caught ${kind}('${message}') at t=${loop.time()} ms`);
     throw error; // always re-raise a CancelledError you did not ask for
   } finally {
     yield* sleep(10); // cleanup can still await
@@ -25,8 +30,10 @@ function* main_(): Coroutine<void> {
   try {
     yield* task;
   } catch (error) {
-    console.log(`main: the task raised ${(error as Error).name}; task.cancelled() = ${task.cancelled()}`);
-    console.log(`main: error instanceof CancelledError = ${error instanceof CancelledError}`);
+    const cancelled = error instanceof CancelledError;
+    console.log(`main: the task raised ${(error as Error).name}; ` +
+      `task.cancelled() = ${task.cancelled()}`);
+    console.log(`main: error instanceof CancelledError = ${cancelled}`);
   }
 }
 

@@ -1,5 +1,6 @@
-// §14 asyncio.run() + gather: the article's program. Two brews share one loop; `yield* sleep(0)`
-// hands control back after each ingredient, exactly as the round-robin of §13 did by hand.
+// §14 asyncio.run() + gather: the article's program. Two brews share one
+// loop; `yield* sleep(0)` hands control back after each ingredient,
+// exactly as the round-robin of §13 did by hand.
 import { gather, run, sleep, type Coroutine } from '../../src/index.ts';
 
 function* brew(name: string): Coroutine<void> {

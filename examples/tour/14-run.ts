@@ -1,8 +1,11 @@
-// §14 asyncio.run(): the same fermenting batches on yieldio. `yield* sleep(ms)` replaces
-// yield ['sleep', ms]; createTask replaces callSoon; run() is the loop. Its sleepers live in a
-// binary heap ordered by (deadline, sequence): O(log n) per timer, where MiniEventLoop scanned
+// §14 asyncio.run(): the same fermenting batches on yieldio. `yield*
+// sleep(ms)` replaces yield ['sleep', ms]; createTask replaces callSoon;
+// run() is the loop. Its sleepers live in a binary heap ordered by
+// (deadline, sequence): O(log n) per timer, where MiniEventLoop scanned
 // every sleeper on every iteration.
-import { createTask, run, sleep, type Coroutine } from '../../src/index.ts';
+import {
+  createTask, run, sleep, type Coroutine,
+} from '../../src/index.ts';
 
 function* fermentingBatch(name: string, days: number): Coroutine<void> {
   for (let d = days; d > 0; d--) {

@@ -1,8 +1,12 @@
-// §15 Async generators (PEP 525): await for I/O and yield to produce lazily, in one function.
-// asyncGenerator(function* ...) is `async def` with `yield`: inside, `yield value` produces a
-// value and `yield* awaitable` awaits. asyncFor is `async for`; returning BREAK leaves the loop,
-// and leaving early calls aclose(), which runs the generator's finally block.
-import { asyncFor, asyncGenerator, BREAK, runSync, sleep, type Coroutine } from '../../src/index.ts';
+// §15 Async generators (PEP 525): await for I/O and yield to produce
+// lazily, in one function.
+// asyncGenerator(function* ...) is `async def` with `yield`: inside,
+// `yield value` produces a value and `yield* awaitable` awaits. asyncFor
+// is `async for`; returning BREAK leaves the loop, and leaving early calls
+// aclose(), which runs the generator's finally block.
+import {
+  asyncFor, asyncGenerator, BREAK, runSync, sleep, type Coroutine,
+} from '../../src/index.ts';
 
 type Check = { name: string; quality: number };
 const INGREDIENTS: Check[] = [

@@ -1,10 +1,18 @@
-// §15 PEP 828: `async yield from`. Inside an async-generator body, yield* anotherAsyncGen is
-// full delegation: values come out, asend()/athrow()/aclose() go in, and the sub-generator's
-// return value comes back (async generators may return a value, carried by
-// StopAsyncIteration.value). A hand-written asyncFor pass-through forwards values only.
-import { asyncFor, asyncGenerator, runSync, StopAsyncIteration, type Coroutine, type Suspend } from '../../src/index.ts';
+// §15 PEP 828: `async yield from`. Inside an async-generator body, yield*
+// anotherAsyncGen is full delegation: values come out,
+// asend()/athrow()/aclose() go in, and the sub-generator's return value
+// comes back (async generators may return a value, carried by
+// StopAsyncIteration.value). A hand-written asyncFor pass-through forwards
+// values only.
+import {
+  asyncFor, asyncGenerator, runSync, StopAsyncIteration, type Coroutine,
+  type Suspend,
+} from '../../src/index.ts';
 
-const accumulator = asyncGenerator(function* accumulator(): Generator<number | Suspend, number, number | undefined> {
+// yields numbers (or awaits), returns a number, receives numbers by asend()
+type Accumulating<R> = Generator<number | Suspend, R, number | undefined>;
+
+const accumulator = asyncGenerator(function* (): Accumulating<number> {
   let total = 0;
   for (;;) {
     const value = yield total;
@@ -13,14 +21,15 @@ const accumulator = asyncGenerator(function* accumulator(): Generator<number | S
   }
 });
 
-const delegating = asyncGenerator(function* delegating(): Generator<number | Suspend, string, number | undefined> {
+const delegating = asyncGenerator(function* (): Accumulating<string> {
   const result = yield* accumulator(); // async yield from accumulator()
   return `accumulated ${result}`;
 });
 
-const passThrough = asyncGenerator(function* passThrough(): Generator<number | Suspend, string, number | undefined> {
+const passThrough = asyncGenerator(function* (): Accumulating<string> {
   yield* asyncFor(accumulator(), function* (item: number) {
-    yield item; // values only: the caller's 10 stops here; the accumulator gets undefined
+    // Values only: the caller's 10 stops here; the accumulator gets undefined.
+    yield item;
   });
   return 'the accumulator saw undefined, not 10';
 });
