@@ -60,16 +60,28 @@ describe('gather', () => {
     assert.equal(g.cancel(), false);
   });
 
-  flavours('gather_cancel_last_child_message: the message is the last child in argument order', function* () {
+  flavours('gather_cancel_child_first_message: a child cancelled first keeps its message; the gather fails with it', function* () {
     const a = createTask(sleep(100));
     const b = createTask(sleep(100));
     const g = gather([a, b]);
     yield* sleep(1);
-    a.cancel('first');
-    g.cancel('second'); // b gets 'second'; a is already being cancelled with 'first'
+    a.cancel('first'); // cancels a's sleep with 'first'
+    g.cancel('second'); // b's sleep gets 'second'; a only gets _mustCancel: its sleep is already cancelled
     const error = yield* catching(g);
     assert.ok(error instanceof CancelledError);
-    assert.equal(error.message, 'second');
+    // CPython 3.13 (test/differential/cancel_message_rule.py): CancelledError 'first' cancelled=False
+    assert.equal(error.message, 'first');
+    assert.equal(g.cancelled(), false);
+  });
+
+  flavours('gather_cancel_twice: gather.cancel(a) then gather.cancel(b) raises the first message', function* () {
+    const g = gather([createTask(sleep(100)), createTask(sleep(100))]);
+    yield* sleep(0);
+    assert.equal(g.cancel('a'), true);
+    assert.equal(g.cancel('b'), true); // CPython too: the children are pending, their cancel() says True
+    const error = yield* catching(g);
+    assert.ok(error instanceof CancelledError);
+    assert.equal(error.message, 'a'); // CPython 3.13: CancelledError 'a' cancelled=False
   });
 
   flavours('gather_child_cancelled: a child cancelled alone fails the gather with its CancelledError', function* () {

@@ -75,6 +75,65 @@ describe('sleep as a trap', () => {
     assert.equal(yield* t, 'second sleep');
   });
 
+  // CPython's sleep awaits a Future, so cancel(msg) cancels that future: the first message wins and
+  // uncancel() cannot withdraw it (twins in test/differential/cancel_message_rule.py).
+  flavours('cancel twice while sleeping: the first message wins (CPython: m26, m31 -> m26; m32, None -> m32)', function* () {
+    for (const [first, second, expected] of [
+      ['m26', 'm31', 'm26'],
+      ['m32', undefined, 'm32'],
+      [undefined, 'm33', ''],
+    ] as const) {
+      const log: string[] = [];
+      const t = createTask(sleeper(10_000, log));
+      yield* sleep(0);
+      assert.equal(t.cancel(first), true);
+      assert.equal(t.cancel(second), true); // CPython: True (the task is pending), _must_cancel set
+      assert.equal(t.cancelling(), 2);
+      const e = yield* catching(t);
+      assert.ok(e instanceof CancelledError);
+      assert.equal(e.message, expected);
+      assert.deepEqual(log, [`caught CancelledError '${expected}' at ${getRunningLoop().time()}`]);
+      assert.equal(t.cancelled(), true);
+    }
+  });
+
+  flavours('cancel(msg) then uncancel() on a sleeping task: the sleep still raises CancelledError(msg)', function* () {
+    // CPython 3.13: uncancel -> 0, then "CancelledError 'stop' cancelled=True", at once.
+    const loop = getRunningLoop();
+    const log: string[] = [];
+    const t = createTask(sleeper(1_000, log));
+    yield* sleep(0);
+    const start = loop.time();
+    t.cancel('stop');
+    assert.equal(t.uncancel(), 0);
+    const e = yield* catching(t);
+    assert.ok(e instanceof CancelledError);
+    assert.equal(e.message, 'stop');
+    assert.equal(t.cancelled(), true);
+    assert.equal(loop.time(), start); // never a sleep that returns early or late
+  });
+
+  flavours('a task that cancels itself, then sleeps, then is cancelled again keeps its own message', function* () {
+    // CPython 3.13: "self then second (sleep): CancelledError 'self'"; with uncancel() instead of the
+    // second cancel: "CancelledError 'self'" too (the sleep future was already cancelled).
+    for (const withdraw of [false, true]) {
+      const log: string[] = [];
+      const t = createTask(
+        (function* (): Coroutine<string> {
+          (getRunningLoop()._currentTask as Task<unknown>).cancel('self');
+          return yield* sleeper(5_000, log);
+        })(),
+      );
+      yield* sleep(0);
+      if (withdraw) assert.equal(t.uncancel(), 0);
+      else t.cancel('second');
+      const e = yield* catching(t);
+      assert.ok(e instanceof CancelledError);
+      assert.equal(e.message, 'self');
+      assert.deepEqual(log, ["caught CancelledError 'self' at 0"]);
+    }
+  });
+
   test('`yield sleep(10)` without the star is caught, as a bare `yield future` is', () => {
     const error = runSync(function* () {
       return yield* catching(

@@ -16,6 +16,10 @@ function* value<T>(v: T): Coroutine<T> {
   return v;
 }
 
+function* gather2<A, B>(a: Awaitable<A>, b: Awaitable<B>): Coroutine<[A, B]> {
+  return [yield* a, yield* b];
+}
+
 function* errorOf(aw: Awaitable<unknown>): Coroutine<unknown> {
   try {
     yield* aw;
@@ -153,6 +157,63 @@ describe('Task basics', () => {
 });
 
 describe('Task cancellation', () => {
+  // CPython 3.13 twin (a task awaiting a future f, then cancel() twice or f done, then cancel()):
+  //   future cancelled first: ('first',) True / future done, then cancel: ('late',)
+  //   future failed, then cancel: ('late',) / reports []  (the failure was retrieved by __wakeup)
+  flavours('cancel_wakeup_message: the awaited future keeps the first message; a done future gives way to cancel(msg)', function* () {
+    const loop = getRunningLoop();
+    const reports: string[] = [];
+    loop.setExceptionHandler((_loop, context) => {
+      reports.push(context.message);
+    });
+    function* waiter<T>(f: Future<T>): Coroutine<T> {
+      return yield* f;
+    }
+    let fut = loop.createFuture<number>();
+    let t = createTask(waiter(fut));
+    yield* sleep(0);
+    t.cancel('first');
+    t.cancel('second');
+    let e = yield* errorOf(t);
+    assert.ok(e instanceof CancelledError);
+    assert.equal(e.message, 'first');
+    assert.equal(fut.cancelled(), true);
+    for (const outcome of ['result', 'exception'] as const) {
+      fut = loop.createFuture<number>();
+      t = createTask(waiter(fut));
+      yield* sleep(0);
+      if (outcome === 'result') fut.setResult(1);
+      else fut.setException(new RangeError('x'));
+      t.cancel('late');
+      e = yield* errorOf(t);
+      assert.ok(e instanceof CancelledError, outcome);
+      assert.equal(e.message, 'late');
+    }
+    assert.deepEqual(reports, []);
+  });
+
+  test('cancel_wakeup_message: the failure of a future the cancelled task awaited counts as retrieved (no report at close)', () => {
+    const reports: string[] = [];
+    runSync(function* () {
+      const loop = getRunningLoop();
+      loop.setExceptionHandler((_loop, context) => {
+        reports.push(context.message);
+      });
+      const fut = loop.createFuture<number>();
+      const t = createTask(
+        (function* (): Coroutine<number> {
+          return yield* fut;
+        })(),
+      );
+      yield* sleep(0);
+      fut.setException(new RangeError('x'));
+      t.cancel('late');
+      assert.equal(((yield* errorOf(t)) as Error).message, 'late');
+    });
+    // CPython 3.13: reports [] (cancel() tried fut.cancel(), which clears the report; __wakeup retrieved it)
+    assert.deepEqual(reports, []);
+  });
+
   flavours('cancel_inner_future: cancelling a task cancels the future it awaits', function* () {
     const fut = getRunningLoop().createFuture<number>();
     function* waiter(): Coroutine<number> {
@@ -605,6 +666,132 @@ describe('Task bad yields and misuse', () => {
       assert.throws(() => createTask(genFn as never), TypeError);
       assert.throws(() => getRunningLoop().createTask(genFn as never), TypeError);
     });
+  });
+
+  // CPython 3.13 twin (create_task twice on one coroutine object, then await both):
+  //   quick t1 returned 'q' / quick t2 RuntimeError cannot reuse already awaited coroutine
+  //   slow t2 RuntimeError cannot reuse already awaited coroutine / slow t1 returned 's'
+  //   finished then cancelled RuntimeError cannot reuse already awaited coroutine
+  //   cancelled first t1 CancelledError / cancelled first t2 RuntimeError cannot reuse already awaited coroutine
+  const REUSED = /^cannot reuse already awaited coroutine: the coroutine of task 'Task-\d+' was already given to another task\. Call the coroutine function again for each task, or await the first task \(`yield\* task`\)\.$/;
+
+  flavours('coroutine reuse: a second task given the same coroutine raises "cannot reuse already awaited coroutine"', function* () {
+    let runs = 0;
+    function* quick(): Coroutine<string> {
+      runs++;
+      return 'q';
+    }
+    function* slow(): Coroutine<string> {
+      runs++;
+      yield* sleep(10);
+      return 's';
+    }
+    for (const make of [quick, slow]) {
+      runs = 0;
+      const coro = make();
+      const t1 = createTask(coro);
+      const t2 = createTask(coro);
+      const e = yield* errorOf(t2);
+      assert.ok(e instanceof RuntimeError);
+      assert.match(e.message, REUSED);
+      assert.equal(yield* t1, make === quick ? 'q' : 's'); // the first result is never lost
+      assert.equal(runs, 1);
+      const t3 = createTask(coro); // finished: still refused
+      assert.match(((yield* errorOf(t3)) as Error).message, REUSED);
+    }
+  });
+
+  // Lazy tasks only: under the eager factory no task can be cancelled before its first step.
+  test('coroutine reuse: refused even when the second task was cancelled before its first step', () => runSync(function* () {
+    const coro = value('v');
+    assert.equal(yield* createTask(coro), 'v');
+    const t2 = createTask(coro);
+    t2.cancel();
+    const e = yield* errorOf(t2);
+    assert.ok(e instanceof RuntimeError, 'CPython: RuntimeError, not CancelledError');
+    assert.equal(t2.cancelled(), false);
+    // A task cancelled before its first step still claims the coroutine (CPython closes it).
+    const coro2 = value('w');
+    const first = createTask(coro2);
+    first.cancel();
+    const second = createTask(coro2);
+    assert.ok((yield* errorOf(first)) instanceof CancelledError);
+    assert.match(((yield* errorOf(second)) as Error).message, REUSED);
+  }));
+
+  flavours('coroutine reuse: sleep(0) is one shared stateless iterator, so tasks may share it', function* () {
+    const s0 = sleep(0);
+    assert.deepEqual(yield* gather2(createTask(s0), createTask(s0)), [undefined, undefined]);
+  });
+
+  // A JavaScript-only mistake (Python's __await__ always returns a full iterator): an awaitable
+  // whose iterator has only next(). The engine cannot throw into it; the task still reports what
+  // it threw in, and the foreign iterator is closed (return()) as yield* does (style.md §7.11).
+  function throwless<T>(inner: Awaitable<T>, log: string[]): Awaitable<T> {
+    return {
+      [Symbol.iterator]() {
+        const it = inner[Symbol.iterator]();
+        return {
+          next: (v: unknown) => it.next(v),
+          return: (v: T) => {
+            log.push('closed');
+            return it.return(v);
+          },
+        } as never;
+      },
+    };
+  }
+  const badYielder: Awaitable<string> = {
+    [Symbol.iterator]() {
+      let n = 0;
+      return { next: () => (n++ === 0 ? { value: 42, done: false } : { value: 'end', done: true }) } as never;
+    },
+  };
+
+  flavours('throw-less awaitable: a cancellation still ends the task cancelled with CancelledError(msg)', function* () {
+    for (const how of ['yield*', 'ensureFuture'] as const) {
+      const log: string[] = [];
+      const aw = throwless(sleep(100, 'x'), log);
+      const t =
+        how === 'ensureFuture'
+          ? ensureFuture(aw)
+          : createTask(
+              (function* (): Coroutine<string> {
+                try {
+                  return yield* aw;
+                } finally {
+                  log.push('finally');
+                }
+              })(),
+            );
+      yield* sleep(0);
+      t.cancel('stop');
+      const e = yield* errorOf(t);
+      assert.ok(e instanceof CancelledError, `${how}: got ${String(e)}`);
+      assert.equal(e.message, 'stop');
+      assert.equal(t.cancelled(), true);
+      assert.deepEqual(log, how === 'yield*' ? ['closed', 'finally'] : ['closed']);
+    }
+  });
+
+  flavours('throw-less awaitable: a bad yield still fails the task with "Task got bad yield: 42"', function* () {
+    const direct = createTask(
+      (function* (): Coroutine<string> {
+        return yield* badYielder;
+      })(),
+    );
+    for (const t of [direct, ensureFuture(badYielder)]) {
+      const e = yield* errorOf(t);
+      assert.ok(e instanceof RuntimeError, String(e));
+      assert.equal(e.message, 'Task got bad yield: 42');
+    }
+  });
+
+  flavours('throw-less awaitable through ensureFuture: the values and the result pass through', function* () {
+    const log: string[] = [];
+    assert.equal(yield* ensureFuture(throwless(sleep(5, 'slept'), log)), 'slept');
+    assert.equal(yield* ensureFuture(throwless(sleep(0), log)), undefined);
+    assert.deepEqual(log, []);
   });
 
   test('isCoroutine: generator objects only', () => {

@@ -35,6 +35,13 @@ export const SLEEP0: Suspend = Object.freeze({ toString: () => '<sleep(0)>' }) a
 /** @internal What the task sends back after a `sleep(0)` trip. */
 const SLEEP0_RESUME: unique symbol = Symbol('yieldio.sleep0.resume');
 
+// A new task's first step sends this (checked once per step, like SLEEP0_RESUME): that step claims
+// the coroutine in `claimedCoroutines`, so a second task given the same coroutine object fails at
+// its first step with asyncio's "cannot reuse already awaited coroutine" instead of resuming (or
+// silently "finishing") the first task's coroutine. A WeakSet: no property added to user objects.
+const FIRST_STEP: unique symbol = Symbol('yieldio.firstStep');
+const claimedCoroutines = new WeakSet<object>();
+
 let taskCounter = 0;
 
 /**
@@ -73,6 +80,7 @@ export function setStepHook(hook: StepHook | null): StepHook | null {
  * - `_mustCancel`  cancel() arrived while not waiting: throw CancelledError at the next step
  * - `_numCancelsRequested`  `cancelling()`; decremented by `uncancel()`
  * - `_sendValue`, `_throwValue`  what the next step sends or throws into the coroutine
+ *                  (`_sendValue` is FIRST_STEP until the first step claims the coroutine)
  * - `_cancelled`   (on the prototype: always false) the ready-queue protocol: a Task is its own
  *                  step callback, so scheduling a step allocates nothing; only Handles get skipped
  * - `_context`     the contextvars Context every step runs in; until first asked for, just the
@@ -103,7 +111,7 @@ export class Task<T = unknown> extends Future<T> {
     this._sleep = null;
     this._mustCancel = false;
     this._numCancelsRequested = 0;
-    this._sendValue = undefined;
+    this._sendValue = FIRST_STEP;
     this._throwValue = null;
     // The task runs in a copy of its creator's context; the snapshot costs no allocation: the
     // Context object is made only if the task asks for it (getContext, ContextVar.set).
@@ -162,7 +170,9 @@ export class Task<T = unknown> extends Future<T> {
 
   /**
    * Requests cancellation: `CancelledError(msg)` is thrown into the coroutine at its suspension
-   * point, on the next iteration. If the task awaits a Future, that Future is cancelled.
+   * point, on the next iteration. If the task awaits a Future (or sleeps), that Future is cancelled
+   * with `msg`; a second cancel() before the task resumes does not change the message: as in
+   * asyncio, the first message that reached the awaited future wins.
    * Returns false if the task is already done. The coroutine may catch the error (and should
    * then call `uncancel()`), but code that swallows it breaks `timeout()` and `TaskGroup`.
    * @asyncio Task.cancel(msg=None)
@@ -176,15 +186,17 @@ export class Task<T = unknown> extends Future<T> {
     const waiter = this._futWaiter;
     // Leave _futWaiter set: it may be a Task that ignores the cancellation, to be cancelled again.
     if (waiter !== null && waiter.cancel(msg)) return true;
-    this._mustCancel = true;
-    this._cancelMessage = msg ?? null;
     const sleeping = this._sleep;
     if (sleeping !== null) {
-      // Asleep on a timer: disarm it and step now; the step throws CancelledError(msg) into it.
+      // Asleep on a timer: as asyncio's sleep future would be, the sleep is cancelled with msg now.
+      // A later cancel() only sets _mustCancel and uncancel() cannot withdraw it (first message wins).
       this._sleep = null;
       sleeping.disarm();
-      this._loop._pushReady(this);
+      this._throwNext(new CancelledError(msg ?? ''));
+      return true;
     }
+    this._mustCancel = true;
+    this._cancelMessage = msg ?? null;
     return true;
   }
 
@@ -197,7 +209,8 @@ export class Task<T = unknown> extends Future<T> {
   }
 
   /**
-   * Decrements the count of cancellation requests; at zero a pending cancel is withdrawn (3.13).
+   * Decrements the count of cancellation requests; at zero a pending cancel is withdrawn (3.13),
+   * unless it already cancelled the awaited future or sleep (asyncio too: it still raises).
    * For code that catches CancelledError on purpose (timeouts, task groups). Returns the count.
    * @asyncio Task.uncancel()
    */
@@ -238,10 +251,19 @@ export class Task<T = unknown> extends Future<T> {
     if (this._state !== PENDING) throw internalError(`_step(): already done: ${this}`);
     let error = this._throwValue;
     this._throwValue = null;
-    const value = this._sendValue;
+    let value = this._sendValue;
     this._sendValue = undefined;
+    if (value === FIRST_STEP) {
+      if (!claimCoroutine(this._coro)) {
+        this._failReused();
+        return;
+      }
+      value = undefined;
+    }
     if (this._mustCancel) {
-      if (!(error instanceof CancelledError)) error = this._makeCancelledError();
+      // asyncio's __step keeps a CancelledError it was woken with (the awaited future's: the first
+      // message that reached it wins) and replaces anything else.
+      if (!(error instanceof CancelledError)) error = this._mustCancelError();
       this._mustCancel = false;
     }
     this._futWaiter = null;
@@ -264,6 +286,9 @@ export class Task<T = unknown> extends Future<T> {
       if (previousContext !== null) swapExplicitContext(previousContext);
       if (hook !== null) hook.after();
       this._finish();
+      // `yield*` on a foreign iterator without throw(): the engine closed it and raised its TypeError
+      // in place of what we threw in; the task ends as if that had come out (style.md §7.11).
+      if (error !== null && thrown !== error && isMissingThrowError(thrown)) thrown = error;
       if (thrown instanceof CancelledError) {
         this._cancelledExc = thrown;
         Future.prototype.cancel.call(this); // no message: later retrievals get a fresh error
@@ -309,6 +334,43 @@ export class Task<T = unknown> extends Future<T> {
     }
   }
 
+  /**
+   * The error a step throws for `_mustCancel`: asyncio's __wakeup passes on what `future.result()`
+   * raised, so a done awaited future's CancelledError (a cancelled Event.wait(), Queue.get(), task
+   * or gather) is kept; its result or other exception is replaced (and counts as retrieved).
+   */
+  private _mustCancelError(): CancelledError {
+    const waiter = this._futWaiter;
+    if (waiter !== null && waiter._state !== PENDING) {
+      try {
+        waiter.result();
+      } catch (e) {
+        if (e instanceof CancelledError) return e;
+      }
+    }
+    return this._makeCancelledError();
+  }
+
+  /**
+   * The coroutine already belongs to another task: fail as CPython's `coro.send()` does on it
+   * (even if cancel() arrived first, as there), without touching the other task's coroutine.
+   */
+  private _failReused(): void {
+    this._mustCancel = false;
+    this._finish();
+    this._setExceptionUnchecked(
+      new RuntimeError(
+        `cannot reuse already awaited coroutine: the coroutine of task '${this.getName()}' was already given to another task. ` +
+          'Call the coroutine function again for each task, or await the first task (`yield* task`).',
+      ),
+    );
+    const instruments = this._loop._instruments;
+    if (instruments !== null) {
+      instruments.beforeTaskStep(this as Task<unknown>); // a step that raised at once, as CPython's
+      this._reportExit(instruments);
+    }
+  }
+
   /** The coroutine yielded a Future: wait for it, or explain what is wrong with it. */
   private _awaitFuture(future: Future<unknown>): void {
     if (future._loop !== this._loop) {
@@ -342,7 +404,10 @@ export class Task<T = unknown> extends Future<T> {
     }
     sleeping._blocking = false;
     if (this._mustCancel) {
-      this._loop._pushReady(this); // cancel() arrived during this step: the next step throws, no sleep
+      // cancel() arrived during this step: asyncio cancels the sleep future at once (the
+      // _must_cancel branch after add_done_callback), so the sleep ends with CancelledError(msg).
+      this._mustCancel = false;
+      this._throwNext(new CancelledError(this._cancelMessage ?? ''));
     } else {
       this._sleep = sleeping;
       sleeping._arm(this as Task<unknown>);
@@ -411,6 +476,15 @@ export class Task<T = unknown> extends Future<T> {
 Task.prototype._cancelled = false;
 // Read once: a Future whose addDoneCallback is this one gets the allocation-free waiter path.
 const futureAddDoneCallback = Future.prototype.addDoneCallback;
+
+/** Claims `coro` for the task taking its first step; false if another task claimed it first. */
+function claimCoroutine(coro: object): boolean {
+  // The sleep(0) iterator is stateless and shared by every `sleep(0)`: any number of tasks may run it.
+  if (coro === (sleep0Iterator as object)) return true;
+  if (claimedCoroutines.has(coro)) return false;
+  claimedCoroutines.add(coro);
+  return true;
+}
 
 function badYieldError(task: Task<unknown>, value: unknown): RuntimeError {
   const v = value as { next?: unknown; throw?: unknown; then?: unknown } | null;
@@ -500,7 +574,45 @@ function notAwaitableError(aw: unknown): TypeError {
 }
 
 function* awaitAwaitable<T>(aw: Awaitable<T>): Coroutine<T> {
-  return yield* aw;
+  const iterator = aw[Symbol.iterator]() as Partial<Coroutine<T>> & Iterator<Suspend, T>;
+  if (typeof iterator.throw === 'function') return yield* iterator as Coroutine<T>;
+  // No throw() (style.md §7.11): delegate by hand, so a cancellation (or a bad-yield error) reaches
+  // the task as itself instead of the engine's TypeError; the iterator is closed first, as yield* does.
+  let sent: unknown;
+  for (;;) {
+    const step = iterator.next(sent);
+    if (step.done === true) return step.value;
+    try {
+      sent = yield step.value;
+    } catch (error) {
+      if (typeof iterator.return === 'function') iterator.return();
+      throw error;
+    }
+  }
+}
+
+let missingThrowMessage: string | null = null;
+
+/**
+ * Whether `error` is the engine's TypeError for a `yield*` whose iterator has no throw(). Its
+ * wording differs between engines, so it is learnt once, on first use, from a two-line probe.
+ */
+function isMissingThrowError(error: unknown): boolean {
+  if (!(error instanceof TypeError)) return false;
+  if (missingThrowMessage === null) {
+    const throwless = { [Symbol.iterator]: () => ({ next: () => ({ value: undefined, done: false }) }) };
+    const probe = (function* (): Generator<unknown, void, unknown> {
+      yield* throwless as Iterable<unknown>;
+    })();
+    probe.next();
+    try {
+      probe.throw(new Error('probe'));
+      missingThrowMessage = '';
+    } catch (e) {
+      missingThrowMessage = e instanceof TypeError ? e.message : '';
+    }
+  }
+  return missingThrowMessage !== '' && error.message === missingThrowMessage;
 }
 
 function runningTask(): Task<unknown> | null {

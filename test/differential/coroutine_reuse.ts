@@ -1,0 +1,57 @@
+// Twin of coroutine_reuse.py.
+import { CancelledError, RuntimeError, createTask, eagerTaskFactory, gather, getRunningLoop, sleep, runSync } from '../../src/index.ts';
+import type { Coroutine, Task } from '../../src/index.ts';
+
+type Log = (line: string) => void;
+
+function* quick(): Coroutine<string> {
+  return 'q';
+}
+
+function* slow(): Coroutine<string> {
+  yield* sleep(10);
+  return 's';
+}
+
+function* outcome(log: Log, label: string, t: Task<unknown>): Coroutine<void> {
+  try {
+    log(`${label} returned ${String(yield* t)}`);
+  } catch (e) {
+    if (e instanceof CancelledError) log(`${label} cancelled`);
+    else if (e instanceof RuntimeError) log(`${label} RuntimeError ${e.message.split(':')[0]}`);
+    else throw e;
+  }
+}
+
+export default function main(log: Log): void {
+  runSync(function* () {
+    for (const eager of [false, true]) {
+      getRunningLoop().setTaskFactory(eager ? eagerTaskFactory : null);
+      log(eager ? 'eager' : 'lazy');
+      for (const make of [quick, slow]) {
+        const c = make();
+        const t1 = createTask(c);
+        const t2 = createTask(c);
+        yield* outcome(log, `${make.name} t2`, t2);
+        yield* outcome(log, `${make.name} t1`, t1);
+        const t3 = createTask(c);
+        yield* outcome(log, `${make.name} t3 (finished)`, t3);
+      }
+      if (!eager) {
+        let c = quick();
+        yield* createTask(c);
+        let t2 = createTask(c);
+        t2.cancel();
+        yield* outcome(log, 'finished then cancelled', t2);
+        c = slow();
+        const t1 = createTask(c);
+        t1.cancel();
+        t2 = createTask(c);
+        yield* outcome(log, 'cancelled first t1', t1);
+        yield* outcome(log, 'cancelled first t2', t2);
+      }
+      const c = quick();
+      log(`gather ['${(yield* gather([c, c])).join("', '")}']`);
+    }
+  });
+}
