@@ -9,10 +9,12 @@
  * - The `.ts` side `export default function main(log: (line: string) => void): void | Promise<void>`
  *   and prints the same lines through `log` (it is imported in this process, so keep module state
  *   local to `main`). Use `runSync` (virtual clock) or `await run(main, { clock: 'virtual' })`.
- * - Time: the `.py` sleeps `ms / 1000` seconds for the `.ts` side's `ms`. Print times only in ms,
- *   rounded coarsely on the Python side (real clock: `round(elapsed_ms / 200) * 200`), keep
- *   timers that must not race apart by 200 ms or more (a loaded machine delays Python), and keep
- *   every program's total real sleeping well under a second. Never print default task names
+ * - Time: the `.py` sleeps `ms / 1000` seconds for the `.ts` side's `ms`. The `.py` runs on a
+ *   virtual clock (test/support/asyncio_virtual_clock.py: time jumps when no socket or thread is
+ *   in play, equal deadlines fire in scheduling order as in yieldio), so traces are exact. A pair
+ *   that needs CPython's real clock says `# clock: real` on a line of its own; it then prints
+ *   times rounded coarsely (`round(elapsed_ms / 200) * 200`), keeps timers that must not race
+ *   apart by 200 ms or more, and sleeps well under a second in total. Never print default task names
  *   (`Task-N` counters differ), reprs, or exception class names that api.md maps
  *   (ValueError → RangeError): print messages and your own class names instead.
  * - Python's `True`/`False`/`None` must be spelled the same way on the `.ts` side.
@@ -22,7 +24,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -54,9 +56,23 @@ function findPython(): Python | string {
   return problems.join('; ');
 }
 
+const virtualClock = join(here, 'support');
+// The `.py` runs on a virtual clock (test/support/asyncio_virtual_clock.py) unless it says
+// `# clock: real`: a loaded machine then cannot make Python wake late and shift a trace.
+const virtualRunner = [
+  'import sys, runpy',
+  `sys.path.insert(0, ${JSON.stringify(virtualClock)})`,
+  'import asyncio_virtual_clock',
+  'asyncio_virtual_clock.install()',
+  'sys.argv = [sys.argv[1]]',
+  "runpy.run_path(sys.argv[0], run_name='__main__')",
+].join('\n');
+
 function runPython(python: Python, file: string): Promise<string> {
+  const real = /^# clock: real$/m.test(readFileSync(file, 'utf8'));
+  const args = real ? [file] : ['-c', virtualRunner, file];
   return new Promise((resolve, reject) => {
-    execFile('python3', [file], { env: python.env, encoding: 'utf8', timeout: 20_000 }, (error, stdout, stderr) => {
+    execFile('python3', args, { env: python.env, encoding: 'utf8', timeout: 20_000 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`python3 ${file} failed: ${error.message}\n${stderr}`));
       else resolve(stdout);
     });
