@@ -31,7 +31,7 @@ export function* consumer(): Coroutine<void> {
   const closed = yield* c.aclose();
   expectTrue<Equal<typeof closed, void>>();
   // @ts-expect-error anext takes no argument
-  c.anext(1);
+  void c.anext(1);
   // A plain coroutine may not delegate to an async generator: its values are not awaits.
   // @ts-expect-error yield* agen inside a Coroutine
   yield* counter(2);
@@ -98,3 +98,32 @@ export function* adapted(): Coroutine<void> {
 // The body type is Generator<T | Suspend, ...>: Suspend is what yield* of an awaitable yields.
 export type BodyOf = AsyncGenBody<number>;
 expectTrue<Equal<BodyOf, Generator<number | Suspend, void, undefined>>>();
+
+// An unconditional `return BREAK` compiles: BREAK's type does not widen to `symbol` in a `function*`.
+export function* unconditionalBreak(): Coroutine<void> {
+  yield* asyncFor(counter(3), function* () {
+    return BREAK;
+  });
+  yield* asyncFor(counter(3), function* (i) {
+    yield* sleep(i);
+    return BREAK;
+  });
+  yield* asyncFor(counter(3), () => BREAK);
+  // @ts-expect-error any other symbol is not BREAK
+  yield* asyncFor(counter(3), function* () { return Symbol('x'); });
+}
+
+// A typed async-generator body is spelled with `AsyncGenBody<T, TReturn, TSend>`, never `Suspend`.
+const typedTicks = asyncGenerator(function* typedTicks(n: number): AsyncGenBody<number> {
+  for (let i = 0; i < n; i++) {
+    yield* sleep(1);
+    yield i;
+  }
+});
+expectTrue<Equal<typeof typedTicks, (n: number) => AsyncGen<number, void, undefined>>>();
+export const typedReturn = asyncGenerator(function* typedReturn(): AsyncGenBody<string, number> {
+  yield 'a';
+  // @ts-expect-error the value type is string
+  yield 1;
+  return 2;
+});

@@ -671,6 +671,7 @@ describe('PEP 525 semantics (test_asyncgen.py scenarios)', () => {
       const fut = getRunningLoop().createFuture<string>();
       getRunningLoop().callLater(10, () => fut.setResult('awaited'));
       const gen = asyncGenerator(function* gen() {
+        // eslint-disable-next-line yieldio/no-yield-without-star -- a value on purpose
         yield fut; // a value: the Future object itself
         yield yield* fut;
       });

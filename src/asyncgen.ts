@@ -53,7 +53,15 @@ import { isTrackingScopes, misnestingMessage, setRunningScopeOwner } from './int
  * @example
  * yield* asyncFor(ticks(), function* (t) { if (t > 3) return BREAK; });
  */
-export const BREAK: unique symbol = Symbol('yieldio.BREAK');
+export const BREAK: Break = Symbol('yieldio.BREAK') as Break;
+
+declare const breakBrand: unique symbol;
+
+/**
+ * The type of `BREAK`: a branded symbol rather than a `unique symbol`, because TypeScript widens a
+ * `unique symbol` returned from a `function*` to `symbol`, and `return BREAK` would not compile.
+ */
+export type Break = symbol & { readonly [breakBrand]: true };
 
 /**
  * The async-iterator protocol of yieldio, what `asyncFor` consumes: `anext()` returns an awaitable

@@ -91,7 +91,7 @@ export function* shorthands(): Coroutine<void> {
     expectTrue<Equal<typeof child, Task<number>>>();
     return 1;
   });
-  expectTrue<Equal<typeof g, number | undefined>>();
+  expectTrue<Equal<typeof g, number>>();
   try {
     yield* sleep(1);
   } catch (e) {
@@ -116,4 +116,16 @@ export function* shorthands(): Coroutine<void> {
       ],
     ]);
   }
+}
+
+// taskGroup evaluates to the body's type, not `T | undefined`.
+export function* taskGroupResult(): Coroutine<number> {
+  const n: number = yield* taskGroup(function* () {
+    yield* sleep(1);
+    return 2;
+  });
+  yield* taskGroup(function* (tg) {
+    tg.createTask(sleep(1));
+  });
+  return n;
 }

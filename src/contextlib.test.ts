@@ -361,6 +361,7 @@ describe('asyncContextManager', () => {
     const r = runSync(function* () {
       const fut = getRunningLoop().createFuture<number>();
       const cm = asyncContextManager(function* () {
+        // eslint-disable-next-line yieldio/no-yield-without-star -- the managed value on purpose
         yield fut;
       });
       return yield* asyncWith(cm(), function* (value) {

@@ -4,7 +4,7 @@
  * Every name is listed here on purpose (asyncio's `__all__`): nothing is public by accident.
  * @module
  */
-export type { Suspend, Coroutine, Awaitable, AwaitedBy, AsyncContextManager, ContextManager } from './types.ts';
+export type { Suspend, UseYieldStarNotYield, Coroutine, Awaitable, AwaitedBy, AsyncContextManager, ContextManager } from './types.ts';
 export { CancelledError, TimeoutError, InvalidStateError, RuntimeError, StopAsyncIteration, GeneratorExit } from './exceptions.ts';
 export { Handle, TimerHandle, getRunningLoop } from './events.ts';
 export { EventLoop } from './base-events.ts';
@@ -39,7 +39,7 @@ export {
   BREAK,
 } from './asyncgen.ts';
 export { toAsyncIterable, fromAsyncIterable, HostAsyncIterator } from './asyncgen-host.ts';
-export type { AsyncGenBody, AsyncGenFunction, SendOf, AsyncIteratorLike, AsyncIterableLike } from './asyncgen.ts';
+export type { AsyncGenBody, Break, AsyncGenFunction, SendOf, AsyncIteratorLike, AsyncIterableLike } from './asyncgen.ts';
 // --- combinators, timeouts, TaskGroup, ExceptionGroup (issue 4)
 export { ExceptionGroup, catchGroup } from './exception-groups.ts';
 export type { ErrorClass, Matcher, Matched, CatchClause, CatchClauses } from './exception-groups.ts';

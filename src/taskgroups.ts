@@ -319,8 +319,10 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
  * @asyncio `async with asyncio.TaskGroup() as tg: ...`
  * Differs from asyncio: a function instead of a statement.
  * @param body a `function*` that receives the group and creates tasks in it.
- * @returns a coroutine that evaluates to the body's result, or `undefined` when the body was
- *   cancelled by `tg.cancel()`.
+ * @returns a coroutine that evaluates to the body's result. A body that `tg.cancel()` interrupts
+ *   before it returns has no result, and the coroutine evaluates to `undefined`: a body that
+ *   expects that should declare `Coroutine<T | undefined>` (typed `T`, not `T | undefined`, so
+ *   the common body that is never cancelled needs no `!`).
  * @throws {ExceptionGroup} "unhandled errors in a TaskGroup" when children (or the body) failed.
  * @throws {CancelledError} when the task running it was cancelled from outside.
  * @throws {TypeError} if `body` is not a function.
@@ -332,7 +334,8 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
  * });
  * console.log(a.result(), b.result());
  */
-export function taskGroup<T>(body: (tg: TaskGroup) => Coroutine<T>): Coroutine<T | undefined> {
+export function taskGroup<T>(body: (tg: TaskGroup) => Coroutine<T>): Coroutine<T> {
   checkBodyFunction(body, 'taskGroup', 'taskGroup(function* (tg) { ... })');
-  return runAsyncWith(new TaskGroup(), body, 'taskGroup', 'taskGroup(function* (tg) { ... })');
+  // Only a tg.cancel() that interrupts the body leaves undefined (see @returns).
+  return runAsyncWith(new TaskGroup(), body, 'taskGroup', 'taskGroup(function* (tg) { ... })') as Coroutine<T>;
 }

@@ -106,3 +106,11 @@ export async function entryPoints(): Promise<void> {
 expectTrue<Equal<number, string>>();
 // @ts-expect-error any is detected
 expectTrue<Equal<IsAny<any>, false>>();
+
+// `yield sleep(1)` for `yield* sleep(1)` is a compile error whose message names the fix (the
+// yield type is `UseYieldStarNotYield`; test/type-messages.test.ts checks the wording).
+export function* yieldWithoutStar(): Coroutine<void> {
+  // @ts-expect-error yield of an awaitable without the star
+  yield sleep(1); // eslint-disable-line yieldio/no-yield-without-star -- the mistake under test
+  yield* sleep(1);
+}

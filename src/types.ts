@@ -4,16 +4,25 @@
  * @module
  */
 
-declare const suspendBrand: unique symbol;
+// The brand's name is what TypeScript prints when `yield aw` is written for `yield* aw`
+// ("Property '[useYieldStarToAwait]' is missing ... in type 'UseYieldStarNotYield'").
+declare const useYieldStarToAwait: unique symbol;
 
 /**
  * What a coroutine yields up to the event loop when it suspends: a Future of the running loop,
  * or the `sleep(0)` marker. User code never spells or builds one; it only passes through `yield*`.
- * Because nothing public has this type, `yield 42` inside a `Coroutine` is a compile error.
+ * Because nothing public has this type, `yield 42` or `yield sleep(1)` inside a `Coroutine` is a
+ * compile error, and the error names this type: write `yield* sleep(1)`.
  */
-export interface Suspend {
-  readonly [suspendBrand]: true;
+export interface UseYieldStarNotYield {
+  readonly [useYieldStarToAwait]: 'write yield* to await; a bare yield only produces values in an async generator';
 }
+
+/**
+ * The type of what a coroutine yields when it suspends (see `UseYieldStarNotYield`, the name the
+ * compiler prints). Typed async generators use `AsyncGenBody<T>` and never spell it.
+ */
+export type Suspend = UseYieldStarNotYield;
 
 /**
  * A coroutine: the generator object of a `function*` that only awaits (`yield*`).

@@ -52,6 +52,7 @@ describe('callbacks that are coroutine functions are refused at the call', () =>
       'coroutines cannot be used with callSoon(): refresh is a generator function: calling it only creates a coroutine, and its body would never run. Run it as a task instead: createTask(refresh()).';
     assert.throws(() => loop.callSoon(refresh), { name: 'TypeError', message });
     const fut = loop.createFuture();
+    // eslint-disable-next-line yieldio/no-floating-coroutine -- the misuse this test shows being refused
     assert.throws(() => fut.addDoneCallback(refresh), { name: 'TypeError', message: message.replace('callSoon()', 'addDoneCallback()') });
     assert.throws(() => fut.addDoneCallback(fetchAll as never), { name: 'TypeError', message: /^coroutines cannot be used with addDoneCallback\(\): fetchAll is a native async function/ });
   });
@@ -501,7 +502,7 @@ describe('TaskGroup.createTask closes the coroutine it refuses (test_taskgroups 
             tg = g;
           });
           assert.throws(() => tg.createTask(sleep(100)), { name: 'RuntimeError', message: /is finished$/ });
-          sleep(100); // the control: a sleep nobody awaits or closes is still reported
+          void sleep(100); // the control: a sleep nobody awaits or closes is still reported
         })(),
       ),
     );
