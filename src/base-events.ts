@@ -349,6 +349,7 @@ export class EventLoop {
   /** @internal Schedules a task's next step (the task is its own callback). */
   _pushReady(runnable: Runnable): void {
     this._ready.push(runnable);
+    if (this._instruments !== null) this._instruments.taskScheduled(runnable as Task<unknown>); // only tasks come here
     if (this._wakeup !== null) this._wakeup();
   }
 
@@ -406,6 +407,7 @@ export class EventLoop {
     );
     timer._scheduled = true;
     this._scheduled.push(timer);
+    if (this._instruments !== null) this._instruments.timerArmed(timer);
     if (this._wakeup !== null) this._wakeup();
     return timer;
   }
@@ -518,7 +520,10 @@ export class EventLoop {
       scheduled.pop();
       timer._scheduled = false;
       if (timer._cancelled) this._timerCancelledCount--;
-      else ready.push(timer);
+      else {
+        ready.push(timer);
+        if (this._instruments !== null) this._instruments.timerDue(timer);
+      }
     }
   }
 

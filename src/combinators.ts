@@ -127,6 +127,13 @@ export class GatheringFuture<T> extends Future<T> {
       }
     }
   }
+
+  /** @internal How a call graph names a wait on this gather: `gather(3 children: 2 pending)`. */
+  _describeAwait(): string {
+    const n = this._children.length;
+    const pending = this._children.filter((c) => !c.done()).length;
+    return `gather(${n} ${n === 1 ? 'child' : 'children'}: ${pending} pending)`;
+  }
 }
 
 /**

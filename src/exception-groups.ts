@@ -18,7 +18,8 @@
  *   (Python's bare `raise`). So user code never loops over `.exceptions` by hand.
  * @module
  */
-import { describeValue } from './internal/repr.ts';
+import { describeValue, inspectSymbol } from './internal/repr.ts';
+import { isTrackingScopes } from './internal/scopes.ts';
 import { isErrorObject } from './internal/validate.ts';
 
 // True while yieldio itself builds a group from thrown values: a TaskGroup child or a catchGroup
@@ -150,6 +151,93 @@ export class ExceptionGroup<E = unknown> extends AggregateError {
   override toString(): string {
     return `${this.name}: ${this.message} (${this.exceptions.length} sub-exception${this.exceptions.length === 1 ? '' : 's'})`;
   }
+
+  /**
+   * How Node's `console.log` / `util.inspect` shows a group: Python's traceback tree
+   * (`+-+---- 1 ----` branches, each member's own stack, the child task it came from), and the
+   * members once (AggregateError's default would print them twice, as `exceptions` and `[errors]`).
+   */
+  [inspectSymbol](depth: number, options: unknown, inspect?: (value: unknown, options?: unknown) => string): string {
+    return formatGroup(this, typeof inspect === 'function' ? (v) => inspect(v, options) : fallbackInspect).join('\n');
+  }
+}
+
+const errorTasks = new WeakMap<object, string>();
+
+/** @internal `error` made the task named `taskName` fail (TaskGroup records its children's failures here). */
+export function noteErrorTask(error: unknown, taskName: string): void {
+  if (error !== null && typeof error === 'object' && !errorTasks.has(error)) errorTasks.set(error, taskName);
+}
+
+/** @internal The task whose failure `error` is, if recorded. */
+export function taskOfError(error: unknown): string | undefined {
+  return error !== null && typeof error === 'object' ? errorTasks.get(error) : undefined;
+}
+
+function fallbackInspect(value: unknown): string {
+  if (value instanceof ExceptionGroup) return formatGroup(value, fallbackInspect).join('\n');
+  if (value instanceof Error) return value.stack ?? `${value.name}: ${value.message}`;
+  return String(value);
+}
+
+const BAR = '-'.repeat(16);
+
+// yieldio's own frames: those located in this package's directory (src/ or the built dist/), and a
+// generator's resumption (`x.next (<anonymous>)`): noise in a user's stack.
+const OWN_DIR_URL = new URL('.', import.meta.url).href;
+const OWN_DIR_PATH = decodeURIComponent(new URL('.', import.meta.url).pathname);
+const FRAME_LOCATION = /^\s+at (?:async )?(?:(\S+) \((.*)\)|(.*))$/;
+
+function isInternalFrame(line: string): boolean {
+  const match = FRAME_LOCATION.exec(line);
+  if (match === null) return false;
+  const location = match[2] ?? match[3] ?? '';
+  if (location === '<anonymous>') return match[1] !== undefined && match[1].endsWith('.next');
+  // (This repository's own tests live next to the sources: they are the user here.)
+  return (location.startsWith(OWN_DIR_URL) || location.startsWith(OWN_DIR_PATH)) && !/\.test(?:-d)?\.ts:/.test(location);
+}
+
+/**
+ * @internal Folds each run of yieldio's own frames into one marker line, unless a loop in debug
+ * mode exists (then every frame stays).
+ */
+export function hideInternalFrames(lines: string[]): string[] {
+  if (isTrackingScopes()) return lines;
+  const out: string[] = [];
+  let hidden = 0;
+  const flush = (indent: string): void => {
+    if (hidden > 0) out.push(`${indent}at <yieldio loop> (${hidden} frame${hidden === 1 ? '' : 's'} hidden; debug mode shows them)`);
+    hidden = 0;
+  };
+  let indent = '    ';
+  for (const line of lines) {
+    if (isInternalFrame(line)) {
+      indent = /^\s*/.exec(line)?.[0] ?? indent;
+      hidden++;
+    } else {
+      flush(indent);
+      out.push(line);
+    }
+  }
+  flush(indent);
+  return out;
+}
+
+/** Python's `TracebackException.format` layout for a group, in lines. */
+function formatGroup(group: ExceptionGroup<unknown>, inspect: (value: unknown) => string): string[] {
+  const stack = typeof group.stack === 'string' ? group.stack.split('\n') : [];
+  const frames = stack.filter((line) => /^\s+at /.test(line));
+  const lines = [group.toString(), ...hideInternalFrames(frames)];
+  if (group.cause !== undefined) lines.push(...`[cause]: ${inspect(group.cause)}`.split('\n').map((l) => `  ${l}`));
+  group.exceptions.forEach((member, i) => {
+    const task = taskOfError(member);
+    const title = `${i + 1}${task !== undefined ? ` (Task '${task}')` : ''}`;
+    lines.push(i === 0 ? `  +-+${BAR} ${title} ${BAR}` : `    +${BAR} ${title} ${BAR}`);
+    const text = member instanceof ExceptionGroup ? inspect(member).split('\n') : hideInternalFrames(inspect(member).split('\n'));
+    for (const line of text) lines.push(`    | ${line}`);
+  });
+  lines.push(`    +${'-'.repeat(36)}`);
+  return lines;
 }
 
 /** Whether `fn` is an error class rather than a predicate (see the design notes). */

@@ -6,6 +6,10 @@
  * `cr_frame` / `cr_await`), so the graph is made of futures, not source lines: a task's
  * `awaiting` chain follows what each task waits on (`_futWaiter`) down to the leaf future (a
  * lock waiter, a fromPromise future); a `sleep(ms)` waits on a timer and shows as `sleeping`.
+ * In place of frames, the text names the leaf (`waitsFor`: `Lock.acquire() on <Lock ...> held by
+ * Task 'a'`, `Queue.get() on <Queue maxsize=10 size=0>`, `sleep(300) until t=450`,
+ * `gather(3 children: 2 pending)`) and the blocks around it (`scopes`: `timeout(500) expires at
+ * t=600`, `TaskGroup(2 children: ...)`); primitives label their waiter futures as they make them.
  * `awaitedBy` lists the tasks waiting on a future, found by scanning the loop's unfinished tasks: capturing is O(tasks),
  * and nothing is paid while the program runs.
  * @module
@@ -14,6 +18,7 @@ import { getRunningLoop } from './events.ts';
 import { Future } from './futures.ts';
 import { Task, currentTask } from './tasks.ts';
 import type { EventLoop } from './base-events.ts';
+import { describeFuture, describeScopes, describeWait } from './internal/awaits.ts';
 
 /**
  * One node of the graph: a future (often a Task), what it waits on, and who waits on it.
@@ -28,6 +33,10 @@ export interface FutureCallGraph {
   readonly sleeping: number | null;
   /** The nodes of the tasks that wait on this future. */
   readonly awaitedBy: readonly FutureCallGraph[];
+  /** The blocks the task is inside, outermost first: `timeout(500) expires at t=600`, `TaskGroup(2 children: ...)`. */
+  readonly scopes: readonly string[];
+  /** What the chain ends waiting for, in words: `Lock.acquire() on <Lock [locked, waiters:1]> held by Task 'a'`, `sleep(300) until t=450`; null if not waiting. */
+  readonly waitsFor: string | null;
 }
 
 /** Options of captureCallGraph. */
@@ -63,7 +72,10 @@ function capture(loop: EventLoop, future: Future<unknown>, depth: number, seen: 
     }
   }
   const awaiting = awaitingChain(future);
-  return { future, awaiting, sleeping: sleepAtEnd(future, awaiting), awaitedBy };
+  const last = awaiting.length > 0 ? (awaiting[awaiting.length - 1] as Future<unknown>) : future;
+  const waitsFor = last instanceof Task ? describeWait(last) : last !== future ? describeFuture(last) : null;
+  const scopes = future instanceof Task ? describeScopes(future) : [];
+  return { future, awaiting, sleeping: sleepAtEnd(future, awaiting), awaitedBy, scopes, waitsFor };
 }
 
 /**
@@ -98,10 +110,12 @@ function label(future: Future<unknown>): string {
 
 function formatNode(node: FutureCallGraph, indent: string, lines: string[]): void {
   lines.push(`${indent}* ${label(node.future)}`);
-  if (node.awaiting.length > 0 || node.sleeping !== null) {
+  if (node.awaiting.length > 0 || node.waitsFor !== null || node.scopes.length > 0) {
     lines.push(`${indent}  + Awaiting:`);
-    for (const f of node.awaiting) lines.push(`${indent}  |   ${label(f)}`);
-    if (node.sleeping !== null) lines.push(`${indent}  |   sleep(${node.sleeping})`);
+    for (const scope of node.scopes) lines.push(`${indent}  |   ${scope}`);
+    // The tasks of the chain by name and state; the leaf in words (what it is, on what, until when).
+    for (const f of node.awaiting) if (f instanceof Task) lines.push(`${indent}  |   ${label(f)}`);
+    if (node.waitsFor !== null) lines.push(`${indent}  |   ${node.waitsFor}`);
   }
   if (node.awaitedBy.length > 0) {
     lines.push(`${indent}  + Awaited by:`);

@@ -17,7 +17,13 @@ export { Context, ContextVar, Token, copyContext } from './contextvars.ts';
 export { run, runSync, Runner } from './runners.ts';
 export type { Main, RunOptions } from './runners.ts';
 export type { Instrument } from './instruments.ts';
+export { TraceRecorder } from './trace.ts';
+export type {
+  TraceOption, TraceTrack, TraceStep, TraceWake, TraceMark, WakeReason, ExitKind, ChromeTraceEvent, ChromeTraceOptions, TimelineOptions,
+} from './trace.ts';
 export { captureCallGraph, formatCallGraph, printCallGraph } from './graph.ts';
+export { taskTable, formatTaskTable, formatTaskTree } from './diagnostics.ts';
+export type { TaskRow } from './diagnostics.ts';
 export type { FutureCallGraph, CallGraphOptions } from './graph.ts';
 // --- contextlib, host bridges (issue 4)
 export {

@@ -92,7 +92,7 @@ describe('instruments', () => {
     assert.throws(() => loop.addInstrument({} as never), {
       name: 'TypeError',
       message:
-        'Expected `instrument` to be an object with at least one hook (taskSpawned, beforeTaskStep, afterTaskStep, taskExited, beforeIdle, afterIdle), got [object Object]',
+        'Expected `instrument` to be an object with at least one hook (taskSpawned, beforeTaskStep, afterTaskStep, taskExited, beforeIdle, afterIdle, taskScheduled, timerArmed, timerDue), got [object Object]',
     });
     loop.close();
   });

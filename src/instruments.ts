@@ -11,6 +11,7 @@
  */
 import type { EventLoop } from './base-events.ts';
 import type { Task } from './tasks.ts';
+import type { TimerHandle } from './events.ts';
 
 /**
  * An instrument: every hook is optional; implement the ones you need.
@@ -24,7 +25,7 @@ export interface Instrument {
   taskSpawned?(task: Task<unknown>): void;
   /** A task's step is about to run; `currentTask()` is the task. */
   beforeTaskStep?(task: Task<unknown>): void;
-  /** A task's step ran (it suspended or finished). */
+  /** A task's step ran (it suspended or finished); a suspended task's `_futWaiter`/`_sleep` name what it awaits. */
   afterTaskStep?(task: Task<unknown>): void;
   /** A task finished: result, exception or cancelled. */
   taskExited?(task: Task<unknown>): void;
@@ -32,10 +33,18 @@ export interface Instrument {
   beforeIdle?(timeout: number): void;
   /** The loop woke up from idling. */
   afterIdle?(): void;
+  /** A task was put on the ready queue (spawned, woken by a future or timer, or after `sleep(0)`); `loop._currentTask` is the waker, if a task. */
+  taskScheduled?(task: Task<unknown>): void;
+  /** A timer was armed (`callLater`/`callAt`, a `sleep`'s timer). */
+  timerArmed?(timer: TimerHandle): void;
+  /** A timer came due: it moves to the ready queue and runs in this pass. */
+  timerDue?(timer: TimerHandle): void;
 }
 
 type HookName = keyof Instrument;
-const HOOKS: readonly HookName[] = ['taskSpawned', 'beforeTaskStep', 'afterTaskStep', 'taskExited', 'beforeIdle', 'afterIdle'];
+const HOOKS: readonly HookName[] = [
+  'taskSpawned', 'beforeTaskStep', 'afterTaskStep', 'taskExited', 'beforeIdle', 'afterIdle', 'taskScheduled', 'timerArmed', 'timerDue',
+];
 
 /** @internal The loop's instruments, cached per hook. */
 export class InstrumentRegistry {
@@ -47,6 +56,9 @@ export class InstrumentRegistry {
   private taskExitedHooks: Instrument[] = [];
   private beforeIdleHooks: Instrument[] = [];
   private afterIdleHooks: Instrument[] = [];
+  private taskScheduledHooks: Instrument[] = [];
+  private timerArmedHooks: Instrument[] = [];
+  private timerDueHooks: Instrument[] = [];
 
   constructor(loop: EventLoop) {
     this.loop = loop;
@@ -75,6 +87,9 @@ export class InstrumentRegistry {
     this.taskExitedHooks = has('taskExited');
     this.beforeIdleHooks = has('beforeIdle');
     this.afterIdleHooks = has('afterIdle');
+    this.taskScheduledHooks = has('taskScheduled');
+    this.timerArmedHooks = has('timerArmed');
+    this.timerDueHooks = has('timerDue');
   }
 
   taskSpawned(task: Task<unknown>): void {
@@ -99,6 +114,18 @@ export class InstrumentRegistry {
 
   afterIdle(): void {
     if (this.afterIdleHooks.length > 0) this.call(this.afterIdleHooks, 'afterIdle', undefined);
+  }
+
+  taskScheduled(task: Task<unknown>): void {
+    if (this.taskScheduledHooks.length > 0) this.call(this.taskScheduledHooks, 'taskScheduled', task);
+  }
+
+  timerArmed(timer: TimerHandle): void {
+    if (this.timerArmedHooks.length > 0) this.call(this.timerArmedHooks, 'timerArmed', timer);
+  }
+
+  timerDue(timer: TimerHandle): void {
+    if (this.timerDueHooks.length > 0) this.call(this.timerDueHooks, 'timerDue', timer);
   }
 
   private call(hooks: Instrument[], name: HookName, arg: unknown): void {

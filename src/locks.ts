@@ -21,6 +21,8 @@ import { LoopBound } from './internal/loop-bound.ts';
 import { Deque } from './internal/deque.ts';
 import { describeValue, inspectSymbol } from './internal/repr.ts';
 import type { Future } from './futures.ts';
+import { currentTask, type Task } from './tasks.ts';
+import { labelAwait, taskLabel } from './internal/awaits.ts';
 import type { AsyncContextManager, Coroutine } from './types.ts';
 
 /** The values a truthy result can have: what `Condition.waitFor` returns. */
@@ -65,12 +67,15 @@ function disposeBy(release: () => void): Promise<void> {
 export class Lock extends LoopBound implements AsyncContextManager<void> {
   _waiters: Deque<Future<boolean>> | null;
   _locked: boolean;
+  /** The task that acquired it (for call graphs: "held by Task 'a'"); asyncio does not track it. */
+  _owner: Task<unknown> | null;
 
   /** An unlocked lock. It can be created outside a running loop; it binds to the loop of its first wait. */
   constructor() {
     super();
     this._waiters = null;
     this._locked = false;
+    this._owner = null;
   }
 
   /**
@@ -93,11 +98,13 @@ export class Lock extends LoopBound implements AsyncContextManager<void> {
   *acquire(): Coroutine<true> {
     if (!this._locked && (this._waiters === null || allCancelled(this._waiters))) {
       this._locked = true;
+      this._owner = currentTask();
       return true;
     }
     let waiters = this._waiters;
     if (waiters === null) waiters = this._waiters = new Deque();
     const fut = this._getLoop().createFuture<boolean>();
+    labelAwait(fut, 'Lock.acquire', this);
     waiters.push(fut);
     try {
       try {
@@ -111,6 +118,7 @@ export class Lock extends LoopBound implements AsyncContextManager<void> {
       throw error;
     }
     this._locked = true;
+    this._owner = currentTask();
     return true;
   }
 
@@ -124,6 +132,7 @@ export class Lock extends LoopBound implements AsyncContextManager<void> {
   release(): void {
     if (!this._locked) throw new RuntimeError('Lock is not acquired.');
     this._locked = false;
+    this._owner = null;
     this._wakeUpFirst();
   }
 
@@ -163,6 +172,12 @@ export class Lock extends LoopBound implements AsyncContextManager<void> {
    */
   [Symbol.asyncDispose](): Promise<void> {
     return disposeBy(() => this.release());
+  }
+
+  /** @internal How a call graph names a wait on this lock. */
+  _describeAwait(op: string): string {
+    const owner = this._locked && this._owner !== null ? ` held by ${taskLabel(this._owner)}` : '';
+    return `${op}() on ${this}${owner}`;
   }
 
   /** `<Lock [locked, waiters:2]>`, as asyncio's repr. */
@@ -236,6 +251,7 @@ export class Event extends LoopBound {
   *wait(): Coroutine<true> {
     if (this._value) return true;
     const fut = this._getLoop().createFuture<boolean>();
+    labelAwait(fut, 'Event.wait', this);
     const waiters = this._waiters;
     waiters.push(fut);
     try {

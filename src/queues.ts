@@ -18,6 +18,7 @@ import { describeValue, inspectSymbol, shortRepr } from './internal/repr.ts';
 import { Event } from './locks.ts';
 import { StopAsyncIteration } from './exceptions.ts';
 import type { Future } from './futures.ts';
+import { labelAwait } from './internal/awaits.ts';
 import type { Coroutine, Suspend } from './types.ts';
 
 /**
@@ -331,6 +332,7 @@ export class Queue<T = unknown> extends LoopBound {
     while (this.full()) {
       if (this._isShutdown) throw new QueueShutDown();
       const putter = this._getLoop().createFuture<void>();
+      labelAwait(putter, 'put', this);
       this._putters.push(putter);
       try {
         yield* putter;
@@ -385,6 +387,7 @@ export class Queue<T = unknown> extends LoopBound {
     while (this._queue.length === 0) {
       if (this._isShutdown) throw new QueueShutDown();
       const getter = this._getLoop().createFuture<void>();
+      labelAwait(getter, 'get', this);
       this._getters.push(getter);
       try {
         yield* getter;
@@ -505,6 +508,12 @@ export class Queue<T = unknown> extends LoopBound {
   }
 
   /** `<Queue maxsize=0 _queue=[1, 2] tasks=2>`, as asyncio's str(). */
+  /** @internal How a call graph names a wait on this queue: `Queue.get() on <Queue maxsize=10 size=0>`. */
+  _describeAwait(op: string): string {
+    const name = this.constructor.name;
+    return `${name}.${op}() on <${name} maxsize=${this._maxsize} size=${this._queue.length}>`;
+  }
+
   override toString(): string {
     let text = `maxsize=${this._maxsize}`;
     if (this._queue.length !== 0) text += ` _queue=[${this._queue.toArray().map(shortRepr).join(', ')}]`;

@@ -9,6 +9,7 @@ import { RuntimeError } from './exceptions.ts';
 import { Task, isCoroutine, notACoroutineError } from './tasks.ts';
 import { copyContext, type Context } from './contextvars.ts';
 import { formatCallGraph } from './graph.ts';
+import { checkTraceOption, endTrace, startTrace, type TraceOption } from './trace.ts';
 import type { Coroutine } from './types.ts';
 import { checkOptions } from './internal/validate.ts';
 
@@ -23,6 +24,8 @@ export interface RunOptions extends LoopOptions {
    * @asyncio the loop_factory argument of asyncio.run / asyncio.Runner (3.12)
    */
   loopFactory?: (() => EventLoop) | undefined;
+  /** Record a timeline of the whole run (see `TraceOption`); `YIELDIO_TRACE=out.json` does the same once yieldio/node is loaded. */
+  trace?: TraceOption;
 }
 
 /** Throws for a loopFactory that is not a function, or that is combined with `clock`. */
@@ -148,6 +151,7 @@ export class Runner {
     this.closed = false;
     this.options = options;
     this.context = null;
+    checkTraceOption(options.trace, 'Runner');
   }
 
   /**
@@ -158,7 +162,7 @@ export class Runner {
   getLoop(): EventLoop {
     if (this.closed) throw new RuntimeError('Runner is closed');
     if (this.loop === null) {
-      const { loopFactory, ...loopOptions } = this.options;
+      const { loopFactory, trace, ...loopOptions } = this.options;
       let loop: EventLoop;
       if (loopFactory === undefined) {
         loop = new EventLoop(loopOptions);
@@ -171,6 +175,7 @@ export class Runner {
       }
       loop._describeStuck = describeStuck;
       this.loop = loop;
+      startTrace(loop, trace);
       // asyncio's _lazy_init: one context for every run() of this runner.
       this.context = copyContext();
     }
@@ -237,6 +242,7 @@ export class Runner {
       loop.callExceptionHandler({ message: 'run() shutdown cannot finish', exception: error });
     } finally {
       loop.close();
+      endTrace(loop);
     }
   }
 
@@ -250,6 +256,7 @@ export class Runner {
       if (needsShutdown(loop)) loop.runUntilCompleteSync(shutdown(loop));
     } finally {
       loop.close();
+      endTrace(loop);
     }
   }
 

@@ -20,13 +20,14 @@ import type { Future } from './futures.ts';
 import { closeCoroutine, currentTask, isCoroutine, notACoroutineError } from './tasks.ts';
 import type { Task } from './tasks.ts';
 import type { Context } from './contextvars.ts';
-import { groupOfThrown } from './exception-groups.ts';
+import { groupOfThrown, noteErrorTask } from './exception-groups.ts';
 import { checkBodyFunction } from './internal/validate.ts';
 import { inspectSymbol } from './internal/repr.ts';
 import { runAsyncWith } from './internal/async-with.ts';
 import type { AsyncContextManager, Coroutine } from './types.ts';
 import { PendingTasks } from './internal/pending-tasks.ts';
 import { scopeEntered, scopeExited } from './internal/scopes.ts';
+import { enterAwaitScope, exitAwaitScope, labelAwait, taskLabel } from './internal/awaits.ts';
 
 /** Options of `TaskGroup.createTask`. */
 export interface TaskGroupTaskOptions {
@@ -102,6 +103,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
     this._parentTask = currentTask(this._loop);
     if (this._parentTask === null) throw new RuntimeError(`TaskGroup ${this} cannot determine the parent task`);
     this._entered = true;
+    enterAwaitScope(this._parentTask, this); // call graphs list the group and its children
     scopeEntered(this); // debug mode: catches a `yield` of a value inside this block (misnesting)
     if (this._cancelOnEnter) this.cancel();
     return this;
@@ -137,7 +139,10 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
     // outside (or once, while our own cancellation is already in progress).
     let pendingCancellation: unknown = null;
     while (this._tasks.size > 0) {
-      if (this._onCompletedFut === null) this._onCompletedFut = loop.createFuture<boolean>();
+      if (this._onCompletedFut === null) {
+        this._onCompletedFut = loop.createFuture<boolean>();
+        labelAwait(this._onCompletedFut, 'TaskGroup.aexit', this);
+      }
       try {
         yield* this._onCompletedFut;
       } catch (e) {
@@ -154,6 +159,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
 
     const errors = this._errors as unknown[];
     this._errors = null;
+    exitAwaitScope(parent, this);
     this._parentTask = null;
     if (this._parentCancelRequested) {
       // We cancelled the parent once: match it with exactly one uncancel().
@@ -271,6 +277,22 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
     return `<TaskGroup${info}>`;
   }
 
+  /** @internal How a call graph shows this group around what its parent awaits: `TaskGroup(2 children: Task 'a', Task 'b')`. */
+  _describeScope(task: Task<unknown>): string | null {
+    if (this._parentTask !== task || this._exiting) return null;
+    return `TaskGroup(${this._describeChildren()})`;
+  }
+
+  /** @internal The parent waits in aexit for the children still running. */
+  _describeAwait(_op: string): string {
+    return `TaskGroup exit waiting for ${this._describeChildren()}`;
+  }
+
+  private _describeChildren(): string {
+    const names = [...this._tasks].map(taskLabel);
+    return `${names.length} ${names.length === 1 ? 'child' : 'children'}${names.length > 0 ? ': ' + names.join(', ') : ''}`;
+  }
+
   [inspectSymbol](): string {
     return this.toString();
   }
@@ -291,6 +313,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
     if (error === null) return;
     const errors = this._errors;
     if (errors === null) return; // aexit already raised: cannot happen, the group waits for all
+    noteErrorTask(error, task.getName()); // the group's inspect names the child it came from
     errors.push(error);
     const parent = this._parentTask as Task<unknown>;
     if (parent.done()) {

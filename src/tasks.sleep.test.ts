@@ -160,7 +160,7 @@ describe('sleep as a trap', () => {
       assert.equal(captureCallGraph(outer)?.sleeping, 300);
       assert.equal(
         formatCallGraph(outer),
-        ["* Task(name='outer', state=pending)", '  + Awaiting:', "  |   Task(name='inner', state=pending)", '  |   sleep(300)'].join('\n'),
+        ["* Task(name='outer', state=pending)", '  + Awaiting:', "  |   Task(name='inner', state=pending)", '  |   sleep(300) until t=300'].join('\n'),
       );
       yield* outer;
     });

@@ -316,7 +316,6 @@ export class Task<T = unknown> extends Future<T> {
       if (instruments !== null) this._reportExit(instruments);
       return;
     }
-    if (instruments !== null) instruments.afterTaskStep(this as Task<unknown>);
     const yielded: unknown = result.value;
     if (yielded === SLEEP0) {
       // sleep(0): one trip through the ready queue.
@@ -332,6 +331,8 @@ export class Task<T = unknown> extends Future<T> {
     } else {
       this._throwNext(badYieldError(this, yielded));
     }
+    // After the dispatch, so an instrument sees what the task now awaits (_futWaiter, _sleep).
+    if (instruments !== null) instruments.afterTaskStep(this as Task<unknown>);
   }
 
   /**

@@ -23,6 +23,7 @@ import { inspectSymbol } from './internal/repr.ts';
 import { runAsyncWith } from './internal/async-with.ts';
 import type { AsyncContextManager, Coroutine } from './types.ts';
 import { scopeEntered, scopeExited } from './internal/scopes.ts';
+import { enterAwaitScope, exitAwaitScope, formatTime } from './internal/awaits.ts';
 
 const CREATED = 0;
 const ENTERED = 1;
@@ -58,6 +59,8 @@ export class Timeout implements AsyncContextManager<Timeout> {
   _handle: Handle | TimerHandle | null;
   _task: Task<unknown> | null;
   _cancelling: number;
+  /** Loop time at `aenter`, so a call graph can say `timeout(500)`. */
+  _enteredAt: number;
 
   /** @internal Use `timeout(delay)` or `timeoutAt(when)`. */
   constructor(when: number | null) {
@@ -66,6 +69,7 @@ export class Timeout implements AsyncContextManager<Timeout> {
     this._handle = null;
     this._task = null;
     this._cancelling = 0;
+    this._enteredAt = 0;
   }
 
   /**
@@ -131,6 +135,8 @@ export class Timeout implements AsyncContextManager<Timeout> {
     this._state = ENTERED;
     scopeEntered(this); // debug mode: catches a `yield` of a value inside this block (misnesting)
     this._task = task;
+    enterAwaitScope(task, this); // call graphs: "timeout(500) expires at t=600"
+    this._enteredAt = task._loop.time();
     this._cancelling = task.cancelling();
     this.reschedule(this._when);
     return this;
@@ -153,6 +159,7 @@ export class Timeout implements AsyncContextManager<Timeout> {
       throw new RuntimeError(`Cannot exit a ${STATE_NAMES[this._state]} Timeout: aexit() must follow aenter(), once`);
     }
     scopeExited(this);
+    exitAwaitScope(this._task, this);
     if (this._handle !== null) {
       this._handle.cancel();
       this._handle = null;
@@ -179,6 +186,14 @@ export class Timeout implements AsyncContextManager<Timeout> {
   [Symbol.asyncDispose](): Promise<void> {
     if (this._state === ENTERED || this._state === EXPIRING) this.aexit().next();
     return Promise.resolve();
+  }
+
+  /** @internal How a call graph shows this block around what its task awaits. */
+  _describeScope(task: Task<unknown>): string | null {
+    if (this._task !== task || (this._state !== ENTERED && this._state !== EXPIRING)) return null;
+    if (this._when === null) return 'timeout(None)';
+    const delay = this._when - this._enteredAt;
+    return `timeout(${formatTime(Math.round(delay * 1000) / 1000)}) expires at t=${formatTime(Math.round(this._when * 1000) / 1000)}`;
   }
 
   /** `<Timeout [active] when=12.5>`, as asyncio's repr. */

@@ -25,7 +25,7 @@ test('examples/where-control-goes.ts prints every step, idle jump and exit, and 
     '--- call graph of b while it waits for the lock a holds:',
     "* Task(name='b', state=pending)",
     '  + Awaiting:',
-    '  |   <Future pending>',
+    "  |   Lock.acquire() on <Lock [locked, waiters:1]> held by Task 'a'",
     '---',
     't= 10  idle   nothing ready: time jumps 90 ms',
     't=100  step → a',

@@ -28,3 +28,7 @@ export type { StdioOption, SubprocessOptions } from './subprocess.ts';
 export { addSignalHandler, removeSignalHandler } from './signals.ts';
 export { runMain, exitOnInterrupt, KeyboardInterrupt } from './runners.ts';
 export { toThread, shutdownDefaultExecutor } from './threads.ts';
+// --- trace files: run(main, { trace: 'out.json' }) and YIELDIO_TRACE (issue 14)
+export { writeTrace } from './trace.ts';
+export { requestSnapshot } from './ps.ts';
+export type { PsSnapshot } from './ps.ts';

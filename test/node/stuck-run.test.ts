@@ -59,10 +59,10 @@ const WORKER_GRAPH = [
   "  * Task(name='Task-1', state=pending)",
   '    + Awaiting:',
   "    |   Task(name='worker', state=pending)",
-  '    |   <Future pending>',
+  '    |   Event.wait() on <Event [unset, waiters:1]>',
   "  * Task(name='worker', state=pending)",
   '    + Awaiting:',
-  '    |   <Future pending>',
+  '    |   Event.wait() on <Event [unset, waiters:1]>',
 ].join('\n');
 const MAIN_GRAPH = [
   'This task waits forever (the runner cancels it, so its finally blocks run):',
@@ -130,7 +130,10 @@ test('a finally block that swallows every cancellation: the stuck shutdown is re
   assert.match(stderr, /^run\(\) shutdown cannot finish\nRuntimeError: Event loop is stuck: Task 'Task-2' can never finish/);
   // Task-1 was cancelled and swallowed it: asyncio's repr says `cancelling`.
   assert.match(stderr, /Task was destroyed but it is pending!\ntask: <Task cancelling name='Task-1'/);
-  assertText(errorText(stderr.slice(stderr.lastIndexOf('RuntimeError: Event loop is stuck'))), `${HEAD}${MAIN_GRAPH}\n${FIX}`);
+  assertText(
+    errorText(stderr.slice(stderr.lastIndexOf('RuntimeError: Event loop is stuck'))),
+    `${HEAD}${MAIN_GRAPH.replace('<Future pending>', 'Event.wait() on <Event [unset, waiters:1]>')}\n${FIX}`,
+  );
 });
 
 test('not stuck: a plain host timer (no yieldio handle) that sets the Event later still wakes run()', async () => {
