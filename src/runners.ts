@@ -41,7 +41,7 @@ function checkRunOptions(options: RunOptions | undefined): void {
 }
 
 // RunOptions' keys: a misspelt one is a TypeError, as Python's "unexpected keyword argument".
-const RUN_OPTIONS: readonly string[] = ['debug', 'clock', 'loopFactory'];
+const RUN_OPTIONS: readonly string[] = ['debug', 'clock', 'loopFactory', 'trace'];
 
 function toCoroutine<T>(main: Main<T>, what: string): Coroutine<T> {
   if (typeof main === 'function' && main.constructor?.name !== 'AsyncFunction') {

@@ -339,10 +339,10 @@ describe('values accepted silently before', () => {
     //   keyword argument 'return_exception'. Did you mean 'return_exceptions'?
     assert.throws(() => runSync(main, { Debug: true } as never), {
       name: 'TypeError',
-      message: "runSync() got an unexpected option 'Debug'. Did you mean 'debug'? Its options are: debug, clock, loopFactory.",
+      message: "runSync() got an unexpected option 'Debug'. Did you mean 'debug'? Its options are: debug, clock, loopFactory, trace.",
     });
     assert.throws(() => run(main, { clocks: 'virtual' } as never), { name: 'TypeError', message: /^run\(\) got an unexpected option 'clocks'\. Did you mean 'clock'\?/ });
-    assert.throws(() => new Runner({ verbose: true } as never), { name: 'TypeError', message: "new Runner() got an unexpected option 'verbose'. Its options are: debug, clock, loopFactory." });
+    assert.throws(() => new Runner({ verbose: true } as never), { name: 'TypeError', message: "new Runner() got an unexpected option 'verbose'. Its options are: debug, clock, loopFactory, trace." });
     runSync(function* () {
       const t = createTask(sleep(1));
       assert.throws(() => gather([t], { returnException: true } as never), {
