@@ -971,3 +971,149 @@ describe('shutdown: loop.shutdownAsyncgens() and the finalizer', () => {
 });
 
 // ---------------------------------------------------------------- native async iteration
+
+// ------------------------------------------- ops driven by hand (CPython test_asyncgen ports)
+
+describe('AsyncGenAsyncioTest: anext/asend/aclose ops driven by hand', () => {
+  // In CPython an op's StopIteration(value) is its result; here the op's `{ value, done: true }`.
+  test('anext_04: throw(e) into a fresh anext() op raises e at the current yield; the body may catch it', () => {
+    const foo = asyncGenerator(function* foo() {
+      yield 1;
+      yield* sleep(10);
+      try {
+        yield 2;
+        yield 3;
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+        yield 1000;
+      }
+      yield* sleep(10);
+      yield 4;
+    });
+    runSync(function* () {
+      const it = foo();
+      assert.equal(yield* it.anext(), 1);
+      assert.equal(yield* it.anext(), 2);
+      // CPython: it.__anext__().throw(ZeroDivisionError) -> StopIteration(1000)
+      assert.deepEqual(pick(it.anext().throw(new RangeError('division by zero'))), { value: 1000, done: true });
+      assert.equal(yield* it.anext(), 4);
+      assert.ok((yield* catching(it.anext())) instanceof StopAsyncIteration);
+    });
+  });
+
+  test('anext_05: the first next(v) of a fresh anext() op sends v in', () => {
+    const foo = asyncGenerator(function* foo(): AsyncGenBody<number, void, number> {
+      let v = yield 1;
+      v = yield v as number;
+      yield (v as number) * 100;
+    });
+    runSync(function* () {
+      const it = foo();
+      // CPython: it.__anext__().send(None) -> StopIteration(1); .send(10) -> 10; .send(12) -> 1200
+      assert.deepEqual(pick(it.anext().next()), { value: 1, done: true });
+      assert.deepEqual(pick((it.anext() as Generator<unknown, unknown, unknown>).next(10)), { value: 10, done: true });
+      assert.deepEqual(pick((it.anext() as Generator<unknown, unknown, unknown>).next(12)), { value: 1200, done: true });
+      assert.ok((yield* catching(it.anext())) instanceof StopAsyncIteration);
+    });
+  });
+
+  test('anext_05: a value sent into a just-started generator through anext() is the asend TypeError', () => {
+    // CPython 3.13: foo().__anext__().send(10) -> TypeError: can't send non-None value to a just-started async generator
+    const foo = asyncGenerator(function* foo() {
+      yield 1;
+    });
+    const it = foo();
+    assert.throws(() => (it.anext() as Generator<unknown, unknown, unknown>).next(10), {
+      name: 'TypeError',
+      message: /^can't send non-None value to a just-started async generator/,
+    });
+  });
+
+  test('anext_tuple: a tuple-like (array) value yielded after a caught throw() is the op result', () => {
+    const foo = asyncGenerator(function* foo() {
+      try {
+        yield [1];
+      } catch {
+        yield [2];
+      }
+    });
+    runSync(function* () {
+      const it = foo();
+      assert.deepEqual(yield* it.anext(), [1]);
+      assert.deepEqual(pick(it.anext().throw(new RangeError('x'))), { value: [2], done: true });
+      assert.ok((yield* catching(it.anext())) instanceof StopAsyncIteration);
+    });
+  });
+
+  test('anext_stopiteration: a yielded StopAsyncIteration value is just a value', () => {
+    const foo = asyncGenerator(function* foo() {
+      try {
+        yield new StopAsyncIteration(1);
+      } catch {
+        yield new StopAsyncIteration(3);
+      }
+    });
+    runSync(function* () {
+      const it = foo();
+      const v = yield* it.anext();
+      assert.ok(v instanceof StopAsyncIteration);
+      assert.equal(v.value, 1);
+      const r = it.anext().throw(new RangeError('x'));
+      assert.equal(r.done, true);
+      assert.ok(r.value instanceof StopAsyncIteration);
+      assert.equal(r.value.value, 3);
+      assert.ok((yield* catching(it.anext())) instanceof StopAsyncIteration);
+    });
+  });
+
+  test('throw_same_aclose_coro_twice: throw(GeneratorExit) into a fresh aclose() op completes the close; a second throw is reuse', () => {
+    const asyncIterate = asyncGenerator(function* asyncIterate() {
+      yield 1;
+      yield 2;
+    });
+    const it = asyncIterate();
+    const nxt = it.aclose();
+    // CPython: nxt.throw(GeneratorExit) -> StopIteration (the close is done)
+    assert.equal(nxt.throw(new GeneratorExit()).done, true);
+    assert.throws(() => nxt.throw(new GeneratorExit()), { name: 'RuntimeError', message: 'cannot reuse already awaited aclose()/athrow()' });
+  });
+
+  test('throw_custom_same_aclose_coro_twice: another error thrown into a fresh aclose() op comes out; then reuse', () => {
+    class MyException extends Error {}
+    const asyncIterate = asyncGenerator(function* asyncIterate() {
+      yield 1;
+    });
+    const nxt = asyncIterate().aclose();
+    assert.throws(() => nxt.throw(new MyException('mine')), MyException);
+    assert.throws(() => nxt.throw(new MyException('mine')), { name: 'RuntimeError', message: 'cannot reuse already awaited aclose()/athrow()' });
+  });
+
+  test('a task cancelled before its first step throws the CancelledError into the generator (CPython asend.throw in INIT)', () => {
+    // CPython 3.13: t = ensure_future(it.__anext__()); t.cancel('stop') -> CancelledError('stop'),
+    //   t.cancelled() True, and the generator's finally ran: ['finally'].
+    const log: string[] = [];
+    const gen = asyncGenerator(function* gen() {
+      try {
+        yield 1;
+        yield 2;
+      } finally {
+        log.push('finally');
+      }
+    });
+    runSync(function* () {
+      const it = gen();
+      assert.equal(yield* it.anext(), 1);
+      const t = createTask(it.anext());
+      t.cancel('stop');
+      const error = yield* catching(t);
+      assert.ok(error instanceof CancelledError);
+      assert.equal(error.message, 'stop');
+      assert.equal(t.cancelled(), true);
+      assert.deepEqual(log, ['finally']);
+    });
+  });
+});
+
+function pick(result: IteratorResult<unknown, unknown>): { value: unknown; done: boolean | undefined } {
+  return { value: result.value, done: result.done };
+}

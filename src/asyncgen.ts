@@ -337,16 +337,24 @@ class AgenOp<T> {
 
   next(sent?: unknown): IteratorResult<Suspend, T> {
     if (this._state === OP_RUNNING) return this._step(false, sent);
-    if (this._state === OP_INIT) return this._start();
+    if (this._state === OP_INIT) return this._start(sent);
     throw this._reuseError();
   }
 
   throw(error: unknown): IteratorResult<Suspend, T> {
     if (this._state === OP_RUNNING) return this._step(true, error);
-    // Never started: the generator is untouched; the error is the awaiter's.
+    // Never stepped (CPython's async_gen_asend_throw / async_gen_athrow_throw in the INIT state):
+    // the error goes into the body at its current `yield`, which may catch it (test_asyncgen
+    // anext_04, anext_tuple); a GeneratorExit into aclose() means the close is done.
     if (this._state === OP_INIT) {
+      const agen = this._agen;
       this._state = OP_DONE;
-      throw error;
+      if (agen._running) {
+        throw new RuntimeError(`${OP_NAMES[this._kind]}(): asynchronous generator is already running: ${agen}`);
+      }
+      agen._running = true;
+      this._state = OP_RUNNING;
+      return this._step(true, error);
     }
     throw this._reuseError();
   }
@@ -365,9 +373,12 @@ class AgenOp<T> {
     return this;
   }
 
-  private _start(): IteratorResult<Suspend, T> {
+  private _start(sent: unknown): IteratorResult<Suspend, T> {
     const agen = this._agen;
     const kind = this._kind;
+    // CPython's async_gen_asend_send: a first send of a value other than None replaces the op's
+    // own (anext's None): `agen.anext().next(10)` sends 10 in (test_asyncgen anext_05).
+    const input = (kind === OP_ANEXT || kind === OP_ASEND) && sent !== undefined ? sent : this._arg;
     this._state = OP_DONE; // until the body is entered below
     if (agen._running) {
       throw new RuntimeError(`${OP_NAMES[kind]}(): asynchronous generator is already running: ${agen}`);
@@ -377,7 +388,7 @@ class AgenOp<T> {
       return this._complete(undefined); // athrow/aclose of a finished generator: nothing to do (3.13)
     }
     if (agen._state === AG_CREATED) {
-      if (kind === OP_ASEND && this._arg !== undefined) {
+      if ((kind === OP_ASEND || kind === OP_ANEXT) && input !== undefined) {
         throw new TypeError(
           `can't send non-None value to a just-started async generator: ${agen}. Start it with anext() (or asend(undefined)) first.`,
         );
@@ -394,7 +405,7 @@ class AgenOp<T> {
     this._state = OP_RUNNING;
     if (kind === OP_ACLOSE) return this._step(true, new GeneratorExit());
     if (kind === OP_ATHROW) return this._step(true, this._arg);
-    return this._step(false, this._arg);
+    return this._step(false, input);
   }
 
   /** Steps the body once; an await goes up to the task, a value or the end completes the op. */

@@ -24,8 +24,8 @@ import { Deque } from './internal/deque.ts';
 import { TimerHeap } from './internal/timer-heap.ts';
 import { enableScopeTracking } from './internal/scopes.ts';
 import { LinkedSet } from './internal/task-list.ts';
-import { checkCallback, checkDelay } from './internal/validate.ts';
-import { inspectSymbol } from './internal/repr.ts';
+import { checkCallback, checkDelay, checkExceptionHandler, checkHandleCallback } from './internal/validate.ts';
+import { describeValue, inspectSymbol, shortRepr } from './internal/repr.ts';
 import { Handle, TimerHandle, activeLoops, getRunningLoopOrNull, setRunningLoop, type Runnable, type TimerEntry } from './events.ts';
 import { Future, promoteUnretrieved, reportUnretrieved, type UnretrievedReport } from './futures.ts';
 import { CancelledError, RuntimeError } from './exceptions.ts';
@@ -304,7 +304,7 @@ export class EventLoop {
       context = contextFromOptions(callback, 'callSoon()');
       callback = args.shift();
     }
-    checkCallback(callback, 'callback');
+    checkHandleCallback(callback, 'callSoon');
     this._checkClosed();
     return this._callSoonInternal(callback as never, args.length === 1 ? args[0] : undefined, args.length !== 1 ? args : null, context);
   }
@@ -356,7 +356,7 @@ export class EventLoop {
       context = contextFromOptions(callback, 'callLater()');
       callback = args.shift();
     }
-    checkCallback(callback, 'callback');
+    checkHandleCallback(callback, 'callLater');
     this._checkClosed();
     return this._callAtInternal(this.time() + delay, callback as never, args, context);
   }
@@ -376,7 +376,7 @@ export class EventLoop {
       context = contextFromOptions(callback, 'callAt()');
       callback = args.shift();
     }
-    checkCallback(callback, 'callback');
+    checkHandleCallback(callback, 'callAt');
     this._checkClosed();
     return this._callAtInternal(when, callback as never, args, context);
   }
@@ -423,7 +423,8 @@ export class EventLoop {
   /**
    * Wraps `coro` in a Task scheduled on this loop (through the task factory, if one is set).
    * @asyncio loop.create_task(coro, *, name=None, context=None)
-   * @throws {TypeError} if `coro` is not a coroutine (see `createTask`).
+   * @throws {TypeError} if `coro` is not a coroutine (see `createTask`), or the task factory
+   *   returned something that is not a Task.
    */
   createTask<T>(coro: Coroutine<T>, options?: TaskOptions): Task<T> {
     this._checkClosed();
@@ -432,7 +433,7 @@ export class EventLoop {
       const opts: { name?: string; context?: Context } = {};
       if (options?.name !== undefined) opts.name = options.name;
       if (options?.context !== undefined) opts.context = options.context;
-      return factory(this, coro, opts);
+      return checkFactoryTask(factory(this, coro, opts), factory);
     }
     return newTask(this, coro, options) as Task<T>;
   }
@@ -935,7 +936,7 @@ export class EventLoop {
    * @asyncio loop.set_exception_handler(handler)
    */
   setExceptionHandler(handler: ExceptionHandler | null): void {
-    if (handler !== null) checkCallback(handler, 'handler');
+    if (handler !== null) checkExceptionHandler(handler);
     this._exceptionHandler = handler;
   }
 
@@ -973,14 +974,19 @@ export class EventLoop {
     const lines = [context.message || 'Unhandled exception in event loop'];
     for (const key of Object.keys(context).sort()) {
       if (key === 'message' || key === 'exception') continue;
-      lines.push(`${key}: ${String(context[key])}`);
+      lines.push(`${key}: ${reprContextValue(context[key])}`);
+    }
+    // A handler that threw (callExceptionHandler): the original exception first, then the
+    // handler's, as Python chains them ("During handling of the above exception, ...").
+    const original = context.context as ExceptionContext | undefined;
+    if (isPlainObject(original) && original.exception !== undefined) {
+      lines.push(formatException(original.exception), '', 'During handling of the above exception, another exception occurred:', '');
     }
     const exception = context.exception;
-    if (exception !== undefined) {
-      lines.push(exception instanceof Error && exception.stack ? exception.stack : String(exception));
-    }
+    if (exception !== undefined) lines.push(formatException(exception));
     console.error(lines.join('\n'));
   }
+
 
   /**
    * Turns debug mode on or off (slow callbacks are reported).
@@ -1011,6 +1017,35 @@ export class EventLoop {
   [inspectSymbol](): string {
     return this.toString();
   }
+}
+
+// asyncio returns whatever the factory made; here a non-Task fails at createTask, not later in
+// run() or a TaskGroup, far from the factory that made it.
+function checkFactoryTask<T>(task: Task<T>, factory: TaskFactory): Task<T> {
+  if (task instanceof Future && typeof (task as { cancelling?: unknown }).cancelling === 'function') return task;
+  throw new TypeError(
+    `the task factory ${factory.name || '(anonymous)'} returned ${describeValue(task)}, not a Task. ` +
+      'A task factory must return the Task it made for the coroutine: (loop, coro, options) => new Task(coro, loop, options).',
+  );
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+// A context value as Python's repr() shows it: a nested context (the one a broken handler was
+// given) key by key, never `[object Object]`.
+function reprContextValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (!isPlainObject(value)) return shortRepr(value);
+  const parts = Object.keys(value).map((key) => `${key}: ${typeof value[key] === 'string' ? `'${value[key] as string}'` : shortRepr(value[key])}`);
+  return `{ ${parts.join(', ')} }`;
+}
+
+function formatException(exception: unknown): string {
+  return exception instanceof Error && exception.stack ? exception.stack : String(exception);
 }
 
 /**

@@ -24,9 +24,14 @@ import { Future, isFuture } from './futures.ts';
 import { ensureFuture, isCoroutine } from './tasks.ts';
 import { DIFFERENT_LOOP } from './tasks.ts';
 import { timeout as makeTimeout } from './timeouts.ts';
-import { checkDelay } from './internal/validate.ts';
+import { checkDelay, checkOptions } from './internal/validate.ts';
 import { describeValue } from './internal/repr.ts';
 import type { Awaitable, AwaitedBy, Coroutine } from './types.ts';
+
+// The option keys each call knows: a misspelt one is a TypeError (Python: "unexpected keyword argument").
+const GATHER_OPTIONS = ['returnExceptions'] as const;
+const WAIT_OPTIONS = ['timeout', 'returnWhen'] as const;
+const AS_COMPLETED_OPTIONS = ['timeout'] as const;
 
 // ------------------------------------------------------------------------------------ gather
 
@@ -165,7 +170,7 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
     aws = args[0] as readonly unknown[];
     const options = args[1] as GatherOptions | undefined;
     if (options !== undefined) {
-      if (options === null || typeof options !== 'object') throw new TypeError(`Expected \`options\` to be an object, got ${describeValue(options)}`);
+      checkOptions(options, 'gather()', GATHER_OPTIONS, 'gather(aws, { returnExceptions: true })');
       const re = options.returnExceptions;
       if (re !== undefined && typeof re !== 'boolean') throw new TypeError(`Expected \`options.returnExceptions\` to be a boolean, got ${describeValue(re)}`);
       returnExceptions = re === true;
@@ -299,6 +304,7 @@ export function wait<F extends Future<unknown>>(aws: Iterable<F>, options?: Wait
   if (aws === null || aws === undefined || typeof (aws as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function') {
     throw new TypeError(`expect a list of futures, not ${describeValue(aws)}`);
   }
+  checkOptions(options, 'wait()', WAIT_OPTIONS, 'wait(aws, { timeout, returnWhen })');
   const fs = new Set(aws);
   if (fs.size === 0) throw new RangeError('Set of Tasks/Futures is empty.');
   const returnWhen = options?.returnWhen ?? ALL_COMPLETED;
@@ -586,6 +592,7 @@ export function asCompleted<T>(aws: Iterable<Awaitable<T>>, options?: AsComplete
   if (aws === null || aws === undefined || typeof (aws as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function') {
     throw new TypeError(`expects an iterable of awaitables, not ${describeValue(aws)}`);
   }
+  checkOptions(options, 'asCompleted()', AS_COMPLETED_OPTIONS, 'asCompleted(aws, { timeout })');
   const timeout = options?.timeout ?? null;
   if (timeout !== null) checkDelay(timeout, 'timeout');
   return new AsCompleted(aws, timeout);

@@ -26,7 +26,7 @@
 import { GeneratorExit, RuntimeError } from './exceptions.ts';
 import { isCoroutine, isSuspension } from './tasks.ts';
 import { fromPromise, toPromise } from './host.ts';
-import { checkCallback } from './internal/validate.ts';
+import { checkBody as checkBodyResult, checkBodyFunction, checkCallback } from './internal/validate.ts';
 import { describeValue } from './internal/repr.ts';
 import type { AsyncContextManager, Awaitable, ContextManager, Coroutine, Suspend } from './types.ts';
 
@@ -96,11 +96,9 @@ function checkAwaitable<T>(value: unknown, owner: unknown, method: string): Awai
   );
 }
 
+// The block's coroutine, or asyncWith's TypeError naming the corrected call (shared with the shorthands).
 function checkBody<R>(coro: unknown, what: string): Coroutine<R> {
-  if (isCoroutine(coro)) return coro as Coroutine<R>;
-  throw new TypeError(
-    `${what}(): the body must return a coroutine, got ${describeValue(coro)}. Write the body as a generator function: ${what}(cm, function* (value) { ... }).`,
-  );
+  return checkBodyResult<Coroutine<R>>(coro, what, `${what}(cm, function* (value) { ... })`);
 }
 
 // ---------------------------------------------------------------- asyncWith / withContext
@@ -131,7 +129,7 @@ export function asyncWith<T extends AsyncDisposable | Disposable, R>(cm: T, body
 export function asyncWith<R>(cm: unknown, body: (value: unknown) => Coroutine<R>): Coroutine<R | undefined> {
   // Validate at call time, so the mistake shows up where it was made.
   if (!isAsyncCM(cm) && !hasAsyncDispose(cm) && !hasDispose(cm)) throw notAsyncCMError('asyncWith', cm);
-  checkCallback(body, 'body');
+  checkBodyFunction(body, 'asyncWith', 'asyncWith(cm, function* (value) { ... })');
   return asyncWithImpl(cm, body);
 }
 

@@ -20,6 +20,27 @@
  */
 import { describeValue, inspectSymbol } from './internal/repr.ts';
 import { isTrackingScopes } from './internal/scopes.ts';
+import { isErrorObject } from './internal/validate.ts';
+
+// True while yieldio itself builds a group from thrown values: a TaskGroup child or a catchGroup
+// handler may throw a string (JavaScript can throw anything), and that must still be reported.
+// A group a user builds must hold Errors, as Python's must hold exceptions.
+let trustedMembers = false;
+
+function trusted<R>(build: () => R): R {
+  const previous = trustedMembers;
+  trustedMembers = true;
+  try {
+    return build();
+  } finally {
+    trustedMembers = previous;
+  }
+}
+
+/** @internal A group of thrown values, whatever they are (a TaskGroup's children's failures). */
+export function groupOfThrown(message: string, thrown: unknown[]): ExceptionGroup<unknown> {
+  return trusted(() => new ExceptionGroup(message, thrown));
+}
 
 /** A class whose instances a matcher selects (`TypeError`, a user error class). */
 export type ErrorClass<E = unknown> = abstract new (...args: never[]) => E;
@@ -41,8 +62,11 @@ type InstanceOf<C> = C extends ErrorClass<infer E> ? E : never;
  * A group of errors raised together (by a TaskGroup, by `catchGroup` handlers).
  * Groups nest: a member may itself be an ExceptionGroup.
  * @asyncio ExceptionGroup(message, exceptions)
- * Differs from asyncio: members may be any thrown value (JavaScript can throw anything); there
- * is no separate BaseExceptionGroup, since JavaScript has no BaseException.
+ * Differs from asyncio: there is no separate BaseExceptionGroup, since JavaScript has no
+ * BaseException. The constructor takes Errors only (as Python takes exceptions only), but a group
+ * yieldio raises (a TaskGroup's, `catchGroup`'s) holds whatever was thrown, strings included.
+ * @throws {RangeError} "Item N of second argument (exceptions) is not an exception" for a member
+ *   that is not an Error.
  * @example
  * try {
  *   yield* taskGroup(function* (tg) { tg.createTask(a()); tg.createTask(b()); });
@@ -71,6 +95,14 @@ export class ExceptionGroup<E = unknown> extends AggregateError {
     }
     const list = Array.from(exceptions);
     if (list.length === 0) throw new RangeError('second argument (exceptions) must be a non-empty sequence');
+    if (!trustedMembers) {
+      const bad = list.findIndex((member) => !isErrorObject(member));
+      if (bad >= 0) {
+        throw new RangeError(
+          `Item ${bad} of second argument (exceptions) is not an exception: got ${describeValue(list[bad])}. Pass Error objects, e.g. new Error(${typeof list[bad] === 'string' ? JSON.stringify(list[bad]) : "'...'"}).`,
+        );
+      }
+    }
     super(list, message, options);
     this.exceptions = Object.freeze(list);
   }
@@ -252,7 +284,7 @@ function splitRecursive(error: unknown, test: (error: unknown) => boolean, wantR
 function deriveLike(group: ExceptionGroup<unknown>, members: unknown[]): ExceptionGroup<unknown> | null {
   if (members.length === 0) return null;
   if (members.length === group.exceptions.length && members.every((m, i) => m === group.exceptions[i])) return group;
-  const derived = group.derive(members);
+  const derived = trusted(() => group.derive(members));
   if (!(derived instanceof ExceptionGroup)) throw new TypeError('derive must return an instance of BaseExceptionGroup');
   // Python copies __cause__, __context__, __traceback__ and __notes__ onto the parts.
   if (group.cause !== undefined) derived.cause = group.cause;
@@ -301,7 +333,7 @@ export function catchGroup<const Ms extends readonly Matcher[]>(error: unknown, 
     return toPredicate(clause[0]);
   });
   // A single error is matched as a one-member group with an empty message, as `except*` does.
-  const original = error instanceof ExceptionGroup ? error : new ExceptionGroup('', [error]);
+  const original = error instanceof ExceptionGroup ? error : groupOfThrown('', [error]);
   let rest: ExceptionGroup<unknown> | null = original;
   const reraised = new Set<unknown>();
   const raised: unknown[] = [];
@@ -311,7 +343,7 @@ export function catchGroup<const Ms extends readonly Matcher[]>(error: unknown, 
     rest = remaining as ExceptionGroup<unknown> | null;
     if (match === null) continue;
     matchedAny = true;
-    const group = match instanceof ExceptionGroup ? match : new ExceptionGroup('', [match]);
+    const group = match instanceof ExceptionGroup ? match : groupOfThrown('', [match]);
     try {
       (clauses[i] as CatchClause<unknown>)[1](group as ExceptionGroup<never>);
     } catch (thrown) {
@@ -328,7 +360,7 @@ export function catchGroup<const Ms extends readonly Matcher[]>(error: unknown, 
     return;
   }
   if (projected !== null) raised.push(projected);
-  throw new ExceptionGroup('', raised);
+  throw groupOfThrown('', raised);
 }
 
 function collectLeaves(error: unknown, into: Set<unknown>): void {

@@ -58,8 +58,8 @@ describe('Future', () => {
   test('set_exception(null or undefined) is a TypeError', () => {
     const loop = virtualLoop();
     const f = loop.createFuture();
-    assert.throws(() => f.setException(null), { name: 'TypeError', message: 'invalid exception object: null; pass an Error' });
-    assert.throws(() => f.setException(undefined), { name: 'TypeError', message: 'invalid exception object: undefined; pass an Error' });
+    assert.throws(() => f.setException(null), { name: 'TypeError', message: "invalid exception object: `null` (null); pass an Error, e.g. new Error('...')" });
+    assert.throws(() => f.setException(undefined), { name: 'TypeError', message: "invalid exception object: `undefined` (undefined); pass an Error, e.g. new Error('...')" });
     assert.equal(f.done(), false);
   });
 
@@ -123,7 +123,7 @@ describe('Future', () => {
     const loop = virtualLoop();
     assert.throws(() => loop.createFuture().addDoneCallback(3 as never), {
       name: 'TypeError',
-      message: 'Expected `callback` to be a function, got number',
+      message: 'Expected `callback` to be a function, got `3` (number)',
     });
   });
 

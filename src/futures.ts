@@ -3,10 +3,11 @@
  * @asyncio asyncio.futures (Future, isfuture)
  * @module
  */
-import { CancelledError, InvalidStateError } from './exceptions.ts';
+import { CancelledError, InvalidStateError, RuntimeError } from './exceptions.ts';
 import { Handle, getRunningLoop, type Runnable } from './events.ts';
 import { contextFromOptions, currentContextValues, type Context } from './contextvars.ts';
-import { inspectSymbol, shortRepr } from './internal/repr.ts';
+import { describeValue, inspectSymbol, shortRepr } from './internal/repr.ts';
+import { checkHandleCallback, isErrorObject } from './internal/validate.ts';
 import type { EventLoop } from './base-events.ts';
 import type { Awaitable, Suspend } from './types.ts';
 
@@ -122,6 +123,13 @@ export function reportUnretrieved(loop: EventLoop): void {
   }
 }
 
+// `new Future(42)` fails here, not later far away (asyncio: AttributeError on loop.get_debug).
+function notALoop(value: unknown): TypeError {
+  return new TypeError(
+    `Expected \`loop\` to be an EventLoop, got ${describeValue(value)}. new Future(loop?) takes only the loop (asyncio's Future(*, loop=None)): set the value with future.setResult(value).`,
+  );
+}
+
 /**
  * The object `yield* future` iterates. It keeps no state of its own (everything is on the
  * future), so one per future serves every task that awaits it.
@@ -134,16 +142,21 @@ class FutureIterator<T> {
   readonly value: Suspend;
   readonly done: false;
   private readonly future: Future<T>;
+  private yielded: boolean; // the future was handed up once: a task resumes it only when done
 
   constructor(future: Future<T>) {
     this.value = future as unknown as Suspend;
     this.done = false;
     this.future = future;
+    this.yielded = false;
   }
 
   next(): IteratorResult<Suspend, T> {
     const future = this.future;
     if (future._state === PENDING) {
+      // asyncio test_futures test_iter: resumed while still pending means no Task drove it.
+      if (this.yielded) throw new RuntimeError("await wasn't used with future");
+      this.yielded = true;
       future._blocking = true;
       return this as IteratorYieldResult<Suspend>;
     }
@@ -234,12 +247,14 @@ export class Future<T = unknown> implements Awaitable<T> {
   /**
    * A pending future bound to `loop` (default: the running loop).
    * Prefer `loop.createFuture()`, as asyncio does.
+   * @throws {TypeError} if `loop` is not an EventLoop (e.g. `new Future(42)`).
    */
   constructor(loop?: EventLoop) {
     this._state = PENDING;
     this._result = undefined;
     this._hasException = false;
     this._loop = loop ?? getRunningLoop();
+    if (typeof this._loop._pushReady !== 'function') throw notALoop(loop);
     this._callback0 = null;
     this._callbacks = null;
     this._blocking = false;
@@ -324,8 +339,8 @@ export class Future<T = unknown> implements Awaitable<T> {
    */
   setException(exception: unknown): void {
     if (this._state !== PENDING) throw new InvalidStateError(`${this._stateName().toUpperCase()}: ${this}`);
-    if (exception === null || exception === undefined) {
-      throw new TypeError(`invalid exception object: ${exception}; pass an Error`);
+    if (!isErrorObject(exception)) {
+      throw new TypeError(`invalid exception object: ${describeValue(exception)}; pass an Error, e.g. new Error(${typeof exception === 'string' ? JSON.stringify(exception) : "'...'"})`);
     }
     this._setExceptionUnchecked(exception);
   }
@@ -362,9 +377,7 @@ export class Future<T = unknown> implements Awaitable<T> {
    * @throws {TypeError} if `callback` is not a function, or `context` not a Context.
    */
   addDoneCallback(callback: DoneCallback<this>, options?: { context?: Context | null | undefined }): void {
-    if (typeof callback !== 'function') {
-      throw new TypeError(`Expected \`callback\` to be a function, got ${typeof callback}`);
-    }
+    checkHandleCallback(callback, 'addDoneCallback');
     const context = options === undefined ? currentContextValues() : contextFromOptions(options, 'addDoneCallback()');
     const handle = new Handle(callback as DoneCallback<never>, this, null, this._loop, context);
     if (this._state !== PENDING) {
@@ -431,6 +444,13 @@ export class Future<T = unknown> implements Awaitable<T> {
   _scheduleCallbacks(): void {
     const loop = this._loop;
     const first = this._callback0;
+    // asyncio: the callbacks go through call_soon, which raises on a closed loop (the future stays
+    // done, its callbacks dropped): say so rather than lose them silently.
+    if (loop._closed && (first !== null || this._callbacks !== null)) {
+      this._callback0 = null;
+      this._callbacks = null;
+      throw new RuntimeError('Event loop is closed');
+    }
     if (first !== null) {
       this._callback0 = null;
       loop._pushReady(first);

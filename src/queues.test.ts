@@ -61,16 +61,23 @@ describe('Queue basics', () => {
     });
   });
 
-  test('maxsize: NaN, fractions and non-numbers are refused with the accepted range', () => {
+  test('maxsize: NaN and non-numbers are refused with the accepted range; a float is accepted, as asyncio does', () => {
     assert.throws(() => new Queue(NaN), {
       name: 'RangeError',
-      message: 'Expected `maxsize` to be an integer (0 or less, or Infinity: unbounded), got `NaN` (number)',
+      message: 'Expected `maxsize` to be a number (0 or less, or Infinity: unbounded), got `NaN` (number)',
     });
-    assert.throws(() => new LifoQueue(2.5), { name: 'RangeError' });
     assert.throws(() => new PriorityQueue('3' as never), {
       name: 'TypeError',
-      message: 'Expected `maxsize` to be an integer (0 or less, or Infinity: unbounded), got `"3"` (string)',
+      message: 'Expected `maxsize` to be a number (0 or less, or Infinity: unbounded), got `"3"` (string)',
     });
+    // CPython 3.13: q = asyncio.Queue(1.3); q.maxsize == 1.3; full() False at 1 item, True at 2.
+    const q = new LifoQueue<number>(1.3);
+    assert.equal(q.maxsize, 1.3);
+    q.putNowait(1);
+    assert.equal(q.full(), false);
+    q.putNowait(2);
+    assert.equal(q.full(), true);
+    assert.throws(() => q.putNowait(3), { name: 'QueueFull' });
     assert.equal(new Queue(-1).full(), false);
     assert.equal(new Queue(Infinity).maxsize, Infinity);
   });

@@ -228,10 +228,12 @@ class GetOp<T> {
   }
 }
 
+// asyncio accepts any number (Queue(1.3) is full at 2 items: full() is qsize() >= maxsize); NaN,
+// which would make the queue silently unbounded, is refused.
 function checkMaxsize(maxsize: unknown): number {
-  if (typeof maxsize !== 'number' || !(Number.isInteger(maxsize) || maxsize === Infinity)) {
+  if (typeof maxsize !== 'number' || Number.isNaN(maxsize)) {
     throw new (typeof maxsize === 'number' ? RangeError : TypeError)(
-      `Expected \`maxsize\` to be an integer (0 or less, or Infinity: unbounded), got ${describeValue(maxsize)}`,
+      `Expected \`maxsize\` to be a number (0 or less, or Infinity: unbounded), got ${describeValue(maxsize)}`,
     );
   }
   return maxsize;
@@ -265,8 +267,8 @@ export class Queue<T = unknown> extends LoopBound {
   /**
    * A queue holding at most `maxsize` items (0 or less: unbounded).
    * @asyncio asyncio.Queue(maxsize=0)
-   * @param maxsize an integer, or Infinity; 0 or less means unbounded.
-   * @throws {RangeError} for NaN or a non-integer number (TypeError for a non-number).
+   * @param maxsize a number (asyncio accepts floats), or Infinity; 0 or less means unbounded.
+   * @throws {RangeError} for a NaN `maxsize` (TypeError for a non-number).
    */
   constructor(maxsize = 0) {
     super();
@@ -539,7 +541,7 @@ export class LifoQueue<T = unknown> extends Queue<T> {
   /**
    * A LIFO queue holding at most `maxsize` items (0 or less: unbounded).
    * @asyncio asyncio.LifoQueue(maxsize=0)
-   * @param maxsize an integer, or Infinity; 0 or less means unbounded.
+   * @param maxsize a number (asyncio accepts floats), or Infinity; 0 or less means unbounded.
    * @throws {RangeError} for NaN or a non-integer number.
    */
   constructor(maxsize = 0) {
@@ -616,11 +618,25 @@ function pythonLess(a: unknown, b: unknown): boolean {
 /** Items the default order can never compare are refused at put, even into an empty queue. */
 function checkOrderable(item: unknown): void {
   const t = typeof item;
-  if (t === 'number' || t === 'bigint' || t === 'string' || Array.isArray(item)) return;
+  if (t === 'number' || t === 'bigint' || t === 'string' || Array.isArray(item)) {
+    // NaN is neither smaller nor larger than anything: heapq accepts it and then hands items out
+    // in a broken order. Refuse it (also inside a tuple), so the order stays a total order.
+    if (containsNaN(item)) {
+      throw new RangeError(`PriorityQueue cannot order NaN (got ${describeValue(item)}): it compares as neither smaller nor larger than any priority. Use a number, or Infinity for "last".`);
+    }
+    return;
+  }
   throw new TypeError(
     `PriorityQueue cannot order ${describeValue(item)} by default: it orders ${PYTHON_ORDERABLE}. ` +
       'Pass `new PriorityQueue(maxsize, { compare: (a, b) => ... })` to order other items.',
   );
+}
+
+function containsNaN(item: unknown): boolean {
+  if (typeof item === 'number') return Number.isNaN(item);
+  if (!Array.isArray(item)) return false;
+  for (const x of item as unknown[]) if (containsNaN(x)) return true;
+  return false;
 }
 
 class PythonOrderHeap<T> extends HeapStorage<T> {
@@ -646,9 +662,9 @@ export class PriorityQueue<T = unknown> extends Queue<T> {
   /**
    * A priority queue holding at most `maxsize` items (0 or less: unbounded).
    * @asyncio asyncio.PriorityQueue(maxsize=0)
-   * @param maxsize an integer, or Infinity; 0 or less means unbounded.
+   * @param maxsize a number (asyncio accepts floats), or Infinity; 0 or less means unbounded.
    * @param options `compare(a, b)`: negative when `a` comes first (default: Python's order).
-   * @throws {RangeError} for NaN or a non-integer `maxsize`.
+   * @throws {RangeError} for a NaN `maxsize`.
    * @throws {TypeError} if `compare` is given and is not a function.
    */
   constructor(maxsize = 0, options?: PriorityQueueOptions<T>) {

@@ -11,6 +11,7 @@ import { copyContext, type Context } from './contextvars.ts';
 import { formatCallGraph } from './graph.ts';
 import { checkTraceOption, endTrace, startTrace, type TraceOption } from './trace-option.ts';
 import type { Coroutine } from './types.ts';
+import { checkOptions } from './internal/validate.ts';
 
 /** What `run`, `runSync` and `Runner.run` accept: a coroutine, or a function returning one. */
 export type Main<T> = Coroutine<T> | (() => Coroutine<T>);
@@ -38,6 +39,9 @@ function checkRunOptions(options: RunOptions | undefined): void {
     throw new RangeError('Expected either `clock` or `loopFactory`, not both: the loop the factory makes has its own clock');
   }
 }
+
+// RunOptions' keys: a misspelt one is a TypeError, as Python's "unexpected keyword argument".
+const RUN_OPTIONS: readonly string[] = ['debug', 'clock', 'loopFactory', 'trace'];
 
 function toCoroutine<T>(main: Main<T>, what: string): Coroutine<T> {
   if (typeof main === 'function' && main.constructor?.name !== 'AsyncFunction') {
@@ -141,6 +145,7 @@ export class Runner {
    * @throws {TypeError} if `loopFactory` is not a function; {RangeError} if given with `clock`.
    */
   constructor(options: RunOptions = {}) {
+    checkOptions(options, 'new Runner()', RUN_OPTIONS, "new Runner({ debug: true, clock: 'virtual' })");
     checkRunOptions(options);
     this.loop = null;
     this.closed = false;
@@ -274,7 +279,7 @@ export class Runner {
  * @throws {RuntimeError} "run() cannot be called from a running event loop" (thrown at once).
  * @throws {RuntimeError} "Event loop is stuck: Task 'Task-1' can never finish: ..." with each
  *   stuck task's call graph, when nothing can wake the loop (Node's `beforeExit`).
- * @throws {TypeError} if `main` is not a coroutine.
+ * @throws {TypeError} if `main` is not a coroutine, or `options` is not an object of known keys.
  * @example
  * const answer = await run(function* () {
  *   yield* sleep(100);
@@ -283,6 +288,7 @@ export class Runner {
  */
 export function run<T>(main: Main<T>, options?: RunOptions): Promise<T> {
   checkNotNested('run');
+  checkOptions(options, 'run()', RUN_OPTIONS, 'run(main, { debug: true })');
   const coro = toCoroutine(main, 'run');
   const runner = new Runner(options);
   let result: Promise<T>;
@@ -316,6 +322,7 @@ export function run<T>(main: Main<T>, options?: RunOptions): Promise<T> {
  */
 export function runSync<T>(main: Main<T>, options?: RunOptions): T {
   checkNotNested('runSync');
+  checkOptions(options, 'runSync()', RUN_OPTIONS, 'runSync(main, { debug: true })');
   const coro = toCoroutine(main, 'runSync');
   const runner = new Runner(options?.loopFactory !== undefined ? options : { ...options, clock: options?.clock ?? 'virtual' });
   let value: T;

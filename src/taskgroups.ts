@@ -17,11 +17,11 @@ import { CancelledError, RuntimeError } from './exceptions.ts';
 import { getRunningLoop } from './events.ts';
 import type { EventLoop } from './base-events.ts';
 import type { Future } from './futures.ts';
-import { currentTask, isCoroutine, notACoroutineError } from './tasks.ts';
+import { closeCoroutine, currentTask, isCoroutine, notACoroutineError } from './tasks.ts';
 import type { Task } from './tasks.ts';
 import type { Context } from './contextvars.ts';
-import { ExceptionGroup, noteErrorTask } from './exception-groups.ts';
-import { checkCallback } from './internal/validate.ts';
+import { groupOfThrown, noteErrorTask } from './exception-groups.ts';
+import { checkBodyFunction } from './internal/validate.ts';
 import { inspectSymbol } from './internal/repr.ts';
 import { runAsyncWith } from './internal/async-with.ts';
 import type { AsyncContextManager, Coroutine } from './types.ts';
@@ -176,7 +176,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
         parent.uncancel();
         parent.cancel();
       }
-      throw new ExceptionGroup('unhandled errors in a TaskGroup', errors);
+      throw groupOfThrown('unhandled errors in a TaskGroup', errors);
     }
     // Swallow what remains: the CancelledError the group itself caused.
     return true;
@@ -190,15 +190,18 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
    * @param options `name` and `context`, as `createTask`.
    * @returns the new Task.
    * @throws {RuntimeError} "TaskGroup <...> has not been entered", "TaskGroup <...> is finished"
-   *   (the block ended and every child is done), "TaskGroup <...> is shutting down" (aborting).
+   *   (the block ended and every child is done), "TaskGroup <...> is shutting down" (aborting); the
+   *   refused coroutine is closed first, as asyncio does.
    * @throws {TypeError} if `coro` is not a coroutine.
    * @example
    * const user = tg.createTask(fetchUser(1), { name: 'user-1' });
    */
   createTask<T>(coro: Coroutine<T>, options?: TaskGroupTaskOptions): Task<T> {
-    if (!this._entered) throw new RuntimeError(`TaskGroup ${this} has not been entered`);
-    if (this._exiting && this._tasks.size === 0) throw new RuntimeError(`TaskGroup ${this} is finished`);
-    if (this._aborting) throw new RuntimeError(`TaskGroup ${this} is shutting down`);
+    // asyncio closes a refused coroutine on all three paths (test_taskgroup_finished), so it is
+    // never reported as "never awaited".
+    if (!this._entered) throw this._refuse(coro, 'has not been entered');
+    if (this._exiting && this._tasks.size === 0) throw this._refuse(coro, 'is finished');
+    if (this._aborting) throw this._refuse(coro, 'is shutting down');
     if (!isCoroutine(coro)) throw notACoroutineError('tg.createTask', coro);
     const task = (this._loop as EventLoop).createTask(coro, options) as Task<unknown>;
     // gh-128550: add the done callback even if the task finished eagerly, or its failure would
@@ -208,6 +211,11 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
     // gh-155418: an eager child can cancel the group before joining _tasks.
     if (this._aborting && !task.done()) task.cancel();
     return task as Task<T>;
+  }
+
+  private _refuse(coro: unknown, why: string): RuntimeError {
+    closeCoroutine(coro);
+    return new RuntimeError(`TaskGroup ${this} ${why}`);
   }
 
   /**
@@ -350,7 +358,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
  * console.log(a.result(), b.result());
  */
 export function taskGroup<T>(body: (tg: TaskGroup) => Coroutine<T>): Coroutine<T> {
-  checkCallback(body, 'body');
+  checkBodyFunction(body, 'taskGroup', 'taskGroup(function* (tg) { ... })');
   // Only a tg.cancel() that interrupts the body leaves undefined (see @returns).
-  return runAsyncWith(new TaskGroup(), body) as Coroutine<T>;
+  return runAsyncWith(new TaskGroup(), body, 'taskGroup', 'taskGroup(function* (tg) { ... })') as Coroutine<T>;
 }

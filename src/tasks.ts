@@ -739,7 +739,22 @@ function trackNeverAwaited<T>(coro: Coroutine<T>, name: string): Coroutine<T> {
     return yield* coro;
   })();
   neverAwaited.register(wrapper, { loop, name }, token);
+  neverAwaitedTokens.set(wrapper, token);
   return wrapper;
+}
+
+// The registry token of each tracked coroutine (debug mode only), so closing one unregisters it.
+const neverAwaitedTokens = new WeakMap<object, object>();
+
+/**
+ * @internal Closes a coroutine that will never run (asyncio's `coro.close()` where a TaskGroup
+ * refuses it): its body never starts, and debug mode does not report it as never awaited.
+ */
+export function closeCoroutine(coro: unknown): void {
+  if (!isCoroutine(coro)) return;
+  const token = neverAwaitedTokens.get(coro);
+  if (token !== undefined) neverAwaited.unregister(token);
+  coro.return(undefined as never);
 }
 
 /**

@@ -18,7 +18,7 @@ import type { TimerHandle, Handle } from './events.ts';
 import { currentTask } from './tasks.ts';
 import type { Task } from './tasks.ts';
 import { ExceptionGroup } from './exception-groups.ts';
-import { checkCallback, checkDelay } from './internal/validate.ts';
+import { checkBodyFunction, checkDelay } from './internal/validate.ts';
 import { inspectSymbol } from './internal/repr.ts';
 import { runAsyncWith } from './internal/async-with.ts';
 import type { AsyncContextManager, Coroutine } from './types.ts';
@@ -255,9 +255,11 @@ export function timeout<T>(delay: number | null | undefined, body?: (timeout: Ti
   const loop = getRunningLoop();
   const cm = new Timeout(delay === null || delay === undefined ? null : loop.time() + delay);
   if (body === undefined) return cm;
-  checkCallback(body, 'body');
-  return runAsyncWith(cm, body) as Coroutine<T>;
+  checkBodyFunction(body, 'timeout', TIMEOUT_EXAMPLE);
+  return runAsyncWith(cm, body, 'timeout', TIMEOUT_EXAMPLE) as Coroutine<T>;
 }
+
+const TIMEOUT_EXAMPLE = 'timeout(delay, function* (t) { ... })';
 
 /**
  * A Timeout that expires at `when` in loop time (`loop.time()`, ms); `null` / `undefined`: no
@@ -279,6 +281,6 @@ export function timeoutAt<T>(when: number | null | undefined, body?: (timeout: T
   if (when !== null && when !== undefined) checkDelay(when, 'when');
   const cm = new Timeout(when ?? null);
   if (body === undefined) return cm;
-  checkCallback(body, 'body');
-  return runAsyncWith(cm, body) as Coroutine<T>;
+  checkBodyFunction(body, 'timeoutAt', 'timeoutAt(when, function* (t) { ... })');
+  return runAsyncWith(cm, body, 'timeoutAt', 'timeoutAt(when, function* (t) { ... })') as Coroutine<T>;
 }

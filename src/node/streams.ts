@@ -21,7 +21,7 @@ import { getRunningLoop } from '../events.ts';
 import { sleep } from '../tasks.ts';
 import { RuntimeError } from '../exceptions.ts';
 import { describeValue, inspectSymbol } from '../internal/repr.ts';
-import { checkCallback } from '../internal/validate.ts';
+import { checkCallback, functionKind } from '../internal/validate.ts';
 import { DEFAULT_LIMIT, StreamReader, checkLimit } from './stream-reader.ts';
 import { StreamTransport, socketExtraInfo } from './transports.ts';
 import { ConnectionAbortedError } from './errors.ts';
@@ -539,15 +539,25 @@ export function nodeHasReusePort(): boolean {
   return major >= 24 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
 }
 
+// A native async handler is refused at the call: its body could not `yield*` the streams, and its
+// rejection would escape the loop instead of reaching "Unhandled exception in client_connected_cb".
 function checkClientConnected(cb: unknown): ClientConnected {
   checkCallback(cb, 'clientConnected');
+  const kind = functionKind(cb);
+  if (kind === 'async function' || kind === 'async generator function') {
+    throw new TypeError(
+      `Expected \`clientConnected\` to be a function* (reader, writer) handler or a plain function, got the native ${kind} ${cb.name || '(anonymous)'}: ` +
+        'its failures would escape the loop as unhandled rejections. Write it as function* (reader, writer) { ... } with yield* where it has await; it then runs as a task.',
+    );
+  }
   return cb as ClientConnected;
 }
 
 /**
  * Starts a TCP server: `clientConnected(reader, writer)` is called for each connection; when it is
  * a `function*`, its coroutine runs as a Task (an error it raises is reported to the loop's
- * exception handler and the connection is closed).
+ * exception handler and the connection is closed). A native `async` handler is refused with a
+ * TypeError: write it as a `function*`.
  * @asyncio asyncio.start_server(client_connected_cb, host=None, port=None, *, limit=_DEFAULT_LIMIT, backlog=100, reuse_address=None, reuse_port=None, keep_alive=None, start_serving=True)
  * @param clientConnected called with each connection's reader and writer.
  * @param options `host`, `port` (0: any free port), `limit`, `backlog` (default 100), `startServing`,

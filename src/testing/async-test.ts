@@ -15,7 +15,8 @@
  * @module
  */
 import { EventLoop, type ExceptionContext } from '../base-events.ts';
-import { isCoroutine, notACoroutineError, type Task } from '../tasks.ts';
+import { isCoroutine, type Task } from '../tasks.ts';
+import { functionKind } from '../internal/validate.ts';
 import { describeValue } from '../internal/repr.ts';
 import type { Coroutine } from '../types.ts';
 
@@ -40,7 +41,8 @@ const MAX_CLEANUP_ROUNDS = 10;
  *   `t`, vitest's `{ expect, ... }`), if the runner passes one.
  * @param options `{ debug }`.
  * @returns a function for `test(name, fn)` that returns a Promise.
- * @throws {TypeError} if `fn` is not a function (at once) or does not return a coroutine (when the test runs).
+ * @throws {TypeError} if `fn` is not a function or is a native async one (at once), or does not
+ *   return a coroutine (when the test runs).
  * @example
  * test('the retry client waits 1 + 2 + 4 s', asyncTest(function* () {
  *   const loop = getRunningLoop();
@@ -50,8 +52,11 @@ const MAX_CLEANUP_ROUNDS = 10;
  */
 export function asyncTest<C = unknown>(fn: (context: C) => Coroutine<unknown>, options: AsyncTestOptions = {}): (context: C) => Promise<void> {
   if (typeof fn !== 'function') {
-    throw new TypeError(`Expected \`fn\` to be a generator function (the test body), got ${describeValue(fn)}`);
+    const hint = isCoroutine(fn) ? '. asyncTest takes the function, not its coroutine: asyncTest(body), not asyncTest(body()).' : '';
+    throw new TypeError(`Expected \`fn\` to be a generator function (the test body), got ${describeValue(fn)}${hint}`);
   }
+  const kind = functionKind(fn);
+  if (kind === 'async function' || kind === 'async generator function') throw notAGeneratorBody(`the native ${kind} ${fn.name || '(anonymous)'}`);
   // One parameter only: node:test treats a function with two parameters as callback-style.
   return (context: C): Promise<void> => runTest(fn, context, options);
 }
@@ -67,7 +72,7 @@ async function runTest<C>(fn: (context: C) => Coroutine<unknown>, context: C, op
   const leaked: string[] = [];
   try {
     const coro = fn(context);
-    if (!isCoroutine(coro)) throw notACoroutineError('asyncTest', coro);
+    if (!isCoroutine(coro)) throw notAGeneratorBody(`a function that returned ${describeValue(coro)}`);
     const main = loop.createTask(coro, { name: 'asyncTest' });
     try {
       await loop.runUntilComplete(main);
@@ -103,6 +108,14 @@ async function runTest<C>(fn: (context: C) => Coroutine<unknown>, context: C, op
   if (problems.length > 0) {
     throw new AggregateError(errors, `asyncTest: ${problems.join('\nasyncTest: ')}`);
   }
+}
+
+// The advice for asyncTest itself (it takes the body function, never a coroutine).
+function notAGeneratorBody(got: string): TypeError {
+  return new TypeError(
+    `asyncTest(): the test body must be a generator function, got ${got}. Write it as function* () { ... } with yield* where it awaits: ` +
+      "test('...', asyncTest(function* () { ... })).",
+  );
 }
 
 function isUnretrievedReport(ctx: ExceptionContext): boolean {

@@ -17,6 +17,7 @@ import { Future } from '../futures.ts';
 import { isSuspension as isAwaitForTask } from '../tasks.ts';
 import { describeValue } from '../internal/repr.ts';
 import { getRunningLoopOrNull } from '../events.ts';
+import { checkBody, checkBodyFunction } from '../internal/validate.ts';
 import type { Coroutine, Suspend } from '../types.ts';
 
 /** The body of a fixture: awaits with `yield*`, yields its value once with `yield value`. */
@@ -54,6 +55,9 @@ export function fixture<T>(fn: FixtureBody<T>): Fixture<T> {
   }
   return Object.freeze({ body: fn, name: fn.name || 'fixture' });
 }
+
+// The corrected call the body checks show.
+const USE_FIXTURE_EXAMPLE = 'useFixture(f, function* (value) { ... })';
 
 // What one drive of the body ended on: its yielded value, or its end.
 interface Stop<T> {
@@ -114,6 +118,7 @@ export function* useFixture<T, R>(f: Fixture<T>, body: (value: T) => Coroutine<R
   if (typeof body !== 'function') {
     throw new TypeError(`Expected \`body\` to be a generator function receiving the fixture's value, got ${describeValue(body)}`);
   }
+  checkBodyFunction(body, 'useFixture', USE_FIXTURE_EXAMPLE);
   const gen = f.body();
   const setup = yield* drive(gen);
   if (setup.done) {
@@ -123,7 +128,7 @@ export function* useFixture<T, R>(f: Fixture<T>, body: (value: T) => Coroutine<R
   let failed = false;
   let failure: unknown;
   try {
-    result = yield* body(setup.value as T);
+    result = yield* checkBody<Coroutine<R>>(body(setup.value as T), 'useFixture', USE_FIXTURE_EXAMPLE);
   } catch (error) {
     failed = true;
     failure = error;

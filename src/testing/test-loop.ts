@@ -18,12 +18,20 @@ import { EventLoop } from '../base-events.ts';
 import { RuntimeError } from '../exceptions.ts';
 import { getRunningLoopOrNull, type TimerEntry, type TimerHandle } from '../events.ts';
 import { describeValue } from '../internal/repr.ts';
+import { checkInteger, checkOptions } from '../internal/validate.ts';
 
 /** Options of `new TestLoop()`. */
 export interface TestLoopOptions {
   /** Debug mode, as `EventLoop`'s. Default false. */
   debug?: boolean;
+  /**
+   * How many loop iterations `advance` / `runUntilIdle` may run without the clock moving before
+   * they give up with a RuntimeError (something reschedules itself forever). Default 1,000,000.
+   */
+  maxIterations?: number;
 }
+
+const DEFAULT_MAX_ITERATIONS = 1_000_000;
 
 function timerOrder(a: TimerEntry, b: TimerEntry): number {
   return a._when - b._when || a._seq - b._seq;
@@ -51,11 +59,20 @@ function timerOrder(a: TimerEntry, b: TimerEntry): number {
 export class TestLoop extends EventLoop {
   /** Callbacks run so far by this loop (every iteration adds its count). */
   _ranCount: number;
+  /** The bound on iterations at one clock reading inside `advance` / `runUntilIdle`. */
+  _maxIterations: number;
+  /** Iterations run at `_iterationsAt` by the current `advance` / `runUntilIdle`; -1 outside one. */
+  _iterations: number;
+  _iterationsAt: number;
 
   /** A new loop on the virtual clock, at time 0. */
   constructor(options: TestLoopOptions = {}) {
     super(options.debug === undefined ? { clock: 'virtual' } : { clock: 'virtual', debug: options.debug });
+    checkOptions(options, 'new TestLoop()', ['debug', 'maxIterations']);
     this._ranCount = 0;
+    this._maxIterations = options.maxIterations === undefined ? DEFAULT_MAX_ITERATIONS : checkInteger(options.maxIterations, 'maxIterations', 1);
+    this._iterations = -1;
+    this._iterationsAt = 0;
   }
 
   /**
@@ -85,7 +102,8 @@ export class TestLoop extends EventLoop {
    * Runs callbacks until nothing is ready, without moving the clock: every task that can make
    * progress now does. Timers already due (their deadline <= `time()`) run too.
    * @returns the number of callbacks (task steps included) that ran.
-   * @throws {RuntimeError} if the loop is closed or already running.
+   * @throws {RuntimeError} if the loop is closed or already running, or when it never goes idle
+   *   (more than `maxIterations` iterations without the clock moving).
    * @example
    * const task = loop.createTask(worker(queue));
    * queue.putNowait('job');
@@ -116,6 +134,8 @@ export class TestLoop extends EventLoop {
     this._running = true;
     this._stopping = false;
     const before = this._ranCount;
+    this._iterations = 0;
+    this._iterationsAt = this._virtualNow;
     try {
       for (;;) {
         this._runStretch(false);
@@ -128,14 +148,33 @@ export class TestLoop extends EventLoop {
     } finally {
       this._running = false;
       this._stopping = false;
+      this._iterations = -1;
     }
     return this._ranCount - before;
   }
 
   /** @internal Every callback run goes through here (runOnce too): counted for advance / runUntilIdle. */
   override _runSome(limit: number): number {
+    // A new iteration inside advance / runUntilIdle: bounded while the clock stands still, so a
+    // callback that reschedules itself fails the test instead of hanging it.
+    if (this._iterations >= 0 && this._passRemaining === 0) {
+      if (this._virtualNow !== this._iterationsAt) {
+        this._iterationsAt = this._virtualNow;
+        this._iterations = 0;
+      }
+      if (++this._iterations > this._maxIterations) throw this._neverIdle();
+    }
     const ran = super._runSome(limit);
     this._ranCount += ran;
     return ran;
+  }
+
+  private _neverIdle(): RuntimeError {
+    const next = this._ready.peekFirst();
+    return new RuntimeError(
+      `the loop never went idle: ${this._maxIterations} iterations ran at time ${this._virtualNow} and ${this._ready.length} callback(s) are still ready, ` +
+        `the next one ${next === undefined ? '(none)' : String(next)}. Something reschedules itself forever (a callback that calls callSoon on itself, ` +
+        'a task looping on sleep(0)): give it a delay and drive it with advance(ms), or raise the bound with new TestLoop({ maxIterations }).',
+    );
   }
 }
