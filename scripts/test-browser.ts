@@ -37,9 +37,11 @@ function find(dir: string): string[] {
   return out;
 }
 
+// Core test files that test Node itself: the ExceptionGroup tree is what node:util's inspect prints.
+const NODE_ONLY = new Set(['src/exception-groups.inspect.test.ts']);
 const filters = process.argv.slice(2);
 const files = find(join(root, 'src'))
-  .filter((f) => !f.startsWith('src/node/') && !f.startsWith('src/eslint-plugin/'))
+  .filter((f) => !f.startsWith('src/node/') && !f.startsWith('src/eslint-plugin/') && !NODE_ONLY.has(f))
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
 if (files.length === 0) {
   console.error(`test:browser: no core test file matches ${filters.join(' ')}`);
@@ -80,6 +82,24 @@ export async function run(timeoutMs: number) {
   return results;
 }`,
     }));
+    // test/snapshot.ts reads reviewed files: in the page they are embedded at bundle time instead.
+    build.onResolve({ filter: /\/test\/snapshot\.ts$/ }, () => ({ path: 'snapshot', namespace: 'snapshots' }));
+    build.onLoad({ filter: /.*/, namespace: 'snapshots' }, () => {
+      const dir = join(root, 'test', 'snapshots');
+      const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.txt') && statSync(join(dir, f)).isFile());
+      const embedded = Object.fromEntries(files.map((f) => [f.split('\\').join('/'), readFileSync(join(dir, f), 'utf8')]));
+      return {
+        resolveDir: root,
+        loader: 'ts',
+        contents: `import assert from 'node:assert/strict';
+const snapshots: Record<string, string> = ${JSON.stringify(embedded)};
+export function matchSnapshot(actual: string, name: string): void {
+  const expected = snapshots[name];
+  assert.ok(expected !== undefined, 'missing snapshot ' + name);
+  assert.equal(actual.endsWith('\\n') ? actual : actual + '\\n', expected);
+}`,
+      };
+    });
     // The Node globals a test file uses as free names come from scripts/browser/globals.ts.
     build.onLoad({ filter: /\.test\.ts$/ }, (args) => {
       let contents = readFileSync(args.path, 'utf8');
@@ -206,7 +226,7 @@ try {
 const total = counts.pass + counts.fail + counts.skip + counts.todo;
 if (failures.length > 0) console.log(`\n✖ failing tests:\n\n${failures.join('\n\n')}`);
 console.log(`ℹ browser ${version}`);
-console.log(`ℹ files ${files.length} (excluded: src/node/**, src/eslint-plugin/**, test/**: they need Node)`);
+console.log(`ℹ files ${files.length} (excluded: src/node/**, src/eslint-plugin/**, test/**, ${[...NODE_ONLY].join(', ')}: they need Node)`);
 console.log(`ℹ tests ${total}`);
 console.log(`ℹ pass ${counts.pass}`);
 console.log(`ℹ fail ${counts.fail}`);
