@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cli, requestSnapshot } from './ps.ts';
+import { runSync, sleep } from '../index.ts';
+import './index.ts'; // yieldio/node loaded: its host serves ps
 
 const nodeIndex = fileURLToPath(new URL('./index.ts', import.meta.url));
 const coreIndex = fileURLToPath(new URL('../index.ts', import.meta.url));
@@ -82,12 +84,26 @@ describe('yieldio ps / pstree on a live child process', () => {
     // This test process has no open runner loop, so no marker: nothing is signalled (SIGUSR2 would kill it).
     assert.equal(existsSync(join(tmpdir(), `yieldio-ps-${process.pid}.ready`)), false);
     assert.throws(() => requestSnapshot(process.pid), {
-      message: `process ${process.pid} is not serving yieldio ps: it must run a yieldio loop (run/runMain) with yieldio/node loaded, and not set YIELDIO_PS=0`,
+      message: `process ${process.pid} is not serving yieldio ps: it must run a yieldio loop (run/runMain) with yieldio/node loaded, not set YIELDIO_PS=0, and be able to write ${tmpdir()}`,
     });
     const errors: string[] = [];
     assert.equal(cli(['ps', 'abc'], () => {}, (t) => errors.push(t)), 2);
     assert.match(errors[0] ?? '', /^usage: yieldio ps <pid>/);
     assert.equal(cli(['pstree', String(process.pid)], () => {}, (t) => errors.push(t)), 1);
     assert.match(errors[1] ?? '', /^yieldio pstree: process \d+ is not serving yieldio ps/);
+  });
+
+  // Last in the file: once the marker cannot be written, ps stays off for this process.
+  test('a process that cannot write the temporary directory runs on without ps (Deno without --allow-write)', () => {
+    const saved = process.env['TMPDIR'];
+    process.env['TMPDIR'] = join(tmpdir(), `yieldio-ps-missing-${process.pid}`, 'nope');
+    try {
+      assert.equal(runSync(sleep(5, 'ran')), 'ran');
+      assert.equal(runSync(sleep(5, 'again')), 'again');
+    } finally {
+      if (saved === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = saved;
+    }
+    assert.equal(existsSync(join(tmpdir(), `yieldio-ps-${process.pid}.ready`)), false);
   });
 });

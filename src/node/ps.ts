@@ -47,11 +47,21 @@ function unlinkQuietly(path: string): void {
 }
 
 function answer(): void {
-  const snapshot: PsSnapshot = { pid: process.pid, rows: taskTable(), tree: formatTaskTree() };
-  const temp = join(tmpdir(), `.yieldio-ps-${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);
-  writeFileSync(temp, JSON.stringify(snapshot), { flag: 'wx', mode: 0o600 });
-  renameSync(temp, answerPath(process.pid));
+  // A diagnostic must never kill the program it inspects: if the answer cannot be written, the
+  // CLI reports that the process did not answer in time.
+  try {
+    const snapshot: PsSnapshot = { pid: process.pid, rows: taskTable(), tree: formatTaskTree() };
+    const temp = join(tmpdir(), `.yieldio-ps-${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);
+    writeFileSync(temp, JSON.stringify(snapshot), { flag: 'wx', mode: 0o600 });
+    renameSync(temp, answerPath(process.pid));
+  } catch {
+    // no answer file: the CLI's timeout message names this case
+  }
 }
+
+// Set when this process cannot serve `yieldio ps` (no write access to the temporary directory,
+// as under Deno without --allow-write): the program runs on, only the diagnostic is off.
+let unavailable = false;
 
 function removeMarker(): void {
   unlinkQuietly(markerPath(process.pid));
@@ -59,12 +69,19 @@ function removeMarker(): void {
 
 /** @internal A runner opened a loop: serve `yieldio ps` while any is open. */
 export function psLoopOpened(loop: EventLoop): void {
-  if (process.env['YIELDIO_PS'] === '0') return;
+  if (unavailable || process.env['YIELDIO_PS'] === '0') return;
   openLoops.add(loop);
   if (openLoops.size !== 1) return;
-  process.on(SIGNAL, answer);
-  process.on('exit', removeMarker);
-  writeFileSync(markerPath(process.pid), String(process.pid), { mode: 0o600 });
+  try {
+    writeFileSync(markerPath(process.pid), String(process.pid), { mode: 0o600 });
+    process.on(SIGNAL, answer);
+    process.on('exit', removeMarker);
+  } catch {
+    unavailable = true;
+    openLoops.clear();
+    process.off(SIGNAL, answer);
+    removeMarker();
+  }
 }
 
 /** @internal A runner closed its loop. */
@@ -84,7 +101,9 @@ export function requestSnapshot(pid: number, timeoutMs = 5000): PsSnapshot {
   if (!Number.isInteger(pid) || pid <= 0) throw new RangeError(`Expected a process id, got ${String(pid)}`);
   const marker = markerPath(pid);
   if (!existsSync(marker)) {
-    throw new Error(`process ${pid} is not serving yieldio ps: it must run a yieldio loop (run/runMain) with yieldio/node loaded, and not set YIELDIO_PS=0`);
+    throw new Error(
+      `process ${pid} is not serving yieldio ps: it must run a yieldio loop (run/runMain) with yieldio/node loaded, not set YIELDIO_PS=0, and be able to write ${tmpdir()}`,
+    );
   }
   if (typeof process.getuid === 'function' && statSync(marker).uid !== process.getuid()) {
     throw new Error(`process ${pid} belongs to another user: yieldio ps only inspects your own processes`);
