@@ -4,8 +4,12 @@
  *
  * Design notes
  * - Layout, as asyncio splits it: the reader is stream-reader.ts (no `node:` import), the
- *   transport under the pair transports.ts (selector_events.py), the Server servers.ts
- *   (base_events.Server), the errors errors.ts; this module holds the writer and the functions.
+ *   StreamReaderProtocol and the writer stream-protocol.ts (streams.py), the transport under
+ *   them transports.ts (selector_events.py), the Server servers.ts (base_events.Server), the
+ *   errors errors.ts; this module holds the functions.
+ * - One I/O path, as asyncio's: `openConnection` is `createConnection(() => new
+ *   StreamReaderProtocol(reader))` and `startServer` is `createServer(() => new
+ *   StreamReaderProtocol(new StreamReader(limit), clientConnected))`.
  * - Bytes: every read returns a `Uint8Array` (a Node Buffer at run time), as asyncio returns
  *   `bytes`; `readline()` too. Decode with `new TextDecoder().decode(line)` or `Buffer.from(line)
  *   .toString()`. `write()` takes a `Uint8Array` or, unlike asyncio, a string (written as UTF-8).
@@ -16,228 +20,20 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { lstatSync, unlinkSync } from 'node:fs';
-import { Buffer } from 'node:buffer';
 import { getRunningLoop } from '../events.ts';
-import { sleep } from '../tasks.ts';
-import { RuntimeError } from '../exceptions.ts';
-import { describeValue, inspectSymbol } from '../internal/repr.ts';
+import { describeValue } from '../internal/repr.ts';
 import { checkCallback, functionKind } from '../internal/validate.ts';
 import { DEFAULT_LIMIT, StreamReader, checkLimit } from './stream-reader.ts';
-import { StreamTransport, socketExtraInfo } from './transports.ts';
-import { ConnectionAbortedError } from './errors.ts';
-import { SSL_HANDSHAKE_TIMEOUT, SSL_SHUTDOWN_TIMEOUT, checkSsl, checkTimeout, clientOptions, serverOptions, type SSLContext } from './tls.ts';
-import type { TimerHandle } from '../events.ts';
+import { SocketTransport, StreamTransport } from './transports.ts';
+import { checkSsl, clientOptions, type SSLContext } from './tls.ts';
 import { Server, ServerSocket } from './servers.ts';
-import { SocketTransport, type StreamProtocol } from './protocols.ts';
+import { StreamReaderProtocol, StreamWriter, checkOptions, checkString, tlsSetup, waitConnected, type ClientConnected, type TlsSetup } from './stream-protocol.ts';
+import type { StreamProtocol } from './protocols.ts';
 import type { EventLoop } from '../base-events.ts';
 import type { Coroutine } from '../types.ts';
 
-export { StreamReader, StreamTransport, Server, ServerSocket };
-
-function toBuffer(data: unknown, name: string): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (data instanceof Uint8Array) return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  throw new TypeError(`${name} argument must be a bytes-like object, not ${describeValue(data)}. Pass a Uint8Array (or a string, written as UTF-8).`);
-}
-
-// ------------------------------------------------------------------------------------ writer
-
-/**
- * Writes bytes to a connection. `write()` buffers; `yield* drain()` waits until the socket has
- * room again (backpressure), and raises if the connection was lost.
- * @asyncio asyncio.StreamWriter
- * @example
- * writer.write('hello\n');
- * yield* writer.drain();
- * writer.close();
- * yield* writer.waitClosed();
- */
-export class StreamWriter {
-  /** @internal */
-  readonly _transport: StreamTransport;
-  /** @internal */
-  readonly _reader: StreamReader | null;
-
-  /** @internal Made by openConnection, startServer and the subprocess functions. */
-  constructor(transport: StreamTransport, reader: StreamReader | null) {
-    this._transport = transport;
-    this._reader = reader;
-  }
-
-  /**
-   * Buffers `data` for sending; never blocks. Follow with `yield* drain()` to respect backpressure.
-   * As asyncio's: after `close()`, a write is still sent while earlier bytes are being flushed;
-   * once the connection is closed or lost, writes are dropped (`drain()` raises
-   * ConnectionResetError), and from the fifth dropped write on, each is reported through the
-   * loop's exception handler as "socket.send() raised exception.".
-   * @asyncio StreamWriter.write(data)
-   * Differs from asyncio: a string is accepted and written as UTF-8.
-   * @param data the bytes (a Uint8Array) or a string.
-   * @throws {TypeError} if `data` is neither.
-   * @throws {RuntimeError} "Cannot call write() after writeEof()".
-   * @example
-   * writer.write(new Uint8Array([1, 2, 3]));
-   */
-  write(data: Uint8Array | string): void {
-    this._transport.write(toBuffer(data, 'data'));
-  }
-
-  /**
-   * Writes each item of `data` in order.
-   * @asyncio StreamWriter.writelines(data)
-   * @param data an iterable of Uint8Array or strings.
-   * @example
-   * writer.writelines(['a\n', 'b\n']);
-   */
-  writelines(data: Iterable<Uint8Array | string>): void {
-    const parts: Buffer[] = [];
-    for (const item of data) parts.push(toBuffer(item, 'data'));
-    this._transport.write(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts));
-  }
-
-  /**
-   * Waits until the socket's buffer has room (its `write()` returned false and 'drain' has not
-   * come yet); returns at once otherwise.
-   * @asyncio StreamWriter.drain()
-   * @throws the connection's error (from the reader), or {ConnectionResetError} "Connection lost".
-   * @example
-   * for (const chunk of chunks) { writer.write(chunk); yield* writer.drain(); }
-   */
-  *drain(): Coroutine<void> {
-    const reader = this._reader;
-    if (reader !== null) {
-      const exc = reader.exception();
-      if (exc !== null) throw exc;
-    }
-    // Let a pending 'close' arrive, so drain() after close() reports a lost connection.
-    if (this._transport.isClosing()) yield* sleep(0);
-    yield* this._transport.drainHelper();
-  }
-
-  /**
-   * Sends what is buffered, then closes the connection. Await `waitClosed()` to know it is done.
-   * @asyncio StreamWriter.close()
-   * @example
-   * writer.close(); yield* writer.waitClosed();
-   */
-  close(): void {
-    this._transport.close();
-  }
-
-  /**
-   * Upgrades the connection to TLS in place (after what was written is drained); the same reader
-   * and writer then carry the encrypted stream. On a connection a server accepted, this side
-   * is the TLS server (asyncio's `server_side`), and `sslContext` must be a server context.
-   * @asyncio StreamWriter.start_tls(sslcontext, *, server_hostname=None, ssl_handshake_timeout=None, ssl_shutdown_timeout=None)
-   * @param sslContext `true` (the default verifying client context) or an SSLContext.
-   * @param options `serverHostname`, `sslHandshakeTimeout`, `sslShutdownTimeout` (ms).
-   * @throws {SSLCertVerificationError} / {SSLError} when the handshake fails.
-   * @throws {ConnectionAbortedError} "SSL handshake is taking longer than 60000 ms: aborting the connection".
-   * @throws {RuntimeError} "Transport is already using TLS".
-   * @example
-   * writer.write('STARTTLS\n'); yield* reader.readline();
-   * yield* writer.startTls(createSslContext({ ca }), { serverHostname: 'mail.example.org' });
-   */
-  *startTls(sslContext: true | SSLContext, options: StartTlsOptions = {}): Coroutine<void> {
-    const ssl = checkSsl(sslContext, 'sslContext');
-    if (ssl === null) throw new TypeError(`Expected \`sslContext\` to be true or an SSLContext (from createSslContext), got ${describeValue(sslContext)}`);
-    const opts = checkOptions(options, 'startTls', ['serverHostname', 'sslHandshakeTimeout', 'sslShutdownTimeout']);
-    const transport = this._transport;
-    const socket = transport.stream;
-    if (socket instanceof tls.TLSSocket || transport._ssl !== null) throw new RuntimeError('Transport is already using TLS');
-    if (!(socket instanceof net.Socket)) throw new RuntimeError('startTls() needs a socket connection, not a pipe');
-    const serverSide = transport._server !== null;
-    if (serverSide && !ssl.server) throw new RangeError('startTls() on a connection a server accepted needs a server SSLContext: createSslContext({ server: true, cert, key }).');
-    const peer = socket.remoteAddress ?? null;
-    const secure = tlsSetup(opts, ssl, serverSide ? null : peer) as TlsSetup;
-    yield* this.drain();
-    const upgraded = serverSide
-      ? new tls.TLSSocket(socket, { ...serverOptions(ssl), isServer: true })
-      : tls.connect({ socket, ...clientOptions(ssl, secure.serverHostname) });
-    transport._upgrade(upgraded, serverSide);
-    yield* waitConnected(transport.loop, transport, secure);
-  }
-
-  /**
-   * Closes the connection at once, dropping what is buffered; the reader sees EOF.
-   * @asyncio StreamWriter.transport.abort()
-   * @example
-   * writer.abort(); // no goodbye: the peer's reads end (or fail with ECONNRESET)
-   */
-  abort(): void {
-    this._transport.abort();
-  }
-
-  /**
-   * The bytes written but not yet handed to the operating system.
-   * @asyncio StreamWriter.transport.get_write_buffer_size()
-   * @returns a byte count (0 once the connection is closed).
-   * @example
-   * if (writer.getWriteBufferSize() > 1 << 20) yield* writer.drain();
-   */
-  getWriteBufferSize(): number {
-    return this._transport.getWriteBufferSize();
-  }
-
-  /**
-   * Whether `close()` was called or the connection is lost.
-   * @asyncio StreamWriter.is_closing()
-   */
-  isClosing(): boolean {
-    return this._transport.isClosing();
-  }
-
-  /**
-   * Waits until the connection is closed.
-   * @asyncio StreamWriter.wait_closed()
-   * @throws the error the connection failed with, if any.
-   * @example
-   * writer.close(); yield* writer.waitClosed();
-   */
-  *waitClosed(): Coroutine<void> {
-    yield* this._transport._closed;
-  }
-
-  /**
-   * Whether `writeEof()` is supported: always true for sockets and pipes.
-   * @asyncio StreamWriter.can_write_eof()
-   */
-  canWriteEof(): boolean {
-    return true;
-  }
-
-  /**
-   * Sends EOF after the buffered data (half-close): the peer's reads end, this side can still read.
-   * @asyncio StreamWriter.write_eof()
-   * @example
-   * writer.write(request); writer.writeEof(); const reply = yield* reader.read();
-   */
-  writeEof(): void {
-    this._transport.writeEof();
-  }
-
-  /**
-   * Information about the connection: `'peername'` and `'sockname'` (`[host, port]` for TCP, the
-   * path for a Unix socket), `'socket'` (the Node `net.Socket`); with TLS, `'peercert'` (Node's
-   * `getPeerCertificate()`, `{}` when not verified, as Python), `'cipher'` (`[name, version, bits]`),
-   * `'sslObject'` (the `tls.TLSSocket`), `'sslcontext'`; `defaultValue` (null) for anything else.
-   * @asyncio StreamWriter.get_extra_info(name, default=None)
-   * @example
-   * const [host, port] = writer.getExtraInfo('peername') as [string, number];
-   */
-  getExtraInfo(name: string, defaultValue: unknown = null): unknown {
-    return socketExtraInfo(this._transport, name, defaultValue);
-  }
-
-  toString(): string {
-    // asyncio's StreamWriter.__repr__
-    return `<StreamWriter transport=${this._transport}${this._reader !== null ? ` reader=${this._reader}` : ''}>`;
-  }
-
-  [inspectSymbol](): string {
-    return this.toString();
-  }
-}
+export { StreamReader, StreamWriter, StreamReaderProtocol, StreamTransport, Server, ServerSocket };
+export type { ClientConnected, StartTlsOptions } from './stream-protocol.ts';
 
 // ------------------------------------------------------------------------------------ connections
 
@@ -269,16 +65,6 @@ export interface OpenConnectionOptions {
   sslShutdownTimeout?: number;
 }
 
-/** Options of `writer.startTls`. */
-export interface StartTlsOptions {
-  /** The name the server's certificate must match, and the SNI sent (a client upgrade). */
-  serverHostname?: string;
-  /** ms the handshake may take (default 60 000). */
-  sslHandshakeTimeout?: number;
-  /** ms a closing connection may take to flush (default 30 000). */
-  sslShutdownTimeout?: number;
-}
-
 const OPEN_CONNECTION_OPTIONS: readonly string[] = [
   'host', 'port', 'limit', 'localAddr', 'family', 'happyEyeballsDelay', 'interleave', 'keepAlive',
   'ssl', 'serverHostname', 'sslHandshakeTimeout', 'sslShutdownTimeout',
@@ -304,17 +90,6 @@ export interface OpenUnixConnectionOptions {
   path: string;
   /** The reader's buffer limit in bytes (default 64 KiB). */
   limit?: number;
-}
-
-function checkOptions(options: unknown, fn: string, names: readonly string[]): Record<string, unknown> {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`${fn}() expects an options object, got ${describeValue(options)}`);
-  }
-  // An option we do not know is a mistake (a typo, or asyncio's snake_case): never ignore it.
-  for (const key of Object.keys(options)) {
-    if (!names.includes(key)) throw new TypeError(`${fn}() got an unexpected option \`${key}\`. Its options are: ${names.join(', ')}.`);
-  }
-  return options as Record<string, unknown>;
 }
 
 function checkBoolean(value: unknown, name: string): boolean | undefined {
@@ -361,74 +136,11 @@ function checkPort(port: unknown, min: number): number {
   return port;
 }
 
-function checkString(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value === '') throw new TypeError(`Expected \`${name}\` to be a non-empty string, got ${describeValue(value)}`);
-  return value;
-}
-
-/** Wraps a connected (or connecting) socket in a transport and the reader/writer pair. */
-function makeStreams(loop: EventLoop, socket: net.Socket, limit: number): [StreamReader, StreamWriter, StreamTransport] {
-  const reader = new StreamReader(limit);
-  const transport = new StreamTransport(loop, socket, reader);
-  return [reader, new StreamWriter(transport, reader), transport];
-}
-
-/** The TLS settings of one connection: its context and asyncio's two timeouts (ms). */
-interface TlsSetup {
-  context: SSLContext;
-  serverHostname: string | null;
-  handshakeTimeout: number;
-  shutdownTimeout: number;
-}
-
-/** The ssl options of openConnection / startServer / startTls, with asyncio's ValueErrors. */
-function tlsSetup(opts: Record<string, unknown>, ssl: SSLContext | null, defaultHostname: string | null): TlsSetup | null {
-  if (ssl === null) {
-    // asyncio: "server_hostname is only meaningful with ssl", and likewise for the timeouts.
-    for (const [key, words] of [['serverHostname', 'server_hostname'], ['sslHandshakeTimeout', 'ssl_handshake_timeout'], ['sslShutdownTimeout', 'ssl_shutdown_timeout']] as const) {
-      if (opts[key] !== undefined) throw new RangeError(`${words} is only meaningful with ssl`);
-    }
-    return null;
-  }
-  const serverHostname = opts.serverHostname === undefined ? defaultHostname : checkString(opts.serverHostname, 'serverHostname');
-  return {
-    context: ssl,
-    serverHostname,
-    handshakeTimeout: checkTimeout(opts.sslHandshakeTimeout, 'sslHandshakeTimeout', SSL_HANDSHAKE_TIMEOUT),
-    shutdownTimeout: checkTimeout(opts.sslShutdownTimeout, 'sslShutdownTimeout', SSL_SHUTDOWN_TIMEOUT),
-  };
-}
-
-/**
- * Waits for the transport's connect (or, with TLS, its handshake): asyncio's
- * ssl_handshake_timeout aborts a handshake that takes too long.
- */
-function* waitConnected(loop: EventLoop, transport: StreamTransport, secure: TlsSetup | null): Coroutine<void> {
-  const waiter = loop.createFuture<void>();
-  transport._connectWaiter = waiter;
-  let timer: TimerHandle | null = null;
-  if (secure !== null) {
-    transport._ssl = secure.context;
-    transport._shutdownTimeout = secure.shutdownTimeout;
-    const ms = secure.handshakeTimeout;
-    timer = loop.callLater(ms, () => transport._forceClose(new ConnectionAbortedError(`SSL handshake is taking longer than ${ms} ms: aborting the connection`)));
-  }
-  try {
-    yield* waiter;
-  } catch (error) {
-    transport.abort(); // cancelled while connecting, or the connection (or handshake) failed
-    throw error;
-  } finally {
-    timer?.cancel();
-  }
-}
-
+/** openConnection and openUnixConnection: createConnection with a StreamReaderProtocol, as asyncio's. */
 function* connect(open: () => net.Socket, limit: number, unixPath: string | null, secure: TlsSetup | null = null): Coroutine<[StreamReader, StreamWriter]> {
-  const loop = getRunningLoop();
-  const [reader, writer, transport] = makeStreams(loop, open(), limit);
-  transport._unixPath = unixPath;
-  yield* waitConnected(loop, transport, secure);
-  return [reader, writer];
+  const reader = new StreamReader(limit);
+  const [transport, protocol] = yield* connectProtocol(open, () => new StreamReaderProtocol(reader), unixPath, secure, StreamTransport);
+  return [reader, new StreamWriter(transport, reader, protocol)];
 }
 
 /**
@@ -482,9 +194,6 @@ export function openUnixConnection(options: OpenUnixConnectionOptions): Coroutin
 }
 
 // ------------------------------------------------------------------------------------ servers
-
-/** What `startServer` calls per connection: a plain function, or a `function*` (run as a Task). */
-export type ClientConnected = (reader: StreamReader, writer: StreamWriter) => void | Coroutine<unknown>;
 
 /** Options of `startServer`. */
 export interface StartServerOptions {
@@ -579,7 +288,7 @@ export function* startServer(clientConnected: ClientConnected, options: StartSer
 }
 
 /** startServer and createServer: a client callback or a protocol factory. */
-function* tcpServer(fn: string, options: unknown, cb: ClientConnected, protocolFactory: (() => StreamProtocol) | null): Coroutine<Server> {
+function* tcpServer(fn: string, options: unknown, cb: ClientConnected | null, protocolFactory: (() => StreamProtocol) | null): Coroutine<Server> {
   const opts = checkOptions(options, fn, protocolFactory === null ? START_SERVER_OPTIONS : CREATE_SERVER_OPTIONS);
   const port = checkPort(opts.port, 0);
   const limit = checkLimit(opts.limit ?? DEFAULT_LIMIT);
@@ -598,7 +307,7 @@ function* tcpServer(fn: string, options: unknown, cb: ClientConnected, protocolF
   if (ssl !== null && !ssl.server) throw new RangeError(`${fn}() needs a server SSLContext: createSslContext({ server: true, cert, key }).`);
   const secure = tlsSetup(opts, ssl, null);
   const serverTls = secure === null ? null : { context: secure.context, handshakeTimeout: secure.handshakeTimeout, shutdownTimeout: secure.shutdownTimeout };
-  const server = new Server(getRunningLoop(), cb, limit, listen, null, makeStreams, keepAlive, serverTls, protocolFactory);
+  const server = new Server(getRunningLoop(), serverFactory(cb, limit, protocolFactory), protocolFactory === null ? StreamTransport : SocketTransport, listen, null, keepAlive, serverTls);
   if (opts.startServing !== false) yield* server._startListening();
   return server;
 }
@@ -618,8 +327,13 @@ export function* startUnixServer(clientConnected: ClientConnected, options: Star
   return yield* unixServer('startUnixServer', options, cb, null);
 }
 
+/** start_server's protocol factory (a StreamReaderProtocol per connection), or create_server's own. */
+function serverFactory(cb: ClientConnected | null, limit: number, protocolFactory: (() => StreamProtocol) | null): () => StreamProtocol {
+  return protocolFactory ?? (() => new StreamReaderProtocol(new StreamReader(limit), cb));
+}
+
 /** startUnixServer and createUnixServer. */
-function* unixServer(fn: string, options: unknown, cb: ClientConnected, protocolFactory: (() => StreamProtocol) | null): Coroutine<Server> {
+function* unixServer(fn: string, options: unknown, cb: ClientConnected | null, protocolFactory: (() => StreamProtocol) | null): Coroutine<Server> {
   const opts = checkOptions(options, fn, protocolFactory === null ? START_UNIX_SERVER_OPTIONS : CREATE_UNIX_SERVER_OPTIONS);
   const path = checkString(opts.path, 'path');
   const limit = checkLimit(opts.limit ?? DEFAULT_LIMIT);
@@ -630,7 +344,7 @@ function* unixServer(fn: string, options: unknown, cb: ClientConnected, protocol
   }
   const listen: net.ListenOptions = { path, backlog: checkBacklog(opts.backlog) };
   checkBoolean(opts.startServing, 'startServing');
-  const server = new Server(getRunningLoop(), cb, limit, listen, path, makeStreams, false, null, protocolFactory);
+  const server = new Server(getRunningLoop(), serverFactory(cb, limit, protocolFactory), protocolFactory === null ? StreamTransport : SocketTransport, listen, path, false, null);
   if (opts.startServing !== false) yield* server._startListening();
   return server;
 }
@@ -642,13 +356,11 @@ function checkFactory(factory: unknown, fn: string): () => StreamProtocol {
   return factory as () => StreamProtocol;
 }
 
-/** A client callback never called: createServer's connections go to their protocols. */
-const noClient: ClientConnected = () => undefined;
-
-function* connectProtocol<P extends StreamProtocol>(open: () => net.Socket, factory: () => P, unixPath: string | null, secure: TlsSetup | null): Coroutine<[SocketTransport, P]> {
+/** createConnection and the streams' connect: the transport (of class `Transport`) once connected. */
+function* connectProtocol<P extends StreamProtocol, T extends StreamTransport>(open: () => net.Socket, factory: () => P, unixPath: string | null, secure: TlsSetup | null, Transport: new (loop: EventLoop, socket: net.Socket, protocol: P) => T): Coroutine<[T, P]> {
   const loop = getRunningLoop();
   const protocol = factory();
-  const transport = new SocketTransport(loop, open(), protocol);
+  const transport = new Transport(loop, open(), protocol);
   transport._unixPath = unixPath;
   yield* waitConnected(loop, transport, secure);
   return [transport, protocol];
@@ -672,12 +384,12 @@ export function createConnection<P extends StreamProtocol>(protocolFactory: () =
   const port = checkPort(opts.port, 1);
   const connectOpts = connectOptions(opts, host, port);
   const secure = tlsSetup(opts, checkSsl(opts.ssl), host);
-  if (secure === null) return connectProtocol(() => net.connect(connectOpts), factory, null, null);
+  if (secure === null) return connectProtocol(() => net.connect(connectOpts), factory, null, null, SocketTransport);
   return connectProtocol(() => {
     const socket = tls.connect({ ...connectOpts, ...clientOptions(secure.context, secure.serverHostname) });
     socket.setNoDelay(true);
     return socket;
-  }, factory, null, secure);
+  }, factory, null, secure, SocketTransport);
 }
 
 /**
@@ -694,7 +406,7 @@ export function createUnixConnection<P extends StreamProtocol>(protocolFactory: 
   const factory = checkFactory(protocolFactory, 'createUnixConnection') as () => P;
   const opts = checkOptions(options, 'createUnixConnection', ['path']);
   const path = checkString(opts.path, 'path');
-  return connectProtocol(() => net.connect({ path, allowHalfOpen: true }), factory, path, null);
+  return connectProtocol(() => net.connect({ path, allowHalfOpen: true }), factory, path, null, SocketTransport);
 }
 
 /**
@@ -709,7 +421,7 @@ export function createUnixConnection<P extends StreamProtocol>(protocolFactory: 
  */
 export function* createServer(protocolFactory: () => StreamProtocol, options: CreateServerOptions): Coroutine<Server> {
   const factory = checkFactory(protocolFactory, 'createServer');
-  return yield* tcpServer('createServer', options, noClient, factory);
+  return yield* tcpServer('createServer', options, null, factory);
 }
 
 /**
@@ -723,5 +435,5 @@ export function* createServer(protocolFactory: () => StreamProtocol, options: Cr
  */
 export function* createUnixServer(protocolFactory: () => StreamProtocol, options: { path: string; backlog?: number; startServing?: boolean }): Coroutine<Server> {
   const factory = checkFactory(protocolFactory, 'createUnixServer');
-  return yield* unixServer('createUnixServer', options, noClient, factory);
+  return yield* unixServer('createUnixServer', options, null, factory);
 }
