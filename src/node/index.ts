@@ -19,6 +19,7 @@ export {
   createUnixConnection,
   createServer,
   createUnixServer,
+  connectAcceptedSocket,
 } from './streams.ts';
 export { BaseProtocol, Protocol, BufferedProtocol } from './protocols.ts';
 export { SocketTransport } from './transports.ts';
@@ -28,6 +29,9 @@ export type {
   StartTlsOptions,
   CreateConnectionOptions,
   CreateServerOptions,
+  CreateUnixConnectionOptions,
+  CreateUnixServerOptions,
+  ConnectAcceptedSocketOptions,
   OpenConnectionOptions,
   OpenUnixConnectionOptions,
   StartServerOptions,
