@@ -368,8 +368,9 @@ export class StreamTransport {
       this._connLost++;
       return;
     }
-    this.stream.write(bytes, this._onWritten);
-    this._maybePauseProtocol();
+    // Past Node's highWaterMark write() returns false; below it the buffer can pass our high
+    // limit only if that limit was set lower (setWriteBufferLimits), so the check is skipped then.
+    if (!this.stream.write(bytes, this._onWritten) || this._high < this.stream.writableHighWaterMark) this._maybePauseProtocol();
   }
 
   /**
