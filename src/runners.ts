@@ -3,7 +3,8 @@
  * @asyncio asyncio.runners (run, Runner)
  * @module
  */
-import { EventLoop, isStuckLoopError, type LoopOptions } from './base-events.ts';
+import { EventLoop, type LoopOptions } from './base-events.ts';
+import { isStuckLoopError } from './stuck-run.ts';
 import { getRunningLoopOrNull } from './events.ts';
 import { RuntimeError } from './exceptions.ts';
 import { Task, isCoroutine, notACoroutineError } from './tasks.ts';
