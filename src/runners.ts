@@ -125,6 +125,28 @@ function needsShutdown(loop: EventLoop): boolean {
   return loop._tasks.size > 0 || loop._asyncgens.size > 0 || loop._shutdownSteps.size > 0;
 }
 
+/** A runner's loop: the factory's (checked to be an EventLoop, `debug` applied) or a new one. */
+function makeLoop(options: RunOptions): EventLoop {
+  const { loopFactory, trace: _trace, ...loopOptions } = options;
+  if (loopFactory === undefined) return new EventLoop(loopOptions);
+  const loop = loopFactory();
+  if (!(loop instanceof EventLoop)) {
+    throw new TypeError(`Expected \`loopFactory\` to return an EventLoop, got ${String(loop)}`);
+  }
+  if (loopOptions.debug !== undefined) loop.setDebug(loopOptions.debug);
+  return loop;
+}
+
+/** Shuts `loop` down on this stack (cancel what is left, close async generators), then closes it. */
+function closeLoopSync(loop: EventLoop): void {
+  try {
+    if (needsShutdown(loop)) loop.runUntilCompleteSync(shutdown(loop));
+  } finally {
+    loop.close();
+    endTrace(loop);
+  }
+}
+
 /**
  * Runs coroutines on one loop that it creates on first use and closes on `close()`. Every run
  * runs in one contextvars Context (a copy of the one current when the loop was made), so a
@@ -163,20 +185,10 @@ export class Runner {
   getLoop(): EventLoop {
     if (this.closed) throw new RuntimeError('Runner is closed');
     if (this.loop === null) {
-      const { loopFactory, trace, ...loopOptions } = this.options;
-      let loop: EventLoop;
-      if (loopFactory === undefined) {
-        loop = new EventLoop(loopOptions);
-      } else {
-        loop = loopFactory();
-        if (!(loop instanceof EventLoop)) {
-          throw new TypeError(`Expected \`loopFactory\` to return an EventLoop, got ${String(loop)}`);
-        }
-        if (loopOptions.debug !== undefined) loop.setDebug(loopOptions.debug);
-      }
+      const loop = makeLoop(this.options);
       loop._describeStuck = describeStuck;
       this.loop = loop;
-      startTrace(loop, trace);
+      startTrace(loop, this.options.trace);
       // asyncio's _lazy_init: one context for every run() of this runner.
       this.context = copyContext();
     }
@@ -252,13 +264,7 @@ export class Runner {
     if (this.closed) return;
     const loop = this.loop;
     this.closed = true;
-    if (loop === null) return;
-    try {
-      if (needsShutdown(loop)) loop.runUntilCompleteSync(shutdown(loop));
-    } finally {
-      loop.close();
-      endTrace(loop);
-    }
+    if (loop !== null) closeLoopSync(loop);
   }
 
   /** `await using runner = new Runner()` closes it. */
@@ -325,15 +331,27 @@ export function runSync<T>(main: Main<T>, options?: RunOptions): T {
   checkNotNested('runSync');
   checkOptions(options, 'runSync()', RUN_OPTIONS, 'runSync(main, { debug: true })');
   const coro = toCoroutine(main, 'runSync');
-  const runner = new Runner(options?.loopFactory !== undefined ? options : { ...options, clock: options?.clock ?? 'virtual' });
+  // Runner.runSync's steps without the Runner: a runSync program does not carry run()'s async
+  // path (the stuck-run report and its call graph), which only the async driver can need.
+  const runOptions = options?.loopFactory !== undefined ? options : { ...options, clock: options?.clock ?? 'virtual' };
+  checkRunOptions(runOptions);
+  checkTraceOption(runOptions.trace, 'Runner');
+  const loop = makeLoop(runOptions);
   let value: T;
   try {
-    value = runner.runSync(coro);
+    startTrace(loop, runOptions.trace);
+    const task = loop.createTask(coro, { context: copyContext() });
+    try {
+      value = loop.runUntilCompleteSync(task);
+    } catch (error) {
+      if (!task.done()) task.cancel(); // stuck on the host: nothing is left running silently
+      throw error;
+    }
   } catch (error) {
-    runner.closeSync();
+    closeLoopSync(loop);
     throw error;
   }
-  runner.closeSync();
+  closeLoopSync(loop);
   return value;
 }
 
