@@ -16,9 +16,11 @@
  * @module
  */
 import { RuntimeError } from './exceptions.ts';
+import { setRunningLoop } from './events.ts';
 import { stuckError } from './stuck-run.ts';
 import type { EventLoop } from './base-events.ts';
 import type { Future } from './futures.ts';
+import type { InstrumentRegistry } from './instruments.ts';
 
 // setTimeout takes at most a signed 32-bit delay; longer ones are slept in chunks.
 const MAX_HOST_TIMEOUT_MS = 0x7fffffff;
@@ -95,6 +97,26 @@ function blockThread(ms: number): void {
   }
 }
 
+// The idle hooks run inside the loop, as asyncio's selector wait does inside run_forever: the
+// loop is running, so getRunningLoop() works in them, though no callback is on the stack.
+function beforeIdle(loop: EventLoop, instruments: InstrumentRegistry, timeout: number): void {
+  const previous = setRunningLoop(loop);
+  try {
+    instruments.beforeIdle(timeout);
+  } finally {
+    setRunningLoop(previous);
+  }
+}
+
+function afterIdle(loop: EventLoop, instruments: InstrumentRegistry): void {
+  const previous = setRunningLoop(loop);
+  try {
+    instruments.afterIdle();
+  } finally {
+    setRunningLoop(previous);
+  }
+}
+
 /**
  * @internal The asynchronous driver of `runForever` (`until` null) and `runUntilComplete`: runs
  * budgeted stretches, yields to the host between them, and idles on the host until the next timer.
@@ -115,9 +137,9 @@ export async function driveAsync(loop: EventLoop, until: Future<unknown> | null)
       if (loop._ready.length === 0 && !loop._stopping) {
         const deadline = loop._nextDeadline();
         if (deadline !== null && deadline !== Infinity && deadline > loop._virtualNow) {
-          loop._instruments?.beforeIdle(deadline - loop._virtualNow);
+          if (loop._instruments !== null) beforeIdle(loop, loop._instruments, deadline - loop._virtualNow);
           loop._virtualNow = deadline;
-          loop._instruments?.afterIdle();
+          if (loop._instruments !== null) afterIdle(loop, loop._instruments);
         } else if (deadline === Infinity) {
           await idle(loop, -1);
           if (loop._hostExiting) throw stuckError(loop, until);
@@ -126,9 +148,9 @@ export async function driveAsync(loop: EventLoop, until: Future<unknown> | null)
       continue;
     }
     const delay = next === null ? -1 : Math.max(0, next - loop.time());
-    loop._instruments?.beforeIdle(delay);
+    if (loop._instruments !== null) beforeIdle(loop, loop._instruments, delay);
     await idle(loop, delay);
-    loop._instruments?.afterIdle();
+    if (loop._instruments !== null) afterIdle(loop, loop._instruments);
     if (loop._hostExiting) throw stuckError(loop, until);
   }
 }
@@ -178,12 +200,12 @@ export function driveSync(loop: EventLoop, until: Future<unknown>): void {
       );
     }
     const instruments = loop._instruments;
-    if (instruments !== null) instruments.beforeIdle(Math.max(0, next - loop.time()));
+    if (instruments !== null) beforeIdle(loop, instruments, Math.max(0, next - loop.time()));
     if (loop._virtual) {
       if (next > loop._virtualNow) loop._virtualNow = next;
     } else {
       blockThread(next - loop.time());
     }
-    if (instruments !== null) instruments.afterIdle();
+    if (instruments !== null) afterIdle(loop, instruments);
   }
 }

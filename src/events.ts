@@ -28,6 +28,8 @@ export interface TimerEntry extends Runnable {
   _when: number;
   _seq: number;
   _scheduled: boolean;
+  /** The loop whose heap holds it (a sleep trap's: null once it wakes no task). */
+  readonly _loop: EventLoop | null;
   when(): number;
   cancel(): void;
   cancelled(): boolean;
