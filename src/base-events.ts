@@ -24,9 +24,9 @@ import { Deque } from './internal/deque.ts';
 import { TimerHeap } from './internal/timer-heap.ts';
 import { enableScopeTracking } from './internal/scopes.ts';
 import { LinkedSet } from './internal/task-list.ts';
-import { checkCallback, checkDelay, checkExceptionHandler, checkHandleCallback } from './internal/validate.ts';
+import { checkCallback, checkDelay, checkExceptionHandler, checkHandleCallback, checkOptions } from './internal/validate.ts';
 import { describeValue, inspectSymbol, shortRepr } from './internal/repr.ts';
-import { Handle, TimerHandle, activeLoops, getRunningLoopOrNull, setRunningLoop, type Runnable, type TimerEntry } from './events.ts';
+import { Handle, TimerHandle, activeLoops, getRunningLoopOrNull, onRejected, setRunningLoop, type Runnable, type TimerEntry } from './events.ts';
 import { Future, promoteUnretrieved, reportUnretrieved, type UnretrievedReport } from './futures.ts';
 import { CancelledError, RuntimeError } from './exceptions.ts';
 import { ensureFutureOn, newTask, type Task, type TaskOptions } from './tasks.ts';
@@ -88,6 +88,8 @@ const MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5;
 // How long the async driver runs callbacks before giving the thread back to the host.
 const HOST_YIELD_BUDGET_MS = 8;
 const HOST_YIELD_CHECK_MAX = 4096;
+// TaskOptions' keys: a misspelt one is a TypeError, as Python's "unexpected keyword argument".
+const TASK_OPTIONS: readonly string[] = ['name', 'context', 'eagerStart'];
 
 function stopLoop(this: EventLoop): void {
   this.stop();
@@ -220,14 +222,7 @@ export class EventLoop {
   callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle;
   callSoon<A extends unknown[]>(options: CallOptions, callback: (...args: A) => unknown, ...args: A): Handle;
   callSoon(callback: unknown, ...args: unknown[]): Handle {
-    let context: Context | ContextValues | null = null;
-    if (typeof callback === 'object' && callback !== null && typeof args[0] === 'function') {
-      context = contextFromOptions(callback, 'callSoon()');
-      callback = args.shift();
-    }
-    checkHandleCallback(callback, 'callSoon');
-    this._checkClosed();
-    return this._callSoonInternal(callback as never, args.length === 1 ? args[0] : undefined, args.length !== 1 ? args : null, context);
+    return this._callSoonChecked('callSoon', callback, args);
   }
 
   /**
@@ -240,7 +235,19 @@ export class EventLoop {
   callSoonThreadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle;
   callSoonThreadsafe<A extends unknown[]>(options: CallOptions, callback: (...args: A) => unknown, ...args: A): Handle;
   callSoonThreadsafe(callback: unknown, ...args: unknown[]): Handle {
-    return (this.callSoon as (...all: unknown[]) => Handle)(callback, ...args);
+    return this._callSoonChecked('callSoonThreadsafe', callback, args);
+  }
+
+  // callSoon's checks, naming the method the caller used.
+  private _callSoonChecked(method: 'callSoon' | 'callSoonThreadsafe', callback: unknown, args: unknown[]): Handle {
+    let context: Context | ContextValues | null = null;
+    if (typeof callback === 'object' && callback !== null && typeof args[0] === 'function') {
+      context = contextFromOptions(callback, `${method}()`);
+      callback = args.shift();
+    }
+    checkHandleCallback(callback, method);
+    this._checkClosed();
+    return this._callSoonInternal(callback as never, args.length === 1 ? args[0] : undefined, args.length !== 1 ? args : null, context);
   }
 
   /**
@@ -344,10 +351,11 @@ export class EventLoop {
   /**
    * Wraps `coro` in a Task scheduled on this loop (through the task factory, if one is set).
    * @asyncio loop.create_task(coro, *, name=None, context=None)
-   * @throws {TypeError} if `coro` is not a coroutine (see `createTask`), or the task factory
-   *   returned something that is not a Task.
+   * @throws {TypeError} if `coro` is not a coroutine (see `createTask`), the task factory
+   *   returned something that is not a Task, or `options` has an unknown key ("Did you mean").
    */
   createTask<T>(coro: Coroutine<T>, options?: TaskOptions): Task<T> {
+    if (options !== undefined) checkOptions(options, 'createTask()', TASK_OPTIONS, "createTask(coro, { name: 'worker' })");
     this._checkClosed();
     const factory = this._taskFactory;
     if (factory !== null) {
@@ -774,10 +782,24 @@ export class EventLoop {
       this.defaultExceptionHandler(context);
       return;
     }
+    let result: unknown;
     try {
-      callInContextOf(context, handler, this);
+      result = callInContextOf(context, handler, this);
     } catch (error) {
       this.defaultExceptionHandler({ message: 'Unhandled error in exception handler', exception: error, context });
+      return;
+    }
+    // A plain handler that returned a Promise: its rejection would escape the loop unreported.
+    if (typeof result === 'object' && result !== null) {
+      onRejected(result, (error) => {
+        this.defaultExceptionHandler({
+          message:
+            'Unhandled error in exception handler: it returned a Promise, which rejected, and the loop never awaits what a handler returns. ' +
+            'Start a task from a plain handler instead: (loop, context) => loop.createTask(report(context)), with report a function*.',
+          exception: error,
+          context,
+        });
+      });
     }
   }
 
@@ -867,16 +889,13 @@ function formatException(exception: unknown): string {
  * Calls a custom exception handler in the context of the task, future or handle the report is
  * about (asyncio 3.13's call_exception_handler), so it sees the ContextVars the failing code saw.
  */
-function callInContextOf(context: ExceptionContext, handler: ExceptionHandler, loop: EventLoop): void {
+function callInContextOf(context: ExceptionContext, handler: ExceptionHandler, loop: EventLoop): unknown {
   const thing = (context.task ?? context.future ?? context.handle) as { getContext?: unknown } | null | undefined;
   if (thing !== null && typeof thing === 'object' && typeof thing.getContext === 'function') {
     const ctx: unknown = (thing.getContext as () => unknown).call(thing);
-    if (ctx instanceof Context) {
-      ctx.run(handler, loop, context);
-      return;
-    }
+    if (ctx instanceof Context) return ctx.run(handler as (l: EventLoop, c: ExceptionContext) => unknown, loop, context);
   }
-  handler(loop, context);
+  return (handler as (l: EventLoop, c: ExceptionContext) => unknown)(loop, context);
 }
 
 function* closeAsyncgen(agen: AsyncGenLike): Coroutine<void> {
