@@ -187,6 +187,8 @@ describe('what the timer hooks see (ArmedTimer)', () => {
     const seen: [string, ArmedTimer][] = [];
     loop.addInstrument({ timerArmed: (t) => seen.push(['armed', t]), timerDue: (t) => seen.push(['due', t]) });
     const handle = loop.callLater(5, () => {});
+    const view: ArmedTimer = handle; // a TimerHandle is an ArmedTimer (compile-time check)
+    assert.equal(view.when(), 5);
     loop.runUntilCompleteSync(loop.createTask(child()));
     assert.deepEqual(seen.filter(([, t]) => t === handle).map(([what, t]) => `${what} ${t.when()} ${t.cancelled()}`), ['armed 5 false', 'due 5 false']);
     assert.ok(seen.every(([, t]) => t === handle || !(t instanceof TimerHandle)));
