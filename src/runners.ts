@@ -121,6 +121,8 @@ async function cancelStuck(loop: EventLoop, task: Task<unknown>): Promise<void> 
   }
 }
 
+function noop(): void {}
+
 function needsShutdown(loop: EventLoop): boolean {
   return loop._tasks.size > 0 || loop._asyncgens.size > 0 || loop._shutdownSteps.size > 0;
 }
@@ -135,6 +137,22 @@ function makeLoop(options: RunOptions): EventLoop {
   }
   if (loopOptions.debug !== undefined) loop.setDebug(loopOptions.debug);
   return loop;
+}
+
+/**
+ * Runner.runSync's and runSync's run: `task` to completion on this stack. If it cannot finish (it
+ * waits on the host), it is cancelled, so nothing is left running silently, and `close` runs.
+ */
+function runTaskSync<T>(loop: EventLoop, task: Task<T>, close: () => void): T {
+  try {
+    return loop.runUntilCompleteSync(task);
+  } catch (error) {
+    if (!task.done()) {
+      task.cancel();
+      close();
+    }
+    throw error;
+  }
 }
 
 /** Shuts `loop` down on this stack (cancel what is left, close async generators), then closes it. */
@@ -225,16 +243,7 @@ export class Runner {
     const coro = toCoroutine(main, 'Runner.runSync');
     const loop = this.getLoop();
     const task = loop.createTask(coro, { context: options?.context ?? (this.context as Context) });
-    try {
-      return loop.runUntilCompleteSync(task);
-    } catch (error) {
-      if (!task.done()) {
-        // Stuck on the host: cancel main so nothing is left running silently.
-        task.cancel();
-        this.closeSync();
-      }
-      throw error;
-    }
+    return runTaskSync(loop, task, () => this.closeSync());
   }
 
   /**
@@ -340,13 +349,7 @@ export function runSync<T>(main: Main<T>, options?: RunOptions): T {
   let value: T;
   try {
     startTrace(loop, runOptions.trace);
-    const task = loop.createTask(coro, { context: copyContext() });
-    try {
-      value = loop.runUntilCompleteSync(task);
-    } catch (error) {
-      if (!task.done()) task.cancel(); // stuck on the host: nothing is left running silently
-      throw error;
-    }
+    value = runTaskSync(loop, loop.createTask(coro, { context: copyContext() }), noop); // closed below
   } catch (error) {
     closeLoopSync(loop);
     throw error;
