@@ -236,6 +236,32 @@ async function nativeSleepers(ds: number[]): Promise<number> {
   return performance.now() - last;
 }
 
+// ------------------------------------------------------------------ bytes per suspended task
+
+const BYTES_TASKS = 100_000;
+
+function* sleepLong(): Coroutine<void> {
+  yield* sleep(1000);
+}
+
+/** heapUsed per task with 100,000 tasks suspended in `sleep(1000)`, after full collections. */
+function* bytesPerTask(): Coroutine<number> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('task-bytes needs node --expose-gc (bench/run.ts passes it)');
+  // The array is made before the baseline: its slots are not the task's bytes.
+  const all = new Array<Task<void> | undefined>(BYTES_TASKS).fill(undefined);
+  gc();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < BYTES_TASKS; i++) all[i] = createTask(sleepLong());
+  yield* sleep(0); // every task has started and is suspended in its sleep
+  gc();
+  gc();
+  const bytes = (process.memoryUsage().heapUsed - before) / BYTES_TASKS;
+  for (const t of all) yield* t as Task<void>;
+  return bytes;
+}
+
 export const groups: BenchGroup[] = [
   switchGroup('switch-1000x1000', 1000, 1000),
   switchGroup('switch-100000x10', 100_000, 10),
@@ -253,6 +279,17 @@ export const groups: BenchGroup[] = [
       { name: 'Effection v4: spawn + sleep(0), join', run: () => effectionSpawnJoin(SPAWN), repeat: 1 },
       { name: 'Effect: forkChild + yieldNow, Fiber.join', run: () => effectSpawnJoin(SPAWN) },
     ],
+  },
+  {
+    id: 'task-bytes',
+    title: 'Bytes live per suspended task: 100,000 tasks, each suspended in `sleep(1000)` (Task + generator + the pending sleep)',
+    ops: BYTES_TASKS,
+    opName: 'tasks',
+    metric: 'process.memoryUsage().heapUsed after two full collections, minus the baseline, over 100,000',
+    unit: 'B',
+    target: '≤ 250 B.',
+    repeat: 2,
+    cases: [{ name: 'yieldio runSync(): tasks in sleep(1000)', run: () => runSync(bytesPerTask()) }],
   },
   {
     id: 'timers-100k',
