@@ -8,7 +8,8 @@
  * Usage: npm run bench [-- [--quick] [substring of group ids to run]]
  *   --quick: one warm repetition per case and two processes per import (checks the harness; the
  *   numbers are rough). A filtered or quick run prints the tables and leaves BENCHMARKS.md alone.
- * A full run takes about 15 minutes on the 2-core machine (the 1M-task spawn cases dominate).
+ * A full run takes about 15–20 minutes on the idle 2-core machine (the 1M-task spawn cases dominate).
+ * The Targets section at the top of BENCHMARKS.md is computed by bench/targets.ts.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
