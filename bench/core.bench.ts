@@ -127,7 +127,7 @@ function switchGroup(id: string, tasks: number, n: number): BenchGroup {
       { name: 'native async, await null', run: () => nativeAwait(tasks, n) },
       { name: 'setImmediate chain', run: () => viaSetImmediate(tasks, n) },
       // A setTimeout per switch: ~20 s cold on 1,000 × 1,000, so one warm repetition only.
-      { name: 'Effection v4: spawn + sleep(0)', run: () => effectionSwitch(tasks, n), repeat: 1 },
+      { name: 'Effection v4: spawn + sleep(0)', run: () => effectionSwitch(tasks, n), repeat: 1, slow: true },
       { name: 'Effect: forEach unbounded + yieldNow', run: () => effectSwitch(tasks, n) },
     ],
   };

@@ -14,6 +14,8 @@ export interface BenchCase {
   run: () => void | number | Promise<void | number>;
   /** Warm repetitions for this case only (a slow peer), instead of the group's. */
   repeat?: number;
+  /** Skipped by `--quick` (one run takes tens of seconds); reported as skipped, not dropped. */
+  slow?: boolean;
 }
 
 /** One workload with its implementations; `ops` is what "per op" divides by. */

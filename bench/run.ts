@@ -70,6 +70,12 @@ for (const file of files) {
     if (filter && !group.id.includes(filter)) continue;
     groups.push(group);
     for (const c of group.cases) {
+      if (quick && c.slow === true) {
+        const failure = 'skipped by --quick (one run takes tens of seconds)';
+        rows.push({ group, name: c.name, cold: NaN, warm: NaN, maxRssMB: null, failure });
+        console.log(`${group.id.padEnd(28)} ${c.name.padEnd(44)} ${failure}`);
+        continue;
+      }
       let out: string;
       try {
         out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, 'run-case.ts'), join(here, file), group.id, c.name], {
