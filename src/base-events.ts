@@ -23,7 +23,8 @@
 import { Deque } from './internal/deque.ts';
 import { TimerHeap } from './internal/timer-heap.ts';
 import { enableScopeTracking } from './internal/scopes.ts';
-import { formatFailure, noteTaskCreated, recordsCreation } from './internal/failures.ts';
+import { formatFailure } from './internal/failures.ts';
+import { noteTaskCreated, recordsCreation } from './internal/creations.ts';
 import { LinkedSet } from './internal/task-list.ts';
 import { checkCallback, checkDelay, checkExceptionHandler, checkHandleCallback } from './internal/validate.ts';
 import { describeValue, inspectSymbol, shortRepr } from './internal/repr.ts';

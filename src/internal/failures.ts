@@ -4,9 +4,7 @@
  * and stacks without yieldio's own frames (`Task._step`, `EventLoop._runSome`, ...).
  *
  * Design notes.
- * - Nothing here runs per step. A task pays at creation only in debug mode (a stack capture for
- *   its creation site) or while `yieldio ps` serves the process (its creation time), into a side
- *   table keyed by the task (a WeakMap: no Task field, nothing kept alive).
+ * - Nothing here runs per step. Creation sites come from ./creations.ts (debug mode only).
  * - A failing task pays one WeakMap lookup and, the first time an error leaves a task, one set:
  *   the error's chain starts at that task. Outside debug mode each task the same error then
  *   leaves (its awaiter re-raising it) is appended by name. In debug mode the chain is read
@@ -21,40 +19,9 @@
  * @module
  */
 import { isTrackingScopes } from './scopes.ts';
+import { creationSite } from './creations.ts';
 import type { Task } from '../tasks.ts';
 import type { EventLoop } from '../base-events.ts';
-
-/** What the side table keeps about a task: when the loop created it, and where (debug mode). */
-interface Creation {
-  readonly time: number;
-  /** An Error made at createTask (its stack is formatted only when a report needs the site). */
-  readonly site: Error | null;
-}
-
-const creations = new WeakMap<object, Creation>();
-// Loops whose tasks record their creation time (the `yieldio ps` responder registers them).
-let timedLoops: WeakSet<object> | null = null;
-
-/** @internal Whether loop.createTask must record the new task (debug mode, or ps serving the loop). */
-export function recordsCreation(loop: EventLoop): boolean {
-  return loop._debug || (timedLoops !== null && timedLoops.has(loop));
-}
-
-/** @internal `yieldio ps` serves `loop`: record each new task's creation time (for its age). */
-export function recordCreationTimes(loop: EventLoop): void {
-  (timedLoops ??= new WeakSet()).add(loop);
-}
-
-/** @internal loop.createTask made `task` (only when recordsCreation said so). */
-export function noteTaskCreated(task: Task<unknown>): void {
-  const loop = task._loop;
-  creations.set(task, { time: loop.time(), site: loop._debug ? new Error('created here') : null });
-}
-
-/** @internal The loop time `task` was created at, or null if it was not recorded. */
-export function taskCreatedAt(task: Task<unknown>): number | null {
-  return creations.get(task)?.time ?? null;
-}
 
 // yieldio's own frames: those located in this package's directory (src/ or the built dist/), and a
 // generator's resumption (`x.next (<anonymous>)`): noise in a user's stack.
@@ -134,7 +101,7 @@ const chains = new WeakMap<object, Chain>();
 const MAX_LINKS = 16;
 
 function link(task: Task<unknown>, via: string | null): Link {
-  return { name: task.getName(), via, site: creations.get(task)?.site ?? null };
+  return { name: task.getName(), via, site: creationSite(task) };
 }
 
 /** The first unfinished task of the loop that waits on `future`, directly or through a gather. */

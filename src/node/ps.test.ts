@@ -56,13 +56,18 @@ describe('yieldio ps / pstree on a live child process', () => {
       assert.match(byName.get('holder')?.awaits ?? '', /^sleep\(60000\) until t=\d+(\.\d+)?$/);
       assert.equal(byName.get('main')?.awaits, 'gather(2 children: 2 pending)');
       assert.deepEqual(byName.get('waiter')?.awaitedBy, ['main']);
+      // Ages: ps records each task's creation time while it serves the loop. holder was created
+      // before the 1 ms sleep that precedes waiter's creation, so it is older.
+      for (const row of snapshot.rows) assert.equal(typeof row.age, 'number', `${row.name} has an age`);
+      assert.ok((byName.get('holder')?.age as number) > (byName.get('waiter')?.age as number));
+      assert.ok((byName.get('main')?.age as number) >= (byName.get('holder')?.age as number));
 
       // The CLI, as a user runs it.
       const ps = spawnSync(process.execPath, ['--import', 'tsx', cliPath, 'ps', String(child.pid)], { encoding: 'utf8' });
       assert.equal(ps.status, 0, ps.stderr);
       const lines = ps.stdout.trimEnd().split('\n');
-      assert.match(lines[0] ?? '', /^loop +task +state +awaits +awaited by$/);
-      assert.ok(lines.some((l) => /^1 +waiter +pending +Lock\.acquire\(\) on <Lock \[locked, waiters:1\]> held by Task 'holder' +main$/.test(l)), ps.stdout);
+      assert.match(lines[0] ?? '', /^loop +task +state +age +awaits +awaited by$/);
+      assert.ok(lines.some((l) => /^1 +waiter +pending +\d+(\.\d)?m?s +Lock\.acquire\(\) on <Lock \[locked, waiters:1\]> held by Task 'holder' +main$/.test(l)), ps.stdout);
 
       const tree = spawnSync(process.execPath, ['--import', 'tsx', cliPath, 'pstree', String(child.pid)], { encoding: 'utf8' });
       assert.equal(tree.status, 0, tree.stderr);

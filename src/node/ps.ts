@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatTaskTable, formatTaskTree, taskTable, type TaskRow } from '../diagnostics.ts';
 import type { EventLoop } from '../base-events.ts';
+import { recordCreationTimes } from '../internal/creations.ts';
 
 /** What the process writes when asked. */
 export interface PsSnapshot {
@@ -70,6 +71,7 @@ function removeMarker(): void {
 /** @internal A runner opened a loop: serve `yieldio ps` while any is open. */
 export function psLoopOpened(loop: EventLoop): void {
   if (unavailable || process.env['YIELDIO_PS'] === '0') return;
+  recordCreationTimes(loop); // each task's age in the table: one WeakMap entry per task, from now on
   openLoops.add(loop);
   if (openLoops.size !== 1) return;
   try {
