@@ -104,7 +104,7 @@ export function requestSnapshot(pid: number, timeoutMs = 5000): PsSnapshot {
   const marker = markerPath(pid);
   if (!existsSync(marker)) {
     throw new Error(
-      `process ${pid} is not serving yieldio ps: it must run a yieldio loop (run/runMain) with yieldio/node loaded, not set YIELDIO_PS=0, and be able to write ${tmpdir()}`,
+      `process ${pid} is not serving yieldio ps: it must run a yieldio loop (run/runMain) with yieldio/node loaded (a program that imports only 'yieldio': start it with node --import yieldio/node), not set YIELDIO_PS=0, and be able to write ${tmpdir()}`,
     );
   }
   if (typeof process.getuid === 'function' && statSync(marker).uid !== process.getuid()) {
