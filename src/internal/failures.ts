@@ -101,7 +101,7 @@ const chains = new WeakMap<object, Chain>();
 const MAX_LINKS = 16;
 
 function link(task: Task<unknown>, via: string | null): Link {
-  return { name: task.getName(), via, site: creationSite(task) };
+  return { name: task.getName(), via, site: task._loop._debug ? creationSite(task) : null };
 }
 
 /** The first unfinished task of the loop that waits on `future`, directly or through a gather. */

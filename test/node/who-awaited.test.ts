@@ -4,6 +4,15 @@
  * is what Node's unhandled-rejection report, `console.error(err.stack)` after runSync, and the
  * default exception handler print. (CPython has no such line: a Python traceback names frames,
  * not tasks; the report's first lines still follow asyncio's, see unretrieved-report.test.ts.)
+ * CPython 3.13's twins (the same three coroutines; `asyncio.run(main(), debug=True)`):
+ * - awaited through gather, the traceback runs from `<module>` through asyncio's own frames
+ *   (runners.py run, base_events.py run_until_complete: asyncio hides none) to main, service_api,
+ *   handle: `ValueError: upstream refused`.
+ * - fire-and-forget, debug mode: "Task exception was never retrieved", `future: <Task finished
+ *   name='service-api' coro=<service_api() done, defined at twin.py:5> exception=ValueError(...)
+ *   created at .../asyncio/tasks.py:410>`, then `source_traceback: Object created at (most recent
+ *   call last):` with the full creation stack, then the traceback. yieldio names the first user
+ *   frame of that stack in the chain line instead (`created at who-awaited.ts:27`).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
