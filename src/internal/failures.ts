@@ -23,10 +23,13 @@ import { creationSite } from './creations.ts';
 import type { Task } from '../tasks.ts';
 import type { EventLoop } from '../base-events.ts';
 
-// yieldio's own frames: those located in this package's directory (src/ or the built dist/), and a
-// generator's resumption (`x.next (<anonymous>)`): noise in a user's stack.
-const OWN_DIR_URL = new URL('..', import.meta.url).href;
-const OWN_DIR_PATH = decodeURIComponent(new URL('..', import.meta.url).pathname);
+// yieldio's own frames: those located in this package's sources or build (src/, dist/, the
+// dist/bundle chunks), and a generator's resumption (`x.next (<anonymous>)`): noise in a user's
+// stack. When an application bundles yieldio into its own file, no location tells the two apart:
+// then only the loop's own methods are recognised, by name.
+const OWN_DIR = /^(.*\/(?:src|dist)\/)(?:internal|bundle\/chunks)\/[^/]+$/.exec(import.meta.url)?.[1] ?? null;
+const OWN_DIR_PATH = OWN_DIR !== null && OWN_DIR.startsWith('file:') ? decodeURIComponent(new URL(OWN_DIR).pathname) : null;
+const OWN_METHOD = /^_?(?:Task|EventLoop|Handle|TimerHandle|Runner)\._[A-Za-z]+$/;
 const FRAME_LOCATION = /^\s+at (?:async )?(?:(\S+) \((.*)\)|(.*))$/;
 
 function frameLocation(line: string): { fn: string | undefined; location: string } | null {
@@ -41,7 +44,8 @@ export function isInternalFrame(line: string): boolean {
   const { fn, location } = frame;
   if (location === '<anonymous>') return fn !== undefined && fn.endsWith('.next');
   // (This repository's own tests live next to the sources: they are the user here.)
-  return (location.startsWith(OWN_DIR_URL) || location.startsWith(OWN_DIR_PATH)) && !/\.test(?:-d)?\.ts:/.test(location);
+  if (OWN_DIR !== null) return (location.startsWith(OWN_DIR) || (OWN_DIR_PATH !== null && location.startsWith(OWN_DIR_PATH))) && !/\.test(?:-d)?\.ts:/.test(location);
+  return fn !== undefined && OWN_METHOD.test(fn);
 }
 
 /**
