@@ -19,7 +19,7 @@
  * @module
  */
 import { describeValue, inspectSymbol } from './internal/repr.ts';
-import { hideInternalFrames } from './internal/failures.ts';
+import { describeFailureChain, hideInternalFrames } from './internal/failures.ts';
 import { isErrorObject } from './internal/validate.ts';
 
 // True while yieldio itself builds a group from thrown values: a TaskGroup child or a catchGroup
@@ -187,6 +187,9 @@ function formatGroup(group: ExceptionGroup<unknown>, inspect: (value: unknown) =
   const stack = typeof group.stack === 'string' ? group.stack.split('\n') : [];
   const frames = stack.filter((line) => /^\s+at /.test(line));
   const lines = [group.toString(), ...hideInternalFrames(frames)];
+  // The task the group came out of (a TaskGroup's parent) and who awaited it, as every failure report says.
+  const chain = describeFailureChain(group);
+  if (chain !== null) lines.push(`    ${chain}`);
   if (group.cause !== undefined) lines.push(...`[cause]: ${inspect(group.cause)}`.split('\n').map((l) => `  ${l}`));
   group.exceptions.forEach((member, i) => {
     const task = taskOfError(member);
