@@ -23,6 +23,8 @@
 import { Deque } from './internal/deque.ts';
 import { TimerHeap } from './internal/timer-heap.ts';
 import { enableScopeTracking } from './internal/scopes.ts';
+import { formatFailure } from './internal/failures.ts';
+import { noteTaskCreated, recordsCreation } from './internal/creations.ts';
 import { LinkedSet } from './internal/task-list.ts';
 import { checkCallback, checkDelay, checkExceptionHandler, checkHandleCallback, checkOptions } from './internal/validate.ts';
 import { describeValue, inspectSymbol, shortRepr } from './internal/repr.ts';
@@ -362,9 +364,9 @@ export class EventLoop {
       const opts: { name?: string; context?: Context } = {};
       if (options?.name !== undefined) opts.name = options.name;
       if (options?.context !== undefined) opts.context = options.context;
-      return checkFactoryTask(factory(this, coro, opts), factory);
+      return created(checkFactoryTask(factory(this, coro, opts), factory));
     }
-    return newTask(this, coro, options) as Task<T>;
+    return created(newTask(this, coro, options) as Task<T>);
   }
 
   /**
@@ -881,8 +883,15 @@ function reprContextValue(value: unknown): string {
   return `{ ${parts.join(', ')} }`;
 }
 
+// The stack with yieldio's frames folded and the tasks it left: `in Task 'api', awaited by Task 'main'`.
 function formatException(exception: unknown): string {
-  return exception instanceof Error && exception.stack ? exception.stack : String(exception);
+  return formatFailure(exception);
+}
+
+// Debug mode (creation sites) and `yieldio ps` (task age) keep a side-table entry per task.
+function created<T>(task: Task<T>): Task<T> {
+  if (recordsCreation(task._loop)) noteTaskCreated(task as Task<unknown>);
+  return task;
 }
 
 /**

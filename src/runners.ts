@@ -13,6 +13,7 @@ import { formatCallGraph } from './graph.ts';
 import { checkTraceOption, endTrace, startTrace, type TraceOption } from './trace-option.ts';
 import type { Coroutine } from './types.ts';
 import { checkOptions } from './internal/validate.ts';
+import { presentFailure } from './internal/failures.ts';
 
 /** What `run`, `runSync` and `Runner.run` accept: a coroutine, or a function returning one. */
 export type Main<T> = Coroutine<T> | (() => Coroutine<T>);
@@ -151,6 +152,7 @@ function runTaskSync<T>(loop: EventLoop, task: Task<T>, close: () => void): T {
       task.cancel();
       close();
     }
+    presentFailure(error); // the stack users see: the tasks it left, no yieldio frames
     throw error;
   }
 }
@@ -229,6 +231,7 @@ export class Runner {
     const task = loop.createTask(coro, { context: options?.context ?? (this.context as Context) });
     return loop.runUntilComplete(task).catch(async (error: unknown) => {
       if (!task.done()) await cancelStuck(loop, task);
+      presentFailure(error); // the stack users see: the tasks it left, no yieldio frames
       throw error;
     });
   }

@@ -276,7 +276,10 @@ describe('size budget (minified, gzipped, as a bundler user gets it)', () => {
   // 14.9 / 37.6 after the argument checks of issue #10 (misuse fails at the call); 13.8 / 37.7
   // once runSync stopped going through Runner (the stuck-run call graph is run()'s alone); 14.1 /
   // 38.0 with the #10 leftovers (a callback's rejected Promise reported, createTask's option keys).
-  const MINIMAL_CEILING = 14_500;
+  // 16.0 / 38.3 (before the #10 leftovers) after the failure reports of issue #14 (the tasks an
+  // error left, yieldio's frames folded: every program that fails prints one, so the minimal
+  // program carries the formatter).
+  const MINIMAL_CEILING = 17_000;
   const CORE_CEILING = 39_000;
 
   async function measure(source: string, entry: string): Promise<{ gz: number; inputs: string[] }> {
