@@ -327,7 +327,7 @@ describe('createSubprocessExec / createSubprocessShell (real child processes)', 
   //   echo tee | tee /dev/stderr   (b'tee\n', b'tee\n') 0
   //   echo a; echo b > /dev/stderr  with stderr=STDOUT: (b'a\nb\n', None)
   // libuv's own pipes are socketpairs, which /dev/stdout cannot reopen (ENXIO): PIPE is a FIFO.
-  test('PIPE is a real pipe: a child that reopens /dev/stdout or /dev/stderr is heard, as with asyncio\'s os.pipe()', async () => {
+  test('stdout/stderr PIPE are real pipes: a child that reopens /dev/stdout or /dev/stderr is heard, as with asyncio\'s os.pipe(); /dev/stdin is ENXIO', async () => {
     const out = await run(function* () {
       const results: [string | null, string | null, number][] = [];
       for (const cmd of ['echo hi > /dev/stdout', 'echo err > /dev/stderr', 'echo tee | tee /dev/stderr']) {
@@ -337,14 +337,16 @@ describe('createSubprocessExec / createSubprocessShell (real child processes)', 
       }
       const merged = yield* createSubprocessShell('echo a; echo b > /dev/stderr', { stdout: PIPE, stderr: STDOUT });
       const [m] = yield* merged.communicate();
-      // stdin too: the child reads /dev/stdin.
-      const cat = yield* createSubprocessExec('cat', ['/dev/stdin'], { stdin: PIPE, stdout: PIPE });
-      const [c] = yield* cat.communicate('through /dev/stdin\n');
-      return { results, merged: text(m), cat: text(c) };
+      // stdin stays a socketpair (a FIFO's reopen could wait forever once we closed it): ENXIO.
+      const cat = yield* createSubprocessExec('cat', ['/dev/stdin'], { stdin: PIPE, stdout: PIPE, stderr: PIPE });
+      const [c, ce] = yield* cat.communicate('through /dev/stdin\n');
+      return { results, merged: text(m), cat: [text(c), text(ce), cat.returncode] };
     });
     assert.deepEqual(out.results, [['hi\n', '', 0], ['', 'err\n', 0], ['tee\n', 'tee\n', 0]]);
     assert.equal(out.merged, 'a\nb\n');
-    assert.equal(out.cat, 'through /dev/stdin\n');
+    assert.equal(out.cat[0], '');
+    assert.match(out.cat[1] as string, /\/dev\/stdin: No such device or address/);
+    assert.equal(out.cat[2], 1);
   });
 
   test('several MB through the pipes both ways, intact, with the child\'s ends blocking (it never sees EAGAIN)', async () => {

@@ -8,14 +8,18 @@
  * - The constants are strings, Node's own stdio words where they exist: `PIPE = 'pipe'`,
  *   `DEVNULL = 'ignore'`; `STDOUT = 'stdout'` (stderr only). `'inherit'` (asyncio's None, the
  *   default) and a file descriptor number are accepted too.
- * - PIPE is a real pipe on POSIX, as asyncio's `os.pipe()`: libuv's stdio "pipes" are Unix
- *   socketpairs, which a child cannot reopen (`echo hi > /dev/stdout`, `tee /dev/stderr` fail with
- *   ENXIO). Node has no pipe(2) or mkfifo(3), so each PIPE is a FIFO made by one `mkfifo` run in a
- *   private (0700) temporary directory, opened at both ends (the child's blocking, ours
- *   non-blocking, read through a `net.Socket`), then unlinked with the directory before the child
- *   starts: nothing is left in the temporary directory, even when creation is cancelled. Where
- *   FIFOs cannot be made (Windows, no `mkfifo` on PATH, a temporary directory that refuses them)
- *   PIPE falls back to Node's pipes, where reopening /dev/stdout fails as above.
+ * - `stdout: PIPE` / `stderr: PIPE` are real pipes on POSIX, as asyncio's `os.pipe()`: libuv's
+ *   stdio "pipes" are Unix socketpairs, which a child cannot reopen (`echo hi > /dev/stdout`,
+ *   `tee /dev/stderr` fail with ENXIO). Node has no pipe(2) or mkfifo(3), so each is a FIFO made by
+ *   one `mkfifo` run in a private (0700) temporary directory, opened at both ends (the child's
+ *   blocking, ours non-blocking, read through a `net.Socket`), then unlinked with the directory
+ *   before the child starts: nothing is left in the temporary directory, even when creation is
+ *   cancelled. `stdin: PIPE` stays Node's pipe, so reopening /dev/stdin fails (ENXIO): a FIFO's
+ *   open waits for a writer (an anonymous pipe's does not), and a child reopening it after
+ *   `communicate()` closed stdin would wait forever. Where
+ *   FIFOs cannot be made (Windows, no `mkfifo` on PATH, a temporary directory that refuses them,
+ *   Bun, whose sockets do not read FIFOs) PIPE falls back to Node's pipes, where reopening
+ *   /dev/stdout fails as above.
  * - `stderr: STDOUT` with `stdout: PIPE`: one pipe for both, as asyncio's: the FIFO is given as
  *   fd 1 and fd 2. On Node's pipes (the fallback) `/bin/sh` does the dup2 in the child (`exec 2>&1`,
  *   then `exec` of the program: the pid is the program's) and the kernel keeps the interleaving;
@@ -49,10 +53,10 @@ import type { Future } from '../futures.ts';
 import type { Coroutine } from '../types.ts';
 
 /**
- * Connect the child's stream to a new pipe: `process.stdin` / `stdout` / `stderr`. On POSIX it is a
- * real pipe (a FIFO, unlinked before the child starts), so the child may reopen `/dev/stdout`,
- * `/dev/stderr`, `/dev/stdin`; without a `mkfifo` program (and on Windows) it is Node's pipe, a
- * socketpair, where such a reopen fails with ENXIO (write to fd 1 / fd 2 instead).
+ * Connect the child's stream to a new pipe: `process.stdin` / `stdout` / `stderr`. On POSIX stdout's
+ * and stderr's are real pipes (FIFOs, unlinked before the child starts), so the child may reopen
+ * `/dev/stdout`, `/dev/stderr`; without a `mkfifo` program (and on Windows and Bun), and for stdin
+ * always, it is Node's pipe, a socketpair, where such a reopen fails with ENXIO (use fd 0 / 1 / 2).
  * @asyncio asyncio.subprocess.PIPE
  */
 export const PIPE = 'pipe';
@@ -149,10 +153,11 @@ function findProgram(program: string, cwd: string | undefined, env: Record<strin
 }
 
 /**
- * Whether PIPE can be a real pipe (a FIFO): POSIX with a `mkfifo` program. Cleared for good when
- * `mkfifo` cannot be run; PIPE then falls back to Node's pipes (Unix socketpairs).
+ * Whether PIPE can be a real pipe (a FIFO): POSIX with a `mkfifo` program, on Node or Deno (Bun's
+ * `net.Socket` never reads a FIFO's descriptor). Cleared for good when `mkfifo` cannot be run;
+ * PIPE then falls back to the runtime's pipes (Unix socketpairs).
  */
-let fifosAvailable = globalThis.process.platform !== 'win32';
+let fifosAvailable = globalThis.process.platform !== 'win32' && globalThis.process.versions.bun === undefined;
 
 /**
  * The pipes of one child: the descriptors the child gets (stdio numbers) and our ends, as
@@ -170,7 +175,13 @@ function* runMkfifo(loop: EventLoop, paths: string[], dir: string): Coroutine<bo
     if (!loop.isClosed()) loop.callSoonThreadsafe(() => { if (!done.done()) done.setResult(ok); });
   };
   let exited = false;
-  const child = spawn('mkfifo', ['-m', '600', ...paths], { stdio: 'ignore' });
+  let child: ChildProcess;
+  try {
+    child = spawn('mkfifo', ['-m', '600', ...paths], { stdio: 'ignore' });
+  } catch {
+    fifosAvailable = false; // e.g. Deno without --allow-run for mkfifo: refused at the call
+    return false;
+  }
   child.once('error', () => {
     exited = true;
     fifosAvailable = false; // no mkfifo on PATH: do not try again
@@ -189,14 +200,14 @@ function* runMkfifo(loop: EventLoop, paths: string[], dir: string): Coroutine<bo
 }
 
 /**
- * Makes real pipes for the PIPE streams (`wanted[i]`: 'in' for stdin, 'out' for stdout/stderr;
- * `mergeStderr`: stderr is the child's stdout pipe, asyncio's dup2). libuv's pipes are Unix
+ * Makes real pipes for the PIPE output streams (`wanted[i]`: 'out' for stdout/stderr; `mergeStderr`:
+ * stderr is the child's stdout pipe, asyncio's dup2). libuv's pipes are Unix
  * socketpairs, and a child that reopens /dev/stdout (`echo hi > /dev/stdout`, `tee /dev/stderr`)
  * fails on them with ENXIO, so each pipe is a FIFO made in a private (0700) temporary directory,
  * opened at both ends, and unlinked with the directory before the child starts. Returns null when
  * FIFOs cannot be made (Windows, no `mkfifo`, a temporary directory that refuses them).
  */
-function* makeRealPipes(loop: EventLoop, wanted: ('in' | 'out' | null)[], mergeStderr: boolean): Coroutine<RealPipes | null> {
+function* makeRealPipes(loop: EventLoop, wanted: ('out' | null)[], mergeStderr: boolean): Coroutine<RealPipes | null> {
   const pipes: RealPipes = { childFds: [null, null, null], ours: [null, null, null] };
   if (!fifosAvailable || wanted.every((w) => w === null)) return null;
   let dir: string;
@@ -222,7 +233,7 @@ function* makeRealPipes(loop: EventLoop, wanted: ('in' | 'out' | null)[], mergeS
       opened.push(fd);
       return fd;
     };
-    const { O_RDONLY, O_WRONLY, O_RDWR, O_NONBLOCK } = fsConstants;
+    const { O_RDONLY, O_WRONLY, O_NONBLOCK } = fsConstants;
     const ourFds: (number | null)[] = [null, null, null];
     for (let i = 0; i < 3; i++) {
       const path = joinPath(dir, String(i));
@@ -231,14 +242,6 @@ function* makeRealPipes(loop: EventLoop, wanted: ('in' | 'out' | null)[], mergeS
         // writing end, which a reader lets open at once. The child's end stays blocking.
         ourFds[i] = open(path, O_RDONLY | O_NONBLOCK);
         pipes.childFds[i] = open(path, O_WRONLY);
-      } else if (wanted[i] === 'in') {
-        // A writer held meanwhile lets the child's blocking reading end open at once; ours then
-        // opens since a reader exists. The helper is closed so the pipe breaks when the child goes.
-        const helper = open(path, O_RDWR | O_NONBLOCK);
-        pipes.childFds[i] = open(path, O_RDONLY);
-        ourFds[i] = open(path, O_WRONLY | O_NONBLOCK);
-        opened.splice(opened.indexOf(helper), 1);
-        closeSync(helper);
       }
       if (wanted[i] !== null) unlinkSync(path);
     }
@@ -246,7 +249,7 @@ function* makeRealPipes(loop: EventLoop, wanted: ('in' | 'out' | null)[], mergeS
     ok = true; // the sockets own our ends from here
     for (let i = 0; i < 3; i++) {
       const fd = ourFds[i];
-      if (fd !== null && fd !== undefined) pipes.ours[i] = new Socket({ fd, readable: wanted[i] === 'out', writable: wanted[i] === 'in' });
+      if (fd !== null && fd !== undefined) pipes.ours[i] = new Socket({ fd, readable: true, writable: false });
     }
     return pipes;
   } catch {
@@ -498,7 +501,9 @@ function* spawnProcess(file: string, args: readonly string[], shell: boolean, op
   const merge = stderr === STDOUT && stdout === PIPE;
   // Real pipes where the platform has FIFOs: stderr: STDOUT is then the child's stdout pipe
   // passed twice, asyncio's dup2.
-  const real = yield* makeRealPipes(loop, [stdin === PIPE ? 'in' : null, stdout === PIPE ? 'out' : null, stderr === PIPE ? 'out' : null], merge);
+  // stdin stays Node's pipe: on Linux a FIFO's open waits for a writer (a pipe's does not), so a
+  // child reopening /dev/stdin after we closed stdin would wait forever; here it fails (ENXIO).
+  const real = yield* makeRealPipes(loop, [null, stdout === PIPE ? 'out' : null, stderr === PIPE ? 'out' : null], merge);
   // Without them, asyncio's one pipe for stdout and stderr is made in the child on Unix by /bin/sh
   // (`exec 2>&1`, then exec the program: same pid), and the kernel keeps the interleaving.
   // Elsewhere the two pipes are merged by arrival.

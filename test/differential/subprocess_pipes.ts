@@ -1,7 +1,7 @@
 // Twin of subprocess_pipes.py: PIPE is a real pipe (a FIFO), so a child may reopen
-// /dev/stdout, /dev/stderr and /dev/stdin; stderr: STDOUT is one pipe (passed as fd 1 and 2).
+// /dev/stdout and /dev/stderr; stderr: STDOUT is one pipe (passed as fd 1 and 2).
 import { run } from '../../src/index.ts';
-import { PIPE, STDOUT, createSubprocessExec, createSubprocessShell } from '../../src/node/index.ts';
+import { PIPE, STDOUT, createSubprocessShell } from '../../src/node/index.ts';
 
 type Log = (line: string) => void;
 const py = (v: unknown): string => (v === null ? 'None' : String(v));
@@ -18,9 +18,6 @@ export default async function main(log: Log): Promise<void> {
     let proc = yield* createSubprocessShell('echo a; echo b > /dev/stderr; echo c >&2; echo d', { stdout: PIPE, stderr: STDOUT });
     let [out, err] = yield* proc.communicate();
     log(`merged ${bytes(out)} ${bytes(err)} ${py(proc.returncode)}`);
-    proc = yield* createSubprocessExec('cat', ['/dev/stdin'], { stdin: PIPE, stdout: PIPE });
-    [out, err] = yield* proc.communicate('via /dev/stdin\n');
-    log(`cat ${bytes(out)} ${bytes(err)} ${py(proc.returncode)}`);
     proc = yield* createSubprocessShell('head -c 3000000 /dev/zero | tee /dev/stderr', { stdout: PIPE, stderr: PIPE });
     [out, err] = yield* proc.communicate();
     log(`large ${out!.length} ${err!.length} ${py(Buffer.from(out!).equals(Buffer.from(err!)) ? 'True' : 'False')} ${py(proc.returncode)}`);
