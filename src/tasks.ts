@@ -12,6 +12,7 @@ import { Context, currentContextValues, hasExplicitContext, swapExplicitContext,
 import { checkDelay } from './internal/validate.ts';
 import type { InstrumentRegistry } from './instruments.ts';
 import { coroName, describeValue, shortRepr } from './internal/repr.ts';
+import { noteTaskFailure } from './internal/failures.ts';
 import type { Awaitable, Coroutine, Suspend } from './types.ts';
 import type { TaskFactory } from './base-events.ts';
 
@@ -293,6 +294,7 @@ export class Task<T = unknown> extends Future<T> {
         this._cancelledExc = thrown;
         Future.prototype.cancel.call(this); // no message: later retrievals get a fresh error
       } else {
+        noteTaskFailure(this as Task<unknown>, thrown); // before the awaiters are woken: the report's "awaited by"
         this._setExceptionUnchecked(thrown);
       }
       if (instruments !== null) this._reportExit(instruments);
