@@ -11,8 +11,8 @@
  * - Maps: JS maps inline the sources; `src/` ships too, for the declaration maps.
  * Usage: `npm run build` (also `prepack`).
  */
-import { copyFileSync, rmSync } from 'node:fs';
-import { dirname, relative } from 'node:path';
+import { copyFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
 import ts from 'typescript';
@@ -130,11 +130,30 @@ export function emitModules(outDir = dist): void {
   }
 }
 
+/**
+ * The toThread worker is a plain file loaded by `new URL('./thread-worker.mjs', import.meta.url)`,
+ * which neither esbuild nor tsc follows: copy it next to every built module that names it
+ * (dist/node/threads.js, and whichever bundle file or chunk holds threads.ts).
+ */
+export function copyWorkerFiles(outDir = dist): string[] {
+  const worker = 'thread-worker.mjs';
+  const copies: string[] = [];
+  for (const file of readdirSync(outDir, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.js') || !/new URL\(["']\.\/thread-worker\.mjs["']/.test(readFileSync(join(outDir, file), 'utf8'))) continue;
+    const target = join(outDir, dirname(file), worker);
+    copyFileSync(`${root}src/node/${worker}`, target);
+    copies.push(relative(outDir, target));
+  }
+  if (copies.length < 2) throw new Error(`${worker} is named by ${copies.length} built file(s), expected the per-file module and a bundle file`);
+  return copies;
+}
+
 async function main(): Promise<void> {
   rmSync(dist, { recursive: true, force: true });
   await build(bundleOptions);
   emitModules();
   copyFileSync(`${root}src/internal/disposable.d.ts`, `${dist}/internal/disposable.d.ts`);
+  copyWorkerFiles();
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) await main();

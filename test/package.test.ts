@@ -156,6 +156,27 @@ console.log(task instanceof Task, task instanceof Future, loop instanceof EventL
     assert.equal(out, 'true true true true function\n');
   });
 
+  test('toThread finds its worker file (shipped, not a data: URL) from the bundle and from the per-file modules', () => {
+    for (const file of ['dist/bundle/node/thread-worker.mjs', 'dist/node/thread-worker.mjs', 'src/node/thread-worker.mjs']) {
+      assert.ok(files.includes(file), `${file} is not in the tarball`);
+    }
+    writeFileSync(join(project, 'work.mjs'), "export function fail(n) { throw new RangeError('n = ' + n); }\nexport const twice = (n) => 2 * n;\n");
+    writeFileSync(
+      join(project, 'threads.mjs'),
+      `import { run } from 'yieldio';
+import { toThread } from 'yieldio/node';
+const work = new URL('./work.mjs', import.meta.url);
+console.log(await run(function* () {
+  const n = yield* toThread(work, 'twice', 21);
+  try { yield* toThread(work, 'fail', n); } catch (e) { return [n, String(e), e.cause.stack.split('\\n').filter((l) => l.includes('thread-worker.mjs')).map((l) => l.replace(/^.*\\/(dist\\/.*?):\\d+:\\d+\\)?$/, '$1'))]; }
+}));
+`,
+    );
+    // Node loads the bundle (the default condition); bundlers' `module` condition, the per-file modules.
+    assert.equal(ok(run(process.execPath, ['threads.mjs'], project), 'threads.mjs'), "[ 42, 'RangeError: n = 42', [ 'dist/bundle/node/thread-worker.mjs' ] ]\n");
+    assert.equal(ok(run(process.execPath, ['--conditions=module', 'threads.mjs'], project), 'threads.mjs (module condition)'), "[ 42, 'RangeError: n = 42', [ 'dist/node/thread-worker.mjs' ] ]\n");
+  });
+
   test('the declarations compile in a browser project (bundler resolution, DOM lib, no @types/node, skipLibCheck false)', () => {
     writeFileSync(
       join(project, 'tsconfig.json'),

@@ -321,4 +321,109 @@ describe('createSubprocessExec / createSubprocessShell (real child processes)', 
     assert.equal((out.error as Error).message, 'Connection lost');
     assert.equal(out.code, 3);
   });
+  // CPython 3.13 (its pipes are os.pipe()), create_subprocess_shell(cmd, stdout=PIPE, stderr=PIPE).communicate():
+  //   echo hi > /dev/stdout        (b'hi\n', b'') 0
+  //   echo err > /dev/stderr       (b'', b'err\n') 0
+  //   echo tee | tee /dev/stderr   (b'tee\n', b'tee\n') 0
+  //   echo a; echo b > /dev/stderr  with stderr=STDOUT: (b'a\nb\n', None)
+  // libuv's own pipes are socketpairs, which /dev/stdout cannot reopen (ENXIO): PIPE is a FIFO.
+  test('stdout/stderr PIPE are real pipes: a child that reopens /dev/stdout or /dev/stderr is heard, as with asyncio\'s os.pipe(); /dev/stdin is ENXIO', async () => {
+    const out = await run(function* () {
+      const results: [string | null, string | null, number][] = [];
+      for (const cmd of ['echo hi > /dev/stdout', 'echo err > /dev/stderr', 'echo tee | tee /dev/stderr']) {
+        const proc = yield* createSubprocessShell(cmd, { stdout: PIPE, stderr: PIPE });
+        const [o, e] = yield* proc.communicate();
+        results.push([text(o), text(e), proc.returncode!]);
+      }
+      const merged = yield* createSubprocessShell('echo a; echo b > /dev/stderr', { stdout: PIPE, stderr: STDOUT });
+      const [m] = yield* merged.communicate();
+      // stdin stays a socketpair (a FIFO's reopen could wait forever once we closed it): ENXIO.
+      const cat = yield* createSubprocessExec('cat', ['/dev/stdin'], { stdin: PIPE, stdout: PIPE, stderr: PIPE });
+      const [c, ce] = yield* cat.communicate('through /dev/stdin\n');
+      return { results, merged: text(m), cat: [text(c), text(ce), cat.returncode] };
+    });
+    assert.deepEqual(out.results, [['hi\n', '', 0], ['', 'err\n', 0], ['tee\n', 'tee\n', 0]]);
+    assert.equal(out.merged, 'a\nb\n');
+    assert.equal(out.cat[0], '');
+    assert.match(out.cat[1] as string, /\/dev\/stdin: No such device or address/);
+    assert.equal(out.cat[2], 1);
+  });
+
+  test('several MB through the pipes both ways, intact, with the child\'s ends blocking (it never sees EAGAIN)', async () => {
+    const size = 8 * 1024 * 1024;
+    const input = new Uint8Array(size);
+    for (let i = 0; i < size; i++) input[i] = (i * 7 + (i >> 12)) & 0xff;
+    const out = await run(function* () {
+      // tee writes a copy to /dev/stderr: both output pipes carry the whole input.
+      const proc = yield* createSubprocessShell('tee /dev/stderr', { stdin: PIPE, stdout: PIPE, stderr: PIPE });
+      const [o, e] = yield* proc.communicate(input);
+      return { o: o!, e: e!, code: proc.returncode };
+    });
+    assert.equal(out.code, 0);
+    assert.equal(out.o.length, size);
+    assert.ok(Buffer.from(out.o).equals(Buffer.from(input)), 'stdout differs from the input');
+    assert.ok(Buffer.from(out.e).equals(Buffer.from(input)), 'stderr differs from the input');
+  });
+
+  test('the FIFOs\' temporary directory is gone once the child is created, and when creation is cancelled', async () => {
+    const previous = process.env.TMPDIR;
+    const tmp = mkdtempSync(join(tmpdir(), 'yieldio-fifo-test-'));
+    process.env.TMPDIR = tmp; // os.tmpdir() reads it at each call
+    try {
+      const out = await run(function* () {
+        const proc = yield* createSubprocessExec(node, ['-e', 'process.stdin.pipe(process.stdout)'], { stdin: PIPE, stdout: PIPE, stderr: PIPE });
+        const whileRunning = readdirSync(tmp);
+        const [o] = yield* proc.communicate('x');
+        const cancelled = createTask(createSubprocessExec('true', [], { stdout: PIPE }));
+        yield* sleep(0); // it waits for mkfifo
+        cancelled.cancel();
+        const error = yield* catching(cancelled);
+        for (let i = 0; i < 200 && readdirSync(tmp).length > 0; i++) yield* sleep(5); // mkfifo's exit removes it
+        return { whileRunning, o: text(o), error, after: readdirSync(tmp) };
+      });
+      assert.deepEqual(out.whileRunning, []);
+      assert.equal(out.o, 'x');
+      assert.ok(out.error instanceof CancelledError, String(out.error));
+      assert.deepEqual(out.after, []);
+    } finally {
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  test('without mkfifo, PIPE falls back to Node\'s pipes (socketpairs): output still flows; reopening /dev/stdout fails with ENXIO', async (t) => {
+    if (process.platform === 'win32') {
+      t.skip('SKIPPED: POSIX only');
+      return;
+    }
+    const empty = mkdtempSync(join(tmpdir(), 'yieldio-nopath-'));
+    const script = `
+      import { run } from ${JSON.stringify(new URL('../runners.ts', import.meta.url).href)};
+      import { PIPE, STDOUT, createSubprocessShell } from ${JSON.stringify(new URL('./subprocess.ts', import.meta.url).href)};
+      const out = await run(function* () {
+        const plain = yield* createSubprocessShell('echo plain; echo more 1>&2', { stdout: PIPE, stderr: STDOUT });
+        const [a] = yield* plain.communicate();
+        const reopen = yield* createSubprocessShell('echo hi > /dev/stdout', { stdout: PIPE, stderr: PIPE });
+        const [b, e] = yield* reopen.communicate();
+        return [String(a), String(b), String(e), reopen.returncode];
+      });
+      console.log(JSON.stringify(out));`;
+    try {
+      const out = await run(function* () {
+        // PATH without mkfifo (the shell is /bin/sh by its full name).
+        const proc = yield* createSubprocessExec(node, ['--import', 'tsx', '--input-type=module', '-e', script], { stdout: PIPE, env: { ...process.env, PATH: empty } });
+        const [o] = yield* proc.communicate();
+        return { o: text(o), code: proc.returncode };
+      });
+      assert.equal(out.code, 0);
+      const [plain, reopened, err, code] = JSON.parse(out.o!) as [string, string, string, number];
+      assert.equal(plain, 'plain\nmore\n');
+      assert.equal(reopened, '');
+      assert.match(err, /\/dev\/stdout: No such device or address/);
+      assert.notEqual(code, 0);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
 });

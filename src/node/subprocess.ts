@@ -8,12 +8,26 @@
  * - The constants are strings, Node's own stdio words where they exist: `PIPE = 'pipe'`,
  *   `DEVNULL = 'ignore'`; `STDOUT = 'stdout'` (stderr only). `'inherit'` (asyncio's None, the
  *   default) and a file descriptor number are accepted too.
- * - `stderr: STDOUT` with `stdout: PIPE`: one pipe for both, as asyncio's. Node makes one pipe per
- *   descriptor, so on Unix `/bin/sh` does the dup2 in the child (`exec 2>&1`, then `exec` of the
- *   program: the pid is the program's) and the kernel keeps the interleaving; the program is looked
- *   up first so a missing one is still FileNotFoundError. On Windows the two pipes are merged by
- *   arrival. With any other `stdout` the child's stderr goes to the same place (fd 1, 'ignore', or
- *   the same descriptor), as with a real dup2.
+ * - `stdout: PIPE` / `stderr: PIPE` are real pipes on POSIX, as asyncio's `os.pipe()`: libuv's
+ *   stdio "pipes" are Unix socketpairs, which a child cannot reopen (`echo hi > /dev/stdout`,
+ *   `tee /dev/stderr` fail with ENXIO). Node has no pipe(2) or mkfifo(3), so each is a FIFO made by
+ *   one `mkfifo` run in a private (0700) temporary directory, opened at both ends (the child's
+ *   blocking, ours non-blocking, read through a `net.Socket`), then unlinked with the directory
+ *   before the child starts: nothing is left in the temporary directory, even when creation is
+ *   cancelled. `stdin: PIPE` stays Node's pipe, so reopening /dev/stdin fails (ENXIO): a FIFO's
+ *   open waits for a writer (an anonymous pipe's does not), and a child reopening it after
+ *   `communicate()` closed stdin would wait forever. Where
+ *   FIFOs cannot be made (Windows, no `mkfifo` on PATH, a temporary directory that refuses them,
+ *   Bun, whose sockets do not read FIFOs) PIPE falls back to Node's pipes, where reopening
+ *   /dev/stdout fails as above.
+ * - `stderr: STDOUT` with `stdout: PIPE`: one pipe for both, as asyncio's: the FIFO is given as
+ *   fd 1 and fd 2. On Node's pipes (the fallback) `/bin/sh` does the dup2 in the child (`exec 2>&1`,
+ *   then `exec` of the program: the pid is the program's) and the kernel keeps the interleaving;
+ *   the program is looked up first so a missing one is still FileNotFoundError. On Windows the two
+ *   pipes are merged by arrival. With any other `stdout` the child's stderr goes to the same place
+ *   (fd 1, 'ignore', or the same descriptor), as with a real dup2.
+ * - `wait()` returns once the child has exited and its output pipes are closed (asyncio's
+ *   `_try_finish`): a grandchild that holds stdout keeps it waiting.
  * - `returncode`: null while running, the exit code, or minus the signal number when a signal
  *   killed the child (asyncio's convention: -9 after `kill()`).
  * - A child still running when `run()` shuts the loop down is killed (asyncio kills it when its
@@ -21,9 +35,10 @@
  * @module
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { constants as osConstants } from 'node:os';
-import { accessSync, constants as fsConstants, statSync } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
+import { constants as osConstants, tmpdir } from 'node:os';
+import { accessSync, closeSync, constants as fsConstants, mkdtempSync, openSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { join as joinPath, resolve as resolvePath } from 'node:path';
 import { PassThrough, type Duplex } from 'node:stream';
 import { getRunningLoop } from '../events.ts';
 import { gather } from '../combinators.ts';
@@ -38,7 +53,10 @@ import type { Future } from '../futures.ts';
 import type { Coroutine } from '../types.ts';
 
 /**
- * Connect the child's stream to a new pipe: `process.stdin` / `stdout` / `stderr`.
+ * Connect the child's stream to a new pipe: `process.stdin` / `stdout` / `stderr`. On POSIX stdout's
+ * and stderr's are real pipes (FIFOs, unlinked before the child starts), so the child may reopen
+ * `/dev/stdout`, `/dev/stderr`; without a `mkfifo` program (and on Windows and Bun), and for stdin
+ * always, it is Node's pipe, a socketpair, where such a reopen fails with ENXIO (use fd 0 / 1 / 2).
  * @asyncio asyncio.subprocess.PIPE
  */
 export const PIPE = 'pipe';
@@ -134,6 +152,114 @@ function findProgram(program: string, cwd: string | undefined, env: Record<strin
   throw fromNodeError(error);
 }
 
+/**
+ * Whether PIPE can be a real pipe (a FIFO): POSIX with a `mkfifo` program, on Node or Deno (Bun's
+ * `net.Socket` never reads a FIFO's descriptor). Cleared for good when `mkfifo` cannot be run;
+ * PIPE then falls back to the runtime's pipes (Unix socketpairs).
+ */
+let fifosAvailable = globalThis.process.platform !== 'win32' && globalThis.process.versions.bun === undefined;
+
+/**
+ * The pipes of one child: the descriptors the child gets (stdio numbers) and our ends, as
+ * non-blocking Node sockets. Index 0 is stdin, 1 stdout, 2 stderr; null where there is no pipe.
+ */
+interface RealPipes {
+  childFds: (number | null)[];
+  ours: (Socket | null)[];
+}
+
+/** Runs `mkfifo -m 600 paths...` (Node has no mkfifo(3)); resolves to whether it made them all. */
+function* runMkfifo(loop: EventLoop, paths: string[], dir: string): Coroutine<boolean> {
+  const done = loop.createFuture<boolean>();
+  const settle = (ok: boolean): void => {
+    if (!loop.isClosed()) loop.callSoonThreadsafe(() => { if (!done.done()) done.setResult(ok); });
+  };
+  let exited = false;
+  let child: ChildProcess;
+  try {
+    child = spawn('mkfifo', ['-m', '600', ...paths], { stdio: 'ignore' });
+  } catch {
+    fifosAvailable = false; // e.g. Deno without --allow-run for mkfifo: refused at the call
+    return false;
+  }
+  child.once('error', () => {
+    exited = true;
+    fifosAvailable = false; // no mkfifo on PATH: do not try again
+    settle(false);
+  });
+  child.once('exit', (code) => {
+    exited = true;
+    settle(code === 0);
+  });
+  try {
+    return yield* done;
+  } finally {
+    // Cancelled while mkfifo runs: the directory goes once it is done, so no FIFO is left behind.
+    if (!exited) child.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+}
+
+/**
+ * Makes real pipes for the PIPE output streams (`wanted[i]`: 'out' for stdout/stderr; `mergeStderr`:
+ * stderr is the child's stdout pipe, asyncio's dup2). libuv's pipes are Unix
+ * socketpairs, and a child that reopens /dev/stdout (`echo hi > /dev/stdout`, `tee /dev/stderr`)
+ * fails on them with ENXIO, so each pipe is a FIFO made in a private (0700) temporary directory,
+ * opened at both ends, and unlinked with the directory before the child starts. Returns null when
+ * FIFOs cannot be made (Windows, no `mkfifo`, a temporary directory that refuses them).
+ */
+function* makeRealPipes(loop: EventLoop, wanted: ('out' | null)[], mergeStderr: boolean): Coroutine<RealPipes | null> {
+  const pipes: RealPipes = { childFds: [null, null, null], ours: [null, null, null] };
+  if (!fifosAvailable || wanted.every((w) => w === null)) return null;
+  let dir: string;
+  try {
+    dir = mkdtempSync(joinPath(tmpdir(), 'yieldio-pipes-')); // mode 0700: only we can open them
+  } catch {
+    return null;
+  }
+  const opened: number[] = [];
+  let ok = false;
+  const paths = wanted.map((w, i) => (w === null ? '' : joinPath(dir, String(i)))).filter((path) => path !== '');
+  let made = false;
+  try {
+    made = yield* runMkfifo(loop, paths, dir);
+  } finally {
+    // Not made, or cancelled (the CancelledError goes on): the directory goes now.
+    if (!made) rmSync(dir, { recursive: true, force: true });
+  }
+  if (!made) return null;
+  try {
+    const open = (path: string, flags: number): number => {
+      const fd = openSync(path, flags);
+      opened.push(fd);
+      return fd;
+    };
+    const { O_RDONLY, O_WRONLY, O_NONBLOCK } = fsConstants;
+    const ourFds: (number | null)[] = [null, null, null];
+    for (let i = 0; i < 3; i++) {
+      const path = joinPath(dir, String(i));
+      if (wanted[i] === 'out') {
+        // Our reading end first (a non-blocking open needs no writer), then the child's blocking
+        // writing end, which a reader lets open at once. The child's end stays blocking.
+        ourFds[i] = open(path, O_RDONLY | O_NONBLOCK);
+        pipes.childFds[i] = open(path, O_WRONLY);
+      }
+      if (wanted[i] !== null) unlinkSync(path);
+    }
+    if (mergeStderr) pipes.childFds[2] = pipes.childFds[1]!;
+    ok = true; // the sockets own our ends from here
+    for (let i = 0; i < 3; i++) {
+      const fd = ourFds[i];
+      if (fd !== null && fd !== undefined) pipes.ours[i] = new Socket({ fd, readable: true, writable: false });
+    }
+    return pipes;
+  } catch {
+    return null; // e.g. a temporary directory on a filesystem without FIFOs: Node's pipes then
+  } finally {
+    if (!ok) for (const fd of opened) closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 interface SpawnExtras {
   startNewSession: boolean;
   passFds: number[];
@@ -199,7 +325,8 @@ function isBrokenPipe(error: unknown): boolean {
  * - `returncode`   null while running; the exit code; or -signal number
  * - `_child`       Node's ChildProcess
  * - `_exitWaiters` wait() futures, resolved once the child exited and its output pipes closed
- * - `_pipesClosed` Node's 'close' came: the child's stdout/stderr are closed (by it and its children)
+ * - `_pipesClosed` Node's 'close' came and our FIFO readers closed: the child's stdout/stderr are
+ *                  closed (by it and its children)
  * - `_pipes`       the transports of the pipes, closed by communicate()
  */
 export class Process {
@@ -372,10 +499,15 @@ function* spawnProcess(file: string, args: readonly string[], shell: boolean, op
   const limit = opts.limit;
   const loop = getRunningLoop();
   const merge = stderr === STDOUT && stdout === PIPE;
-  // asyncio gives stdout and stderr one pipe (a dup2). Node makes one pipe per descriptor, so on
-  // Unix the dup2 is done in the child by /bin/sh (`exec 2>&1`, then exec the program: same pid),
-  // and the kernel keeps the interleaving. Elsewhere the two pipes are merged by arrival.
-  const onePipe = merge && globalThis.process.platform !== 'win32';
+  // Real pipes where the platform has FIFOs: stderr: STDOUT is then the child's stdout pipe
+  // passed twice, asyncio's dup2.
+  // stdin stays Node's pipe: on Linux a FIFO's open waits for a writer (a pipe's does not), so a
+  // child reopening /dev/stdin after we closed stdin would wait forever; here it fails (ENXIO).
+  const real = yield* makeRealPipes(loop, [null, stdout === PIPE ? 'out' : null, stderr === PIPE ? 'out' : null], merge);
+  // Without them, asyncio's one pipe for stdout and stderr is made in the child on Unix by /bin/sh
+  // (`exec 2>&1`, then exec the program: same pid), and the kernel keeps the interleaving.
+  // Elsewhere the two pipes are merged by arrival.
+  const onePipe = merge && real === null && globalThis.process.platform !== 'win32';
   if (onePipe) {
     if (shell) file = `exec 2>&1; ${file}`;
     else {
@@ -388,6 +520,7 @@ function* spawnProcess(file: string, args: readonly string[], shell: boolean, op
   const stderrTarget = stderr !== STDOUT ? stderr : onePipe ? 'ignore' : merge ? PIPE : stdout === 'inherit' ? 1 : stdout;
   // STDOUT was resolved above: only Node's own stdio words and fds remain.
   const stdio = [stdin, stdout, stderrTarget] as ('pipe' | 'ignore' | 'inherit' | number)[];
+  if (real !== null) for (let i = 0; i < 3; i++) if (real.childFds[i] !== null) stdio[i] = real.childFds[i]!;
   // pass_fds keeps each descriptor's number: Node's stdio[n] becomes the child's fd n.
   for (const fd of extra.passFds) {
     while (stdio.length < fd) stdio.push('ignore');
@@ -396,7 +529,21 @@ function* spawnProcess(file: string, args: readonly string[], shell: boolean, op
   const spawnOptions: Parameters<typeof spawn>[2] = { stdio, shell, detached: extra.startNewSession };
   if (opts.cwd !== undefined) spawnOptions.cwd = opts.cwd;
   if (opts.env !== undefined) spawnOptions.env = opts.env;
-  const child = spawn(file, args as string[], spawnOptions);
+  let child: ChildProcess;
+  try {
+    child = spawn(file, args as string[], spawnOptions);
+  } catch (error) {
+    for (const socket of real?.ours ?? []) socket?.destroy();
+    throw error;
+  } finally {
+    // The child has its copies (spawn returns once it has exec'd or failed): ours must go, or
+    // our reading ends would never see EOF.
+    if (real !== null) for (const fd of new Set(real.childFds)) if (fd !== null) closeSync(fd);
+  }
+  const ours = real?.ours ?? [null, null, null];
+  const ownStdin = ours[0] ?? child.stdin;
+  const ownStdout = ours[1] ?? child.stdout;
+  const ownStderr = ours[2] ?? child.stderr;
 
   const started = loop.createFuture<void>();
   let process: Process | null = null;
@@ -410,15 +557,21 @@ function* spawnProcess(file: string, args: readonly string[], shell: boolean, op
     else loop.callExceptionHandler({ message: 'Subprocess error', exception, process });
   }));
   child.once('exit', (code, signal) => post(() => process?._exited(code, signal)));
-  let closed = false; // 'close' may come before the Process exists (checked when it is made)
-  child.once('close', () => {
+  // The output pipes are closed when Node's 'close' came (its own pipes) and our FIFO readers closed.
+  let closed = false; // may come before the Process exists (checked when it is made)
+  const outputs = [ours[1], ours[2]].filter((socket): socket is Socket => socket !== null && socket !== undefined);
+  let closesNeeded = 1 + outputs.length;
+  const closedOne = (): void => {
+    if (--closesNeeded > 0) return;
     closed = true;
     post(() => process?._closed());
-  });
+  };
+  child.once('close', closedOne);
+  for (const socket of outputs) socket.once('close', closedOne);
   try {
     yield* started;
   } catch (error) {
-    for (const stream of [child.stdin, child.stdout, child.stderr]) stream?.destroy();
+    for (const stream of [ownStdin, ownStdout, ownStderr]) stream?.destroy();
     // asyncio: "Exception during subprocess creation, kill the subprocess", then wait for it, so
     // no child outlives a cancelled creation (Node would also stay alive for it).
     if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
@@ -431,8 +584,8 @@ function* spawnProcess(file: string, args: readonly string[], shell: boolean, op
   }
 
   const pipes: (StreamTransport | null)[] = [null, null, null];
-  if (child.stdin !== null) pipes[0] = new StreamTransport(loop, child.stdin as Duplex, null);
-  if (merge && !onePipe) {
+  if (ownStdin !== null) pipes[0] = new StreamTransport(loop, ownStdin as Duplex, null);
+  if (merge && !onePipe && real === null) {
     // One reader fed by both pipes; it ends when both have ended.
     const merged = new PassThrough();
     let open = 2;
@@ -445,8 +598,8 @@ function* spawnProcess(file: string, args: readonly string[], shell: boolean, op
     }
     pipes[1] = new StreamTransport(loop, merged, new StreamReader(limit));
   } else {
-    if (child.stdout !== null) pipes[1] = new StreamTransport(loop, child.stdout as Duplex, new StreamReader(limit));
-    if (child.stderr !== null && !onePipe) pipes[2] = new StreamTransport(loop, child.stderr as Duplex, new StreamReader(limit));
+    if (ownStdout !== null) pipes[1] = new StreamTransport(loop, ownStdout as Duplex, new StreamReader(limit));
+    if (ownStderr !== null && !onePipe) pipes[2] = new StreamTransport(loop, ownStderr as Duplex, new StreamReader(limit));
   }
   process = new Process(loop, child, pipes);
   if (child.exitCode !== null || child.signalCode !== null) process._exited(child.exitCode, child.signalCode);

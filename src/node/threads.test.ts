@@ -1,11 +1,15 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { inspect } from 'node:util';
 import { run } from '../runners.ts';
 import { createTask, sleep } from '../tasks.ts';
 import { gather } from '../combinators.ts';
 import { CancelledError } from '../exceptions.ts';
 import { catching } from '../../test/support/coroutines.ts';
 import { registerErrorClass, shutdownDefaultExecutor, toThread } from './threads.ts';
+import type { Coroutine } from '../types.ts';
 
 const work = new URL('../../test/fixtures/thread-work.mjs', import.meta.url);
 
@@ -30,14 +34,80 @@ describe('toThread (a worker_threads pool per loop)', () => {
     assert.ok(out.ids.every((id) => typeof id === 'number' && id > 0)); // never the main thread (0)
   });
 
-  test('errors keep their class, message, code and the worker\'s stack', async () => {
+  // concurrent.futures' process pool re-raises a worker's exception in the caller with a
+  // _RemoteTraceback as __cause__; here the cause is the worker's error itself.
+  test('an error is raised at the await site (the caller\'s frames), with the worker\'s error as cause; both keep class, message, code', async () => {
+    function* awaitSite(): Coroutine<unknown> {
+      return yield* toThread(work, 'fail', 'bad input');
+    }
     const error = await run(function* () {
-      return yield* catching(toThread(work, 'fail', 'bad input'));
+      return yield* catching(awaitSite());
     });
     assert.ok(error instanceof RangeError);
     assert.equal(error.message, 'bad input');
     assert.equal((error as { code?: string }).code, 'E_WORK');
-    assert.match(error.stack ?? '', /thread-work\.mjs/);
+    const [header, firstFrame] = (error.stack ?? '').split('\n');
+    assert.equal(header, 'RangeError: bad input');
+    assert.doesNotMatch(error.stack ?? '', /thread-work\.mjs/);
+    assert.match(error.stack ?? '', /at awaitSite \(.*threads\.test\.ts:\d+:\d+\)/);
+    assert.match(firstFrame ?? '', /at callInThread\.next|at awaitSite/); // nothing of the pool's machinery above it
+    const cause = error.cause as Error;
+    assert.ok(cause instanceof RangeError);
+    assert.equal(cause.message, 'bad input');
+    assert.equal((cause as { code?: string }).code, 'E_WORK');
+    assert.match(cause.stack ?? '', /at fail \(file:.*thread-work\.mjs:\d+:\d+\)/);
+    // A real worker file, not a data: URL (whose whole source was a frame of every stack).
+    assert.match(cause.stack ?? '', /src\/node\/thread-worker\.mjs:\d+:\d+/);
+    assert.doesNotMatch(cause.stack ?? '', /data:text/);
+    // What a user sees printed: both stacks.
+    const printed = inspect(error);
+    assert.match(printed, /^RangeError: bad input\n {4}at /);
+    assert.match(printed, /\[cause\]: RangeError: bad input\n {6}at fail /);
+  });
+
+  test('errors that are not the function\'s (bad calls, a thrown non-Error) are raised as they are', async () => {
+    const out = await run(function* () {
+      const thrown = yield* catching(toThread(work, 'throwString'));
+      const missing = yield* catching(toThread(work, 'notAFunction'));
+      return { thrown, missing };
+    });
+    assert.equal(out.thrown, 'just a string');
+    assert.ok(out.missing instanceof TypeError);
+    assert.match((out.missing as Error).message, /has no exported function "notAFunction"/);
+  });
+
+  test('a TypeScript module under tsx: a .ts URL says what to do; the .mjs shim with tsImport works (examples/threads)', async () => {
+    const ts = new URL('../../examples/threads/primes.ts', import.meta.url);
+    const out = await run(function* () {
+      const direct = yield* catching(toThread(ts, 'primesBelow', 10));
+      const viaShim = yield* toThread(new URL('../../examples/threads/primes-shim.mjs', import.meta.url), 'primesBelow', 30);
+      return { direct, viaShim };
+    });
+    assert.deepEqual(out.viaShim, [2, 3, 5, 7, 11, 13, 17, 19, 23, 29]);
+    // Node 20's workers never get tsx's hooks; later Nodes may pass them on, and the import works.
+    if (Array.isArray(out.direct)) assert.deepEqual(out.direct, [2, 3, 5, 7]);
+    else {
+      assert.ok(out.direct instanceof TypeError, String(out.direct));
+      assert.equal(
+        (out.direct as Error).message,
+        `toThread(): ${ts.href} cannot be loaded in a worker thread: Unknown file extension ".ts" for ${fileURLToPath(ts)}. Worker threads do not get ` +
+          "the main thread's module hooks (tsx): call it through a .mjs shim that loads it with tsImport from 'tsx/esm/api' " +
+          "(`export const { fn } = await tsImport('./module.ts', import.meta.url);`).",
+      );
+      // Raised here; its cause is the worker's TypeError, whose cause is Node's loader error.
+      assert.equal((((out.direct as Error).cause as Error).cause as { code?: string }).code, 'ERR_UNKNOWN_FILE_EXTENSION');
+    }
+    if (process.versions.node.startsWith('20.')) assert.ok(out.direct instanceof TypeError, 'Node 20 workers have no tsx hooks');
+  });
+
+  test('examples/threads/main.ts run as a script under tsx: the shim recipe, and the error raised at the await site', () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'examples/threads/main.ts'], { cwd: root, encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(
+      result.stdout,
+      'primes below 1000: 168\nprimes below 10000: 1229\nprimes below 100000: 9592\nRangeError: limit must be an integer >= 2, got 1 (cause from primes.ts: true)\n',
+    );
   });
 
   test('bad calls: every message', async () => {
@@ -95,9 +165,12 @@ describe('toThread (a worker_threads pool per loop)', () => {
     assert.equal(error.limit, 7);
     assert.deepEqual((error as unknown as { details: unknown }).details, { tries: 3 });
     assert.equal('notClonable' in error, false); // a function cannot cross threads: dropped
-    assert.ok(error.cause instanceof TypeError);
-    assert.equal((error.cause as Error).message, 'underlying');
-    assert.match(error.stack ?? '', /thread-work\.mjs/);
+    const remote = error.cause as QuotaError;
+    assert.ok(remote instanceof QuotaError);
+    assert.equal(remote.limit, 7);
+    assert.match(remote.stack ?? '', /thread-work\.mjs/);
+    assert.ok(remote.cause instanceof TypeError); // the worker's error keeps its own cause
+    assert.equal((remote.cause as Error).message, 'underlying');
     assert.throws(() => registerErrorClass(Object as never), { name: 'TypeError' });
   });
 });

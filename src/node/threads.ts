@@ -14,15 +14,21 @@
  * - Results come back through `loop.callSoonThreadsafe`. Cancelling the awaiting task cancels
  *   its future at once; the function itself keeps running in its worker (asyncio cannot stop a
  *   thread either) and its result is dropped.
- * - Errors keep their `name`, `message`, `stack` (the worker's), `code`, their own enumerable
- *   properties that can be cloned, and their `cause` (rebuilt the same way). A builtin class
- *   (TypeError, RangeError, ...) is rebuilt as that class, one given to `registerErrorClass` as
- *   that class (by name), any other as an `Error` with its name.
+ * - A failing function's error is raised at the await site, with the worker's error as its
+ *   `cause` (as concurrent.futures' process pool chains a `_RemoteTraceback`): the raised error's
+ *   stack runs through the caller's code, its cause's through the function's. Both keep the
+ *   error's `name`, `message`, `code` and own enumerable properties that can be cloned; the
+ *   worker's error keeps its own `cause` (rebuilt the same way). A builtin class (TypeError,
+ *   RangeError, ...) is rebuilt as that class, one given to `registerErrorClass` as that class (by
+ *   name), any other as an `Error` with its name. The await-site stack is taken when the error is
+ *   thrown into the caller (its frames are on the stack then), so a call that succeeds pays nothing.
  * - `run()` shuts the pool down at the end (asyncio.run's `shutdown_default_executor()`): it waits
  *   for the jobs still running, then terminates the workers. `shutdownDefaultExecutor()` does it
  *   earlier; `toThread` afterwards raises RuntimeError.
- * - The worker is plain JavaScript (a `data:` URL), and module hooks of the main thread (e.g.
- *   `--import tsx`) do not apply to it on Node 20: give it a module plain Node can load (.js/.mjs).
+ * - The worker is a plain JavaScript file, `thread-worker.mjs`, shipped next to this module. Module
+ *   hooks of the main thread (`--import tsx`) do not apply to it on Node 20, so a TypeScript module
+ *   is called through a `.mjs` shim that loads it with tsx's `tsImport` (see `toThread`); a `.ts`
+ *   URL that fails to load says so.
  * @module
  */
 import { Worker } from 'node:worker_threads';
@@ -38,47 +44,11 @@ import type { Coroutine } from '../types.ts';
 
 const MAX_WORKERS_CAP = 16;
 
-const WORKER_SOURCE = `
-import { parentPort } from 'node:worker_threads';
-function clonable(value) {
-  try {
-    structuredClone(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function describe(error, depth = 0) {
-  if (!(error instanceof Error)) return { thrown: clonable(error) ? error : String(error) };
-  const props = {};
-  for (const key of Object.keys(error)) {
-    if (key === 'cause' || key === 'name' || key === 'message' || key === 'stack') continue;
-    if (clonable(error[key])) props[key] = error[key];
-  }
-  const info = { name: error.name, message: error.message, stack: error.stack, code: error.code, props };
-  if ('cause' in error && depth < 8) info.cause = describe(error.cause, depth + 1);
-  return info;
-}
-parentPort.on('message', async ({ id, url, name, args }) => {
-  let reply;
-  try {
-    const mod = await import(url);
-    const fn = mod[name];
-    if (typeof fn !== 'function') {
-      throw new TypeError('toThread(): ' + url + ' has no exported function ' + JSON.stringify(name) + ' (got ' + typeof fn + ')');
-    }
-    reply = { id, ok: true, value: await fn(...args) };
-  } catch (error) {
-    reply = { id, ok: false, error: describe(error) };
-  }
-  try {
-    parentPort.postMessage(reply);
-  } catch (error) {
-    parentPort.postMessage({ id, ok: false, error: { name: 'TypeError', message: 'toThread(): the ' + (reply.ok ? 'result' : 'error') + ' of ' + name + '() cannot be structured-cloned: ' + error.message, stack: '' } });
-  }
-});
-`;
-const WORKER_URL = new URL(`data:text/javascript,${encodeURIComponent(WORKER_SOURCE)}`);
+/**
+ * The worker's module, a real file (not a `data:` URL, whose 1.4 KB text would be a frame of every
+ * stack): plain JavaScript next to this module in src/ and, copied by scripts/build.ts, in dist/.
+ */
+const WORKER_URL = new URL('./thread-worker.mjs', import.meta.url);
 
 const BUILTIN_ERRORS: Record<string, ErrorConstructor> = { TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError };
 
@@ -121,11 +91,20 @@ interface Reply {
   error?: ErrorInfo;
 }
 
+/** The errors rebuilt from a worker's reply: raised at the await site with them as cause. */
+const remoteErrors = new WeakSet<Error>();
+
 /**
  * Rebuilds a worker's error on this thread: its class (a builtin, or one registered by name),
  * name, message, stack, own enumerable properties that clone, and its cause, recursively.
  */
 function rebuildError(info: ErrorInfo): unknown {
+  const error = rebuildOne(info);
+  if (error instanceof Error) remoteErrors.add(error);
+  return error;
+}
+
+function rebuildOne(info: ErrorInfo): unknown {
   if ('thrown' in info) return info.thrown;
   const name = info.name ?? '';
   const Registered = registeredErrors.get(name);
@@ -140,7 +119,23 @@ function rebuildError(info: ErrorInfo): unknown {
   if (info.stack) error.stack = info.stack;
   if (info.code !== undefined) (error as { code?: unknown }).code = info.code;
   if (info.props !== undefined) Object.assign(error, info.props);
-  if (info.cause !== undefined) Object.defineProperty(error, 'cause', { value: rebuildError(info.cause), writable: true, configurable: true, enumerable: false });
+  if (info.cause !== undefined) Object.defineProperty(error, 'cause', { value: rebuildOne(info.cause), writable: true, configurable: true, enumerable: false });
+  return error;
+}
+
+/**
+ * The error a caller of toThread sees: the worker's error's class, name, message and own
+ * properties, with a stack taken here (the caller's frames are on the stack while the error is
+ * thrown into it) and the worker's error as `cause`.
+ */
+function raisedAtAwaitSite(remote: Error): Error {
+  const error = Reflect.construct(Error, [remote.message], remote.constructor as new () => Error) as Error;
+  for (const key of Object.getOwnPropertyNames(remote)) {
+    if (key === 'stack' || key === 'cause' || key === 'message') continue;
+    Object.defineProperty(error, key, Object.getOwnPropertyDescriptor(remote, key)!);
+  }
+  Error.captureStackTrace(error, callInThread); // after `name`: the first line uses it. From the caller down.
+  Object.defineProperty(error, 'cause', { value: remote, writable: true, configurable: true, enumerable: false });
   return error;
 }
 
@@ -346,9 +341,23 @@ function toModuleUrl(moduleUrl: unknown): string {
  * @param moduleUrl the module's absolute URL (`new URL('./work.js', import.meta.url)`) or file path.
  * @param exportName the exported function's name.
  * @param args its arguments (structured-cloned).
+ *
+ * A TypeScript module under tsx: worker threads do not get the main thread's module hooks
+ * (`node --import tsx`) on Node 20, so a `.ts` URL fails to load (with a TypeError saying this).
+ * Name a small `.mjs` shim instead, which loads the module with tsx's `tsImport` and re-exports
+ * the functions (examples/threads/):
+ * ```js
+ * // primes-shim.mjs
+ * import { tsImport } from 'tsx/esm/api';
+ * export const { primesBelow } = await tsImport('./primes.ts', import.meta.url);
+ * ```
+ * then `toThread<typeof primesBelow>(new URL('./primes-shim.mjs', import.meta.url), 'primesBelow', 1e5)`.
  * @returns the function's result.
- * @throws the function's error (name, message, stack and code kept), a TypeError if the export is
- *   not a function or the arguments cannot be cloned, RuntimeError "Executor shutdown has been called".
+ * @throws the function's error, raised at the await site (its stack runs through the caller) with
+ *   the worker's error as `cause` (the worker's stack); both keep the class (builtins and
+ *   `registerErrorClass` classes), name, message, code and own enumerable properties. A TypeError
+ *   if the export is not a function or the arguments cannot be cloned; RuntimeError "Executor
+ *   shutdown has been called".
  * @example
  * // work.js: export function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
  * const n = yield* toThread<typeof fib>(new URL('./work.js', import.meta.url), 'fib', 30);
@@ -367,7 +376,11 @@ export function toThread<F extends (...args: never[]) => unknown = (...args: unk
 
 function* callInThread(url: string, name: string, args: unknown[]): Coroutine<unknown> {
   const future = poolFor(getRunningLoop()).submit(url, name, args);
-  return yield* future;
+  try {
+    return yield* future;
+  } catch (error) {
+    throw error instanceof Error && remoteErrors.has(error) ? raisedAtAwaitSite(error) : error;
+  }
 }
 
 /**
