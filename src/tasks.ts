@@ -5,8 +5,8 @@
  * @module
  */
 import { CancelledError, InvalidStateError, RuntimeError, internalError } from './exceptions.ts';
-import { getRunningLoop, getRunningLoopOrNull, type TimerEntry } from './events.ts';
-import { BLOCKING, FUTURE_FLAG_BITS, Future, LOG_TRACEBACK, PENDING, isFuture } from './futures.ts';
+import { getRunningLoop, getRunningLoopOrNull, type Runnable, type TimerEntry } from './events.ts';
+import { BLOCKING, FINISHED, FUTURE_FLAG_BITS, Future, LOG_TRACEBACK, PENDING, isFuture } from './futures.ts';
 import type { EventLoop } from './base-events.ts';
 import { Context, currentContextValues, hasExplicitContext, swapExplicitContext, type ContextValues } from './contextvars.ts';
 import { checkDelay } from './internal/validate.ts';
@@ -409,11 +409,32 @@ export class Task<T = unknown> extends Future<T> {
       this._flags &= ~MUST_CANCEL;
       Future.prototype.cancel.call(this, this._cancelMessage);
     } else {
-      Future.prototype.setResult.call(this, value);
+      this._setTaskResult(value);
       // cpython #111379: a swallowed cancellation breaks timeout() and TaskGroup; say so in debug.
       if (this._loop._debug && this._flags >= CANCEL_ONE) this._reportSwallowedCancel();
     }
     if (instruments !== null) this._reportExit(instruments);
+  }
+
+  /**
+   * FINISHED with `value`, the waiters back on the ready queue: Future's setResult and
+   * _scheduleCallbacks, repeated here so that a Task never reaches them and their property
+   * accesses stay monomorphic on plain Futures (issue #12: they deopted when a Task came by).
+   */
+  private _setTaskResult(value: unknown): void {
+    this._result = value;
+    this._state = FINISHED;
+    const callbacks = this._callbacks;
+    if (callbacks === null) return;
+    this._callbacks = null;
+    const loop = this._loop;
+    // As Future's: asyncio's call_soon raises on a closed loop; say so rather than lose the callbacks.
+    if (loop._closed) throw new RuntimeError('Event loop is closed');
+    if (!Array.isArray(callbacks)) {
+      loop._pushReady(callbacks);
+    } else {
+      for (let i = 0; i < callbacks.length; i++) loop._pushReady(callbacks[i] as Runnable);
+    }
   }
 
   /** The coroutine yielded something other than the sleep(0) marker: wait on it, or explain the error. */
