@@ -151,7 +151,7 @@ class FutureIterator<T> {
   // pending: `yield*` passes it up to the task as is, so an await allocates one object, not two.
   // `value` is the future itself; `done` (false) lives on the prototype: two fields less per await.
   readonly value: Suspend;
-  declare readonly done: false;
+  declare done: false; // set only here, on the prototype, below the class
   private yielded: boolean; // the future was handed up once: a task resumes it only when done
 
   constructor(future: Future<T>) {
@@ -184,7 +184,7 @@ class FutureIterator<T> {
   }
 }
 
-(FutureIterator.prototype as { done: boolean }).done = false;
+FutureIterator.prototype.done = false;
 
 /** `yield*` of a future that is already done: the iterator is its own `{ value, done: true }`. */
 class DoneIterator<T> {

@@ -886,7 +886,7 @@ export function closeCoroutine(coro: unknown): void {
  */
 class TimedSleep<T> implements TimerEntry {
   /** `{ value, done }` while suspended: false, from the prototype. */
-  declare readonly done: false;
+  declare done: false; // set only here, on the prototype, below the class
   _delay: number;
   private readonly result: T;
   /** The sleeping task while armed (in the loop's timer heap), else null. */
@@ -1015,7 +1015,7 @@ class TimedSleep<T> implements TimerEntry {
     return `<sleep ${this._delay} ms>`;
   }
 }
-(TimedSleep.prototype as { done: boolean }).done = false;
+TimedSleep.prototype.done = false;
 // The bits of TimedSleep._bits.
 const SLEEP_STARTED = 1; // next() handed the trap up (the iterator's first step)
 const SLEEP_FINISHED = 2; // resumed, thrown into or returned: the iterator is done
