@@ -127,7 +127,7 @@ function switchGroup(id: string, tasks: number, n: number): BenchGroup {
       { name: 'native async, await null', run: () => nativeAwait(tasks, n) },
       { name: 'setImmediate chain', run: () => viaSetImmediate(tasks, n) },
       // A setTimeout per switch: ~20 s cold on 1,000 × 1,000, so one warm repetition only.
-      { name: 'Effection v4: spawn + sleep(0)', run: () => effectionSwitch(tasks, n), repeat: 1 },
+      { name: 'Effection v4: spawn + sleep(0)', run: () => effectionSwitch(tasks, n), repeat: 1, slow: true },
       { name: 'Effect: forEach unbounded + yieldNow', run: () => effectSwitch(tasks, n) },
     ],
   };
@@ -194,12 +194,11 @@ function delays(): number[] {
 }
 
 // The issue's metric for real clocks: how long after the last deadline the last timer's work is
-// done. Each sleeper notes its deadline on the host clock (the loop's clock) when it starts.
-let lastDeadline = 0;
+// done, task creation included: every deadline counts from the moment before the first task (or
+// timer) is made, so the time spent making 100,000 of them is part of the overhead.
+const lastDelay = (ds: number[]): number => ds.reduce((a, b) => Math.max(a, b), 0);
 
 function* sleeper(ms: number): Coroutine<void> {
-  const deadline = performance.now() + ms;
-  if (deadline > lastDeadline) lastDeadline = deadline;
   yield* sleep(ms);
 }
 
@@ -208,32 +207,54 @@ function* timers(ds: number[]): Coroutine<void> {
   for (const t of all) yield* t;
 }
 
-async function overheadOfRun(): Promise<number> {
-  lastDeadline = 0;
-  await run(timers(delays()));
+function* timedTimers(ds: number[]): Coroutine<number> {
+  const lastDeadline = performance.now() + lastDelay(ds);
+  yield* timers(ds);
   return performance.now() - lastDeadline;
+}
+
+function overheadOfRun(): Promise<number> {
+  return run(timedTimers(delays()));
 }
 
 function nativeTimers(ds: number[]): Promise<number> {
   return new Promise((resolve) => {
     let live = ds.length;
-    let last = 0;
-    for (const d of ds) {
-      last = Math.max(last, performance.now() + d);
-      setTimeout(() => --live === 0 && resolve(performance.now() - last), d);
-    }
+    const last = performance.now() + lastDelay(ds);
+    for (const d of ds) setTimeout(() => --live === 0 && resolve(performance.now() - last), d);
   });
 }
 
 async function nativeSleepers(ds: number[]): Promise<number> {
-  let last = 0;
-  await Promise.all(
-    ds.map(async (d) => {
-      last = Math.max(last, performance.now() + d);
-      await new Promise<void>((r) => setTimeout(r, d));
-    }),
-  );
+  const last = performance.now() + lastDelay(ds);
+  await Promise.all(ds.map((d) => new Promise<void>((r) => setTimeout(r, d))));
   return performance.now() - last;
+}
+
+// ------------------------------------------------------------------ bytes per suspended task
+
+const BYTES_TASKS = 100_000;
+
+function* sleepLong(): Coroutine<void> {
+  yield* sleep(1000);
+}
+
+/** heapUsed per task with 100,000 tasks suspended in `sleep(1000)`, after full collections. */
+function* bytesPerTask(): Coroutine<number> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('task-bytes needs node --expose-gc (bench/run.ts passes it)');
+  // The array is made before the baseline: its slots are not the task's bytes.
+  const all = new Array<Task<void> | undefined>(BYTES_TASKS).fill(undefined);
+  gc();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < BYTES_TASKS; i++) all[i] = createTask(sleepLong());
+  yield* sleep(0); // every task has started and is suspended in its sleep
+  gc();
+  gc();
+  const bytes = (process.memoryUsage().heapUsed - before) / BYTES_TASKS;
+  for (const t of all) yield* t as Task<void>;
+  return bytes;
 }
 
 export const groups: BenchGroup[] = [
@@ -255,11 +276,22 @@ export const groups: BenchGroup[] = [
     ],
   },
   {
+    id: 'task-bytes',
+    title: 'Bytes live per suspended task: 100,000 tasks, each suspended in `sleep(1000)` (Task + generator + the pending sleep)',
+    ops: BYTES_TASKS,
+    opName: 'tasks',
+    metric: 'process.memoryUsage().heapUsed after two full collections, minus the baseline, over 100,000',
+    unit: 'B',
+    target: '≤ 250 B.',
+    repeat: 2,
+    cases: [{ name: 'yieldio runSync(): tasks in sleep(1000)', run: () => runSync(bytesPerTask()) }],
+  },
+  {
     id: 'timers-100k',
     title: `100,000 timers at pseudo-random delays in [0, ${MAX_DELAY}) ms, real clock`,
     ops: TIMERS,
     opName: 'timers',
-    metric: 'overhead past the last deadline: when the last timer\'s work is done, minus the latest deadline (each deadline taken when its timer was set)',
+    metric: 'overhead past the last deadline: when the last timer\'s work is done, minus the latest deadline, every deadline counted from before the first task or timer is made (creation included)',
     target: 'overhead past the last deadline (task creation included) ≤ the same with `setTimeout`.',
     repeat: 3,
     cases: [

@@ -14,6 +14,8 @@ export interface BenchCase {
   run: () => void | number | Promise<void | number>;
   /** Warm repetitions for this case only (a slow peer), instead of the group's. */
   repeat?: number;
+  /** Skipped by `--quick` (one run takes tens of seconds); reported as skipped, not dropped. */
+  slow?: boolean;
 }
 
 /** One workload with its implementations; `ops` is what "per op" divides by. */
@@ -27,6 +29,18 @@ export interface BenchGroup {
   target?: string;
   /** What the measured number is when cases return one (default: wall time of `run`, ms). */
   metric?: string;
+  /** The unit of `metric` (default ms). */
+  unit?: string;
   /** How many timed repetitions (after one warm-up); default 5. */
   repeat?: number;
+}
+
+/** One case's result in a run: `failure` says why it has no numbers (out of memory, timeout). */
+export interface BenchRow {
+  group: BenchGroup;
+  name: string;
+  cold: number;
+  warm: number;
+  maxRssMB: number | null;
+  failure?: string;
 }

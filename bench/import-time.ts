@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const RUNS = 15;
+// --quick (BENCH_QUICK=1): two processes per entry, enough to check the harness.
+const RUNS = process.env.BENCH_QUICK === '1' ? 2 : 15;
 
 const dist = (path: string): string => pathToFileURL(join(root, 'dist', path)).href;
 const CASES: [string, string][] = [

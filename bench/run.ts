@@ -8,24 +8,28 @@
  * Usage: npm run bench [-- [--quick] [substring of group ids to run]]
  *   --quick: one warm repetition per case and two processes per import (checks the harness; the
  *   numbers are rough). A filtered or quick run prints the tables and leaves BENCHMARKS.md alone.
- * A full run takes about 15 minutes on the 2-core machine (the 1M-task spawn cases dominate).
+ * A full run takes about 15–20 minutes on the idle 2-core machine (the 1M-task spawn cases dominate).
+ * The Targets section at the top of BENCHMARKS.md is computed by bench/targets.ts.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { importTimeSection } from './import-time.ts';
 import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
-import type { BenchGroup } from './harness.ts';
+import type { BenchGroup, BenchRow } from './harness.ts';
+import { targetsSection } from './targets.ts';
 
 const here = new URL('.', import.meta.url).pathname;
 const root = join(here, '..');
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const filter = argv.find((a) => !a.startsWith('--')) ?? '';
+// BENCH_QUICK also shrinks the workloads that have a quick size (streams); set before the bench
+// files are imported, since their titles and op counts are read here too.
+if (quick) process.env.BENCH_QUICK = '1';
 const childEnv: NodeJS.ProcessEnv = quick ? { ...process.env, BENCH_REPEAT: '1' } : process.env;
 
-// `failure`: why the case has no numbers (it ran out of memory, or past CASE_TIMEOUT_MS).
-interface Row { group: BenchGroup; name: string; cold: number; warm: number; maxRssMB: number | null; failure?: string }
+type Row = BenchRow;
 
 // A case that runs longer than this is stopped and reported as not finished (a peer that does not
 // scale must not stall the whole run).
@@ -66,6 +70,12 @@ for (const file of files) {
     if (filter && !group.id.includes(filter)) continue;
     groups.push(group);
     for (const c of group.cases) {
+      if (quick && c.slow === true) {
+        const failure = 'skipped by --quick (one run takes tens of seconds)';
+        rows.push({ group, name: c.name, cold: NaN, warm: NaN, maxRssMB: null, failure });
+        console.log(`${group.id.padEnd(28)} ${c.name.padEnd(44)} ${failure}`);
+        continue;
+      }
       let out: string;
       try {
         out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, 'run-case.ts'), join(here, file), group.id, c.name], {
@@ -130,6 +140,7 @@ const lines: string[] = [
   `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ${pythonNote}`,
   `Date: ${new Date().toISOString().slice(0, 10)}`,
   '',
+  ...targetsSection(rows, groups),
 ];
 for (const group of groups) {
   const mine = rows.filter((r) => r.group === group);
@@ -137,7 +148,7 @@ for (const group of groups) {
   if (!base) continue;
   lines.push(`## ${group.title}`, '', `${group.ops.toLocaleString('en-US')} ${group.opName}.${group.target ? ` Target: ${group.target}` : ''}`, '');
   if (group.metric) lines.push(`Measured: ${group.metric}.`, '');
-  const what = group.metric ? 'measured (ms)' : 'time (ms)';
+  const what = group.metric ? `measured (${group.unit ?? 'ms'})` : 'time (ms)';
   lines.push(
     `| implementation | cold ${what} | warm ${what} | warm per op (ns) | cold ratio | warm ratio | peak RSS (MB) |`,
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -155,7 +166,8 @@ for (const group of groups) {
   }
   lines.push('');
 }
-lines.push(...importTimeSection());
+// The import section runs in a full run, or when the filter names it ("import-time").
+if (!filter || 'import-time'.includes(filter)) lines.push(...importTimeSection());
 // The hand-written reading guide goes last.
 if (existsSync(join(here, 'NOTES.md'))) lines.push(readFileSync(join(here, 'NOTES.md'), 'utf8'));
 if (!filter && !quick) {

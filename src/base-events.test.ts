@@ -277,17 +277,6 @@ describe('EventLoop lifecycle', () => {
     assert.equal(a.isRunning(), false);
   });
 
-  test('run_until_complete resolves with the result (async driver, virtual clock)', async () => {
-    const loop = virtualLoop();
-    function* main(): Coroutine<number> {
-      yield* sleep(5000);
-      return 7;
-    }
-    assert.equal(await loop.runUntilComplete(main()), 7);
-    assert.equal(loop.time(), 5000);
-    assert.equal(loop.isRunning(), false);
-  });
-
   test('run_forever runs until stop(); isRunning() is true meanwhile', async () => {
     const loop = virtualLoop();
     const seen: string[] = [];
@@ -298,15 +287,6 @@ describe('EventLoop lifecycle', () => {
     assert.deepEqual(seen, ['running=true']);
     assert.equal(loop.isRunning(), false);
     assert.equal(loop.time(), 100);
-  });
-
-  test('call_soon_threadsafe from a Promise reaction wakes a loop idle waiting for the host', async () => {
-    const loop = virtualLoop();
-    const done = loop.runForever();
-    await Promise.resolve();
-    void Promise.resolve().then(() => loop.callSoonThreadsafe(() => loop.stop()));
-    await done;
-    assert.equal(loop.isRunning(), false);
   });
 
   test('getRunningLoop is set only while the loop runs callbacks', () => {

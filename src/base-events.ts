@@ -7,11 +7,11 @@
  *   `ntodo` callbacks that were ready when the pass began. Anything scheduled during the pass
  *   waits for the next one. This is the only place callbacks are actually *called*; everything
  *   else only appends to `_ready`.
- * - Drivers decide what happens when nothing is ready. The synchronous driver (`runSync`,
- *   `TestLoop`) jumps virtual time to the next timer, or blocks the thread on a real clock. The
- *   asynchronous driver (`run`, `runUntilComplete`, `runForever`) gives the thread back to the
- *   host between stretches (so Node I/O and Promise reactions run), sleeps on `setTimeout` until
- *   the next timer, and is woken early by `callSoon` / `callSoonThreadsafe` from host callbacks.
+ * - Drivers (drivers.ts) decide what happens when nothing is ready: the synchronous one
+ *   (`runSync`, `TestLoop`) jumps virtual time or blocks the thread; the asynchronous one (`run`,
+ *   `runUntilComplete`, `runForever`) gives the thread back to the host and sleeps until the next
+ *   timer or a `callSoon` wakes it (`_wakeup`). A loop that can never be woken raises the
+ *   stuck-run report (stuck-run.ts).
  * - "Running" has two meanings in JavaScript. `isRunning()` is true for the whole
  *   `runForever()`; `getRunningLoop()` returns the loop only while its callbacks are on the stack,
  *   so two loops (two `run()` calls) can take turns on one thread between macrotasks.
@@ -23,15 +23,18 @@
 import { Deque } from './internal/deque.ts';
 import { TimerHeap } from './internal/timer-heap.ts';
 import { enableScopeTracking } from './internal/scopes.ts';
+import { formatFailure } from './internal/failures.ts';
+import { noteTaskCreated, recordsCreation } from './internal/creations.ts';
 import { LinkedSet } from './internal/task-list.ts';
-import { checkCallback, checkDelay, checkExceptionHandler, checkHandleCallback } from './internal/validate.ts';
+import { checkCallback, checkDelay, checkExceptionHandler, checkHandleCallback, checkOptions } from './internal/validate.ts';
 import { describeValue, inspectSymbol, shortRepr } from './internal/repr.ts';
-import { Handle, TimerHandle, activeLoops, getRunningLoopOrNull, setRunningLoop, type Runnable, type TimerEntry } from './events.ts';
+import { Handle, TimerHandle, activeLoops, getRunningLoopOrNull, onRejected, setRunningLoop, type Runnable, type TimerEntry } from './events.ts';
 import { Future, promoteUnretrieved, reportUnretrieved, type UnretrievedReport } from './futures.ts';
 import { CancelledError, RuntimeError } from './exceptions.ts';
 import { ensureFutureOn, newTask, type Task, type TaskOptions } from './tasks.ts';
 import { INSTRUMENT_HOOKS, InstrumentRegistry, type Instrument } from './instruments.ts';
 import { Context, contextFromOptions, currentContextValues, type ContextValues } from './contextvars.ts';
+import { driveAsync, driveSync, hostNow } from './drivers.ts';
 import type { Awaitable, Coroutine } from './types.ts';
 
 /** Which clock a loop reads: the host's monotonic clock, or virtual time that jumps to the next timer. */
@@ -87,86 +90,8 @@ const MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5;
 // How long the async driver runs callbacks before giving the thread back to the host.
 const HOST_YIELD_BUDGET_MS = 8;
 const HOST_YIELD_CHECK_MAX = 4096;
-// setTimeout takes at most a signed 32-bit delay; longer ones are slept in chunks.
-const MAX_HOST_TIMEOUT_MS = 0x7fffffff;
-
-interface HostTimers {
-  setTimeout(cb: () => void, ms: number): unknown;
-  clearTimeout(id: unknown): void;
-  setImmediate?: (cb: () => void) => unknown;
-}
-const host = globalThis as unknown as HostTimers;
-
-// Node (and Bun, Deno's `process`) emit 'beforeExit' when their own event loop has nothing left:
-// no socket, timer, worker or child that could ever call back. That is the exact test for "a
-// loop idle without a timer can never be woken", with no bookkeeping of ours (a counter of
-// pending host work would keep a never-settling Promise alive, and miss a plain host callback
-// that calls callSoonThreadsafe). Hosts without it (browsers) never exit: the loop waits, as asyncio does.
-interface HostProcess {
-  on(event: 'beforeExit', listener: () => void): unknown;
-  off(event: 'beforeExit', listener: () => void): unknown;
-}
-const hostProcessCandidate = (globalThis as { process?: Partial<HostProcess> }).process;
-const hostProcess: HostProcess | null =
-  hostProcessCandidate !== undefined && typeof hostProcessCandidate.on === 'function' && typeof hostProcessCandidate.off === 'function'
-    ? (hostProcessCandidate as HostProcess)
-    : null;
-// One listener for every idle loop (many loops must not trip Node's MaxListeners warning).
-const hostExitWaiters = new Set<() => void>();
-
-function onHostExit(): void {
-  // Wake the loops from a macrotask: it keeps the host alive, so if their cleanup idles again
-  // with nothing left, the host emits 'beforeExit' once more instead of exiting silently.
-  const fire = (): void => {
-    for (const waiter of [...hostExitWaiters]) waiter();
-  };
-  if (typeof host.setImmediate === 'function') host.setImmediate(fire);
-  else host.setTimeout(fire, 0);
-}
-
-function watchHostExit(waiter: () => void): void {
-  if (hostProcess === null) return;
-  if (hostExitWaiters.size === 0) hostProcess.on('beforeExit', onHostExit);
-  hostExitWaiters.add(waiter);
-}
-
-function unwatchHostExit(waiter: () => void): void {
-  if (hostProcess === null || !hostExitWaiters.delete(waiter)) return;
-  if (hostExitWaiters.size === 0) hostProcess.off('beforeExit', onHostExit);
-}
-const hostNow: () => number =
-  typeof performance !== 'undefined' && typeof performance.now === 'function' ? () => performance.now() : () => Date.now();
-
-/** Gives the thread back to the host for one macrotask (I/O callbacks, Promise reactions). */
-function yieldToHost(): Promise<void> {
-  return new Promise((resolve) => {
-    if (typeof host.setImmediate === 'function') host.setImmediate(resolve);
-    else host.setTimeout(resolve, 0);
-  });
-}
-
-/** Blocks the thread for `ms` (runSync on a real clock). Atomics.wait where the host allows it. */
-function blockThread(ms: number): void {
-  if (ms <= 0) return;
-  try {
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-    return;
-  } catch {
-    // Browsers forbid Atomics.wait on the main thread: spin instead.
-  }
-  const end = hostNow() + ms;
-  while (hostNow() < end) {
-    /* spin */
-  }
-}
-
-// The RuntimeErrors of a stuck loop, so the Runner can tell them from its tasks' own errors.
-const stuckLoopErrors = new WeakSet<object>();
-
-/** @internal Whether `error` is the RuntimeError of a loop that could never be woken. */
-export function isStuckLoopError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && stuckLoopErrors.has(error);
-}
+// TaskOptions' keys: a misspelt one is a TypeError, as Python's "unexpected keyword argument".
+const TASK_OPTIONS: readonly string[] = ['name', 'context', 'eagerStart'];
 
 function stopLoop(this: EventLoop): void {
   this.stop();
@@ -299,14 +224,7 @@ export class EventLoop {
   callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle;
   callSoon<A extends unknown[]>(options: CallOptions, callback: (...args: A) => unknown, ...args: A): Handle;
   callSoon(callback: unknown, ...args: unknown[]): Handle {
-    let context: Context | ContextValues | null = null;
-    if (typeof callback === 'object' && callback !== null && typeof args[0] === 'function') {
-      context = contextFromOptions(callback, 'callSoon()');
-      callback = args.shift();
-    }
-    checkHandleCallback(callback, 'callSoon');
-    this._checkClosed();
-    return this._callSoonInternal(callback as never, args.length === 1 ? args[0] : undefined, args.length !== 1 ? args : null, context);
+    return this._callSoonChecked('callSoon', callback, args);
   }
 
   /**
@@ -319,7 +237,19 @@ export class EventLoop {
   callSoonThreadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle;
   callSoonThreadsafe<A extends unknown[]>(options: CallOptions, callback: (...args: A) => unknown, ...args: A): Handle;
   callSoonThreadsafe(callback: unknown, ...args: unknown[]): Handle {
-    return (this.callSoon as (...all: unknown[]) => Handle)(callback, ...args);
+    return this._callSoonChecked('callSoonThreadsafe', callback, args);
+  }
+
+  // callSoon's checks, naming the method the caller used.
+  private _callSoonChecked(method: 'callSoon' | 'callSoonThreadsafe', callback: unknown, args: unknown[]): Handle {
+    let context: Context | ContextValues | null = null;
+    if (typeof callback === 'object' && callback !== null && typeof args[0] === 'function') {
+      context = contextFromOptions(callback, `${method}()`);
+      callback = args.shift();
+    }
+    checkHandleCallback(callback, method);
+    this._checkClosed();
+    return this._callSoonInternal(callback as never, args.length === 1 ? args[0] : undefined, args.length !== 1 ? args : null, context);
   }
 
   /**
@@ -423,19 +353,20 @@ export class EventLoop {
   /**
    * Wraps `coro` in a Task scheduled on this loop (through the task factory, if one is set).
    * @asyncio loop.create_task(coro, *, name=None, context=None)
-   * @throws {TypeError} if `coro` is not a coroutine (see `createTask`), or the task factory
-   *   returned something that is not a Task.
+   * @throws {TypeError} if `coro` is not a coroutine (see `createTask`), the task factory
+   *   returned something that is not a Task, or `options` has an unknown key ("Did you mean").
    */
   createTask<T>(coro: Coroutine<T>, options?: TaskOptions): Task<T> {
+    if (options !== undefined) checkOptions(options, 'createTask()', TASK_OPTIONS, "createTask(coro, { name: 'worker' })");
     this._checkClosed();
     const factory = this._taskFactory;
     if (factory !== null) {
       const opts: { name?: string; context?: Context } = {};
       if (options?.name !== undefined) opts.name = options.name;
       if (options?.context !== undefined) opts.context = options.context;
-      return checkFactoryTask(factory(this, coro, opts), factory);
+      return created(checkFactoryTask(factory(this, coro, opts), factory));
     }
-    return newTask(this, coro, options) as Task<T>;
+    return created(newTask(this, coro, options) as Task<T>);
   }
 
   /**
@@ -582,7 +513,7 @@ export class EventLoop {
   async runForever(): Promise<void> {
     this._beginRun();
     try {
-      await this._driveAsync(null);
+      await driveAsync(this, null);
     } finally {
       this._endRun();
     }
@@ -606,7 +537,7 @@ export class EventLoop {
       throw error;
     }
     future.addDoneCallback(stopLoop.bind(this));
-    return this._driveAsync(future).then(
+    return driveAsync(this, future).then(
       () => {
         this._endRun();
         return this._resultOf(future);
@@ -628,7 +559,7 @@ export class EventLoop {
     try {
       const future = this._ensureFuture(aw);
       future.addDoneCallback(stopLoop.bind(this));
-      this._driveSync(future);
+      driveSync(this, future);
       return this._resultOf(future);
     } finally {
       this._endRun();
@@ -703,112 +634,6 @@ export class EventLoop {
       }
     } finally {
       setRunningLoop(previous);
-    }
-  }
-
-  private async _driveAsync(until: Future<unknown> | null): Promise<void> {
-    for (;;) {
-      this._runStretch(true);
-      if (this._stopping && this._passRemaining === 0) return;
-      if (this._ready.length > 0) {
-        await yieldToHost(); // out of budget: let the host run, then go on
-        continue;
-      }
-      const next = this._nextDeadline();
-      if (next !== null && this._virtual) {
-        // Let host callbacks run once before time jumps, so a resolved Promise gets in first.
-        await yieldToHost();
-        if (this._ready.length === 0 && !this._stopping) {
-          const deadline = this._nextDeadline();
-          if (deadline !== null && deadline !== Infinity && deadline > this._virtualNow) {
-            this._instruments?.beforeIdle(deadline - this._virtualNow);
-            this._virtualNow = deadline;
-            this._instruments?.afterIdle();
-          } else if (deadline === Infinity) {
-            await this._idle(-1);
-            if (this._hostExiting) throw this._stuckError(until);
-          }
-        }
-        continue;
-      }
-      const delay = next === null ? -1 : Math.max(0, next - this.time());
-      this._instruments?.beforeIdle(delay);
-      await this._idle(delay);
-      this._instruments?.afterIdle();
-      if (this._hostExiting) throw this._stuckError(until);
-    }
-  }
-
-  /**
-   * Waits for the host: until `delay` ms pass (-1: no timer) or something is scheduled. With no
-   * timer, also until the host is about to exit (`_hostExiting`): then nothing can wake the loop.
-   */
-  private _idle(delay: number): Promise<void> {
-    this._hostExiting = false;
-    return new Promise<void>((resolve) => {
-      let timer: unknown = null;
-      const noTimer = delay < 0 || delay === Infinity;
-      const wake = (): void => {
-        if (this._wakeup !== wake) return;
-        this._wakeup = null;
-        if (timer !== null) host.clearTimeout(timer);
-        if (noTimer) unwatchHostExit(onExit);
-        resolve();
-      };
-      const onExit = (): void => {
-        if (this._wakeup !== wake) return;
-        this._hostExiting = true;
-        wake();
-      };
-      if (!noTimer) timer = host.setTimeout(wake, Math.min(Math.ceil(delay), MAX_HOST_TIMEOUT_MS));
-      else watchHostExit(onExit);
-      this._wakeup = wake;
-    });
-  }
-
-  /** The RuntimeError for a loop that can never be woken: names what waits, and on what. */
-  private _stuckError(until: Future<unknown> | null): RuntimeError {
-    this._hostExiting = false;
-    const what =
-      until === null
-        ? 'runForever() cannot go on: nothing could ever call stop()'
-        : `${until._isTask() ? `Task '${(until as Task<unknown>).getName()}'` : String(until)} can never finish`;
-    const error = new RuntimeError(
-      `Event loop is stuck: ${what}: no callback is ready, no timer is scheduled, and the host has nothing left that could call ` +
-        'back (it is about to exit); asyncio would block forever here. ' +
-        (this._describeStuck !== null ? this._describeStuck(this) : this._pendingTasksText()) +
-        '\nFix: make sure something sets the Event, resolves the Future or settles the Promise each task waits on, or bound the wait with timeout().',
-    );
-    stuckLoopErrors.add(error);
-    return error;
-  }
-
-  /** @internal The pending tasks, one repr a line (a repr shows what the task waits for). */
-  _pendingTasksText(): string {
-    if (this._tasks.size === 0) return 'No task is pending.';
-    return `Pending tasks:\n${[...this._tasks].map((task) => `  ${task}`).join('\n')}`;
-  }
-
-  private _driveSync(until: Future<unknown>): void {
-    for (;;) {
-      this._runStretch(false, this._virtual);
-      if (this._stopping) return;
-      if (this._ready.length > 0) continue;
-      const next = this._nextDeadline();
-      if (next === null || next === Infinity) {
-        throw new RuntimeError(
-          `runSync() cannot finish: ${until} waits on something only the host can deliver (a Promise, I/O, a host callback) ` +
-            'and no callback or timer is left to run. Use `await run(main)` instead, which lets host callbacks in.',
-        );
-      }
-      const instruments = this._instruments;
-      if (instruments !== null) instruments.beforeIdle(Math.max(0, next - this.time()));
-      if (this._virtual) {
-        if (next > this._virtualNow) this._virtualNow = next;
-      } else {
-        blockThread(next - this.time());
-      }
-      if (instruments !== null) instruments.afterIdle();
     }
   }
 
@@ -959,10 +784,24 @@ export class EventLoop {
       this.defaultExceptionHandler(context);
       return;
     }
+    let result: unknown;
     try {
-      callInContextOf(context, handler, this);
+      result = callInContextOf(context, handler, this);
     } catch (error) {
       this.defaultExceptionHandler({ message: 'Unhandled error in exception handler', exception: error, context });
+      return;
+    }
+    // A plain handler that returned a Promise: its rejection would escape the loop unreported.
+    if (typeof result === 'object' && result !== null) {
+      onRejected(result, (error) => {
+        this.defaultExceptionHandler({
+          message:
+            'Unhandled error in exception handler: it returned a Promise, which rejected, and the loop never awaits what a handler returns. ' +
+            'Start a task from a plain handler instead: (loop, context) => loop.createTask(report(context)), with report a function*.',
+          exception: error,
+          context,
+        });
+      });
     }
   }
 
@@ -1044,24 +883,28 @@ function reprContextValue(value: unknown): string {
   return `{ ${parts.join(', ')} }`;
 }
 
+// The stack with yieldio's frames folded and the tasks it left: `in Task 'api', awaited by Task 'main'`.
 function formatException(exception: unknown): string {
-  return exception instanceof Error && exception.stack ? exception.stack : String(exception);
+  return formatFailure(exception);
+}
+
+// Debug mode (creation sites) and `yieldio ps` (task age) keep a side-table entry per task.
+function created<T>(task: Task<T>): Task<T> {
+  if (recordsCreation(task._loop)) noteTaskCreated(task as Task<unknown>);
+  return task;
 }
 
 /**
  * Calls a custom exception handler in the context of the task, future or handle the report is
  * about (asyncio 3.13's call_exception_handler), so it sees the ContextVars the failing code saw.
  */
-function callInContextOf(context: ExceptionContext, handler: ExceptionHandler, loop: EventLoop): void {
+function callInContextOf(context: ExceptionContext, handler: ExceptionHandler, loop: EventLoop): unknown {
   const thing = (context.task ?? context.future ?? context.handle) as { getContext?: unknown } | null | undefined;
   if (thing !== null && typeof thing === 'object' && typeof thing.getContext === 'function') {
     const ctx: unknown = (thing.getContext as () => unknown).call(thing);
-    if (ctx instanceof Context) {
-      ctx.run(handler, loop, context);
-      return;
-    }
+    if (ctx instanceof Context) return ctx.run(handler as (l: EventLoop, c: ExceptionContext) => unknown, loop, context);
   }
-  handler(loop, context);
+  return (handler as (l: EventLoop, c: ExceptionContext) => unknown)(loop, context);
 }
 
 function* closeAsyncgen(agen: AsyncGenLike): Coroutine<void> {

@@ -23,11 +23,11 @@ describe('taskTable / formatTaskTable / formatTaskTree', () => {
           assert.equal(
             formatTaskTable(rows.filter((r) => r.name !== 'observer')),
             [
-              'loop  task  state    awaits                                                       awaited by',
-              '----  ----  -------  -----------------------------------------------------------  ----------',
-              "1     main  pending  TaskGroup exit waiting for 2 children: Task 'w1', Task 'w2'  -",
-              '1     w1    pending  Event.wait() on <Event [unset, waiters:2]>                   main',
-              '1     w2    pending  Event.wait() on <Event [unset, waiters:2]>                   main',
+              'loop  task  state    age  awaits                                                       awaited by',
+              '----  ----  -------  ---  -----------------------------------------------------------  ----------',
+              "1     main  pending  -    TaskGroup exit waiting for 2 children: Task 'w1', Task 'w2'  -",
+              '1     w1    pending  -    Event.wait() on <Event [unset, waiters:2]>                   main',
+              '1     w2    pending  -    Event.wait() on <Event [unset, waiters:2]>                   main',
             ].join('\n'),
           );
           assert.equal(
@@ -51,6 +51,31 @@ describe('taskTable / formatTaskTable / formatTaskTree', () => {
       });
       yield* observer;
     });
+  });
+
+  test('in debug mode each row has the task\'s age: loop time since it was created', () => {
+    runSync(
+      function* () {
+        currentTask()?.setName('main');
+        yield* sleep(1500);
+        const young = createTask(sleep(10_000), { name: 'young' });
+        yield* sleep(250);
+        const rows = taskTable();
+        assert.equal(rows.find((r) => r.name === 'main')?.age, 1750);
+        assert.equal(rows.find((r) => r.name === 'young')?.age, 250);
+        assert.deepEqual(
+          formatTaskTable(rows).split('\n'),
+          [
+            'loop  task   state    age    awaits                      awaited by',
+            '----  -----  -------  -----  --------------------------  ----------',
+            '1     main   running  1.8s   -                           -',
+            '1     young  pending  250ms  sleep(10000) until t=11500  -',
+          ],
+        );
+        young.cancel();
+      },
+      { debug: true },
+    );
   });
 
   test('no running loop: an empty table', () => {

@@ -8,6 +8,7 @@ import { activeLoops } from './events.ts';
 import { Task } from './tasks.ts';
 import type { EventLoop } from './base-events.ts';
 import { awaitTarget, describeScopes, describeWait } from './internal/awaits.ts';
+import { taskCreatedAt } from './internal/creations.ts';
 
 /** One row of `yieldio ps`. */
 export interface TaskRow {
@@ -16,6 +17,11 @@ export interface TaskRow {
   readonly name: string;
   /** `pending` or, for the task whose step is on the stack, `running`. */
   readonly state: string;
+  /**
+   * Loop time since the task was created, in ms; null when not recorded (creation times are kept
+   * only in debug mode and while `yieldio ps` serves the loop).
+   */
+  readonly age: number | null;
   /** What it waits for in words (`sleep(300) until t=450`, `Lock.acquire() on ...`), `ready` if scheduled. */
   readonly awaits: string;
   /** The blocks it is inside (`timeout(500) expires at t=600`, `TaskGroup(...)`). */
@@ -46,10 +52,12 @@ function rowsOf(loop: EventLoop, index: number): { rows: TaskRow[]; edges: Map<T
     const by = tasks.filter((t) => (edges.get(t) as Task<unknown>[]).includes(task)).map((t) => t.getName());
     const waiting = describeWait(task);
     const running = loop._currentTask === task;
+    const created = taskCreatedAt(task);
     return {
       loop: index,
       name: task.getName(),
       state: running ? 'running' : 'pending',
+      age: created !== null ? loop.time() - created : null,
       awaits: waiting ?? (running ? '-' : 'ready'),
       scopes: describeScopes(task),
       awaitedBy: by,
@@ -68,10 +76,16 @@ export function taskTable(loop?: EventLoop): TaskRow[] {
   return loops.flatMap((l, i) => rowsOf(l, i + 1).rows);
 }
 
+// An age as a person reads it: `450ms`, `12.5s`; `-` when not recorded.
+function formatAge(ms: number | null): string {
+  if (ms === null) return '-';
+  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
+}
+
 /** The table as text, one task a line, as `python -m asyncio ps` prints it. */
 export function formatTaskTable(rows: readonly TaskRow[]): string {
-  const head = ['loop', 'task', 'state', 'awaits', 'awaited by'];
-  const body = rows.map((r) => [String(r.loop), r.name, r.state, [...r.scopes, r.awaits].join(' > '), r.awaitedBy.join(', ') || '-']);
+  const head = ['loop', 'task', 'state', 'age', 'awaits', 'awaited by'];
+  const body = rows.map((r) => [String(r.loop), r.name, r.state, formatAge(r.age), [...r.scopes, r.awaits].join(' > '), r.awaitedBy.join(', ') || '-']);
   const widths = head.map((h, i) => Math.min(80, Math.max(h.length, ...body.map((b) => (b[i] as string).length))));
   const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] as number))).join('  ').trimEnd();
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');

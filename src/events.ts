@@ -28,6 +28,8 @@ export interface TimerEntry extends Runnable {
   _when: number;
   _seq: number;
   _scheduled: boolean;
+  /** The loop whose heap holds it (a sleep trap's: null once it wakes no task). */
+  readonly _loop: EventLoop | null;
   when(): number;
   cancel(): void;
   cancelled(): boolean;
@@ -112,9 +114,10 @@ export class Handle implements Runnable {
       this._report(error);
       return;
     }
+    let result: unknown;
     try {
-      if (this._args === null) callback(this._arg0);
-      else callback.apply(undefined, this._args);
+      if (this._args === null) result = callback(this._arg0);
+      else result = callback.apply(undefined, this._args);
     } catch (error) {
       // Reported outside the callback's context, as asyncio's `except` after `_context.run`.
       leaveCallbackContext(this, hidden);
@@ -122,6 +125,23 @@ export class Handle implements Runnable {
       return;
     }
     leaveCallbackContext(this, hidden);
+    if (typeof result === 'object' && result !== null) this._watchResult(result);
+  }
+
+  // A plain function that returned a Promise (`() => fetchAll()`): asyncio has no such case. The
+  // loop drops what a callback returns, so a rejection would escape as an unhandled rejection.
+  private _watchResult(result: object): void {
+    const what = this.describeCallback();
+    const loop = this._loop;
+    onRejected(result, (error) => {
+      loop.callExceptionHandler({
+        message:
+          `Exception in callback ${what}: it returned a Promise, which rejected, and the loop never awaits what a callback returns. ` +
+          'Write the work as a function* and run it as a task (createTask(work())), or handle the rejection inside the callback.',
+        exception: error,
+        handle: this,
+      });
+    });
   }
 
   private _report(error: unknown): void {
@@ -189,6 +209,19 @@ export class TimerHandle extends Handle {
   override toString(): string {
     const base = super.toString();
     return `${base.slice(0, -1)} when=${this._when}>`;
+  }
+}
+
+/**
+ * @internal If `value` is a thenable (what a callback or exception handler returned), calls
+ * `report` with its rejection, which also marks a Promise handled. Anything else is ignored.
+ */
+export function onRejected(value: object, report: (error: unknown) => void): void {
+  try {
+    const then = (value as { then?: unknown }).then;
+    if (typeof then === 'function') (then as (ok: undefined, fail: (error: unknown) => void) => unknown).call(value, undefined, report);
+  } catch (error) {
+    report(error); // a `then` getter or method that throws
   }
 }
 

@@ -47,6 +47,9 @@ describe('ExceptionGroup inspect (console.log, util.inspect)', () => {
     assert.ok(lines.some((l) => /^ {4}\| {5}at bad \(.*exception-groups\.inspect\.test\.ts:\d+:\d+\)$/.test(l)), text);
     assert.doesNotMatch(text, /Task\._step|_runSome|Runner\.runSync/);
     assert.match(text, /\| {5}at <yieldio loop> \(\d+ frames hidden; debug mode shows them\)/);
+    // Above the branches, the task the group came out of (the TaskGroup's parent: run's main task).
+    const chain = lines.findIndex((l) => /^ {4}in Task 'Task-\d+'$/.test(l));
+    assert.ok(chain > 0 && chain < lines.findIndex((l) => l.startsWith('  +-+')), text);
   });
 
   test('nested groups nest their branches; a cause is shown once', () => {

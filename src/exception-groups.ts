@@ -19,7 +19,7 @@
  * @module
  */
 import { describeValue, inspectSymbol } from './internal/repr.ts';
-import { isTrackingScopes } from './internal/scopes.ts';
+import { describeFailureChain, hideInternalFrames } from './internal/failures.ts';
 import { isErrorObject } from './internal/validate.ts';
 
 // True while yieldio itself builds a group from thrown values: a TaskGroup child or a catchGroup
@@ -182,52 +182,14 @@ function fallbackInspect(value: unknown): string {
 
 const BAR = '-'.repeat(16);
 
-// yieldio's own frames: those located in this package's directory (src/ or the built dist/), and a
-// generator's resumption (`x.next (<anonymous>)`): noise in a user's stack.
-const OWN_DIR_URL = new URL('.', import.meta.url).href;
-const OWN_DIR_PATH = decodeURIComponent(new URL('.', import.meta.url).pathname);
-const FRAME_LOCATION = /^\s+at (?:async )?(?:(\S+) \((.*)\)|(.*))$/;
-
-function isInternalFrame(line: string): boolean {
-  const match = FRAME_LOCATION.exec(line);
-  if (match === null) return false;
-  const location = match[2] ?? match[3] ?? '';
-  if (location === '<anonymous>') return match[1] !== undefined && match[1].endsWith('.next');
-  // (This repository's own tests live next to the sources: they are the user here.)
-  return (location.startsWith(OWN_DIR_URL) || location.startsWith(OWN_DIR_PATH)) && !/\.test(?:-d)?\.ts:/.test(location);
-}
-
-/**
- * @internal Folds each run of yieldio's own frames into one marker line, unless a loop in debug
- * mode exists (then every frame stays).
- */
-export function hideInternalFrames(lines: string[]): string[] {
-  if (isTrackingScopes()) return lines;
-  const out: string[] = [];
-  let hidden = 0;
-  const flush = (indent: string): void => {
-    if (hidden > 0) out.push(`${indent}at <yieldio loop> (${hidden} frame${hidden === 1 ? '' : 's'} hidden; debug mode shows them)`);
-    hidden = 0;
-  };
-  let indent = '    ';
-  for (const line of lines) {
-    if (isInternalFrame(line)) {
-      indent = /^\s*/.exec(line)?.[0] ?? indent;
-      hidden++;
-    } else {
-      flush(indent);
-      out.push(line);
-    }
-  }
-  flush(indent);
-  return out;
-}
-
 /** Python's `TracebackException.format` layout for a group, in lines. */
 function formatGroup(group: ExceptionGroup<unknown>, inspect: (value: unknown) => string): string[] {
   const stack = typeof group.stack === 'string' ? group.stack.split('\n') : [];
   const frames = stack.filter((line) => /^\s+at /.test(line));
   const lines = [group.toString(), ...hideInternalFrames(frames)];
+  // The task the group came out of (a TaskGroup's parent) and who awaited it, as every failure report says.
+  const chain = describeFailureChain(group);
+  if (chain !== null) lines.push(`    ${chain}`);
   if (group.cause !== undefined) lines.push(...`[cause]: ${inspect(group.cause)}`.split('\n').map((l) => `  ${l}`));
   group.exceptions.forEach((member, i) => {
     const task = taskOfError(member);

@@ -16,7 +16,7 @@ export type { TaskOptions, TaskConstructor } from './tasks.ts';
 export { Context, ContextVar, Token, copyContext } from './contextvars.ts';
 export { run, runSync, Runner } from './runners.ts';
 export type { Main, RunOptions } from './runners.ts';
-export type { Instrument } from './instruments.ts';
+export type { ArmedTimer, Instrument } from './instruments.ts';
 export { TraceRecorder } from './trace.ts';
 export type { TraceOption } from './trace-option.ts';
 export type {

@@ -11,7 +11,24 @@
  */
 import type { EventLoop } from './base-events.ts';
 import type { Task } from './tasks.ts';
-import type { TimerEntry, TimerHandle } from './events.ts';
+import type { TimerEntry } from './events.ts';
+
+/**
+ * What the timer hooks receive: a read-only view of an entry of the loop's timer heap. For
+ * `callLater` / `callAt` it is the TimerHandle itself; for `sleep(ms)` it is the sleep's own
+ * timer entry (a sleep allocates no TimerHandle), which has the same surface.
+ * @asyncio none (asyncio.TimerHandle's when() and cancelled())
+ */
+export interface ArmedTimer {
+  /** The deadline, on the `loop.time()` scale (ms). @asyncio TimerHandle.when() */
+  when(): number;
+  /** Whether it was cancelled (a sleep's timer: its task was cancelled). @asyncio TimerHandle.cancelled() */
+  cancelled(): boolean;
+  /** What it runs, in words: the callback, or `wake <Task ...> after <sleep 10 ms>` for a sleep. */
+  describeCallback(): string;
+  /** @internal The loop whose heap holds it (a sleep's: null once it no longer wakes a task). */
+  readonly _loop: EventLoop | null;
+}
 
 /**
  * An instrument: every hook is optional; implement the ones you need.
@@ -35,10 +52,10 @@ export interface Instrument {
   afterIdle?(): void;
   /** A task was put on the ready queue (spawned, woken by a future or timer, or after `sleep(0)`); `loop._currentTask` is the waker, if a task. */
   taskScheduled?(task: Task<unknown>): void;
-  /** A timer was armed (`callLater`/`callAt`, a `sleep`'s timer). */
-  timerArmed?(timer: TimerHandle): void;
+  /** A timer was armed (`callLater`/`callAt`: its TimerHandle; `sleep(ms)`: the sleep's timer entry). */
+  timerArmed?(timer: ArmedTimer): void;
   /** A timer came due: it moves to the ready queue and runs in this pass. */
-  timerDue?(timer: TimerHandle): void;
+  timerDue?(timer: ArmedTimer): void;
 }
 
 type HookName = keyof Instrument;
@@ -120,14 +137,13 @@ export class InstrumentRegistry {
     if (this.taskScheduledHooks.length > 0) this.call(this.taskScheduledHooks, 'taskScheduled', task);
   }
 
-  // A sleeping task's timer is its sleep trap (a TimerEntry, no TimerHandle): it has the
-  // TimerHandle surface the hooks read (_when, _loop, when(), cancelled(), describeCallback()).
+  // A TimerEntry (a TimerHandle, or a sleep trap) is an ArmedTimer: the hooks get it as it is.
   timerArmed(timer: TimerEntry): void {
-    if (this.timerArmedHooks.length > 0) this.call(this.timerArmedHooks, 'timerArmed', timer as TimerHandle);
+    if (this.timerArmedHooks.length > 0) this.call(this.timerArmedHooks, 'timerArmed', timer);
   }
 
   timerDue(timer: TimerEntry): void {
-    if (this.timerDueHooks.length > 0) this.call(this.timerDueHooks, 'timerDue', timer as TimerHandle);
+    if (this.timerDueHooks.length > 0) this.call(this.timerDueHooks, 'timerDue', timer);
   }
 
   private call(hooks: Instrument[], name: HookName, arg: unknown): void {

@@ -116,6 +116,30 @@ describe('Queue basics', () => {
     assert.deepEqual(drain(prio), [1, 2, 3]);
   });
 
+  test('get() and put() as iterators: a get that finds an item is done in its first next(); a later next() returns a fresh done result, as a finished generator does', () => {
+    runSync(function* () {
+      const q = new Queue<string>(1);
+      const put = q.put('a') as Iterator<unknown, void>;
+      assert.deepEqual(put.next(), { value: undefined, done: true });
+      assert.equal(q.qsize(), 1);
+      const get = q.get() as Iterator<unknown, string>;
+      const first = get.next();
+      assert.equal(first.done, true);
+      assert.equal(first.value, 'a');
+      const again = get.next();
+      assert.notEqual(again, first); // the op's own result is not reused for the second answer
+      assert.deepEqual({ ...again }, { value: undefined, done: true });
+      assert.equal(first.value, 'a');
+      assert.equal(q.qsize(), 0);
+      // Two gets in a row on a refilled queue: each result holds its own item.
+      q.putNowait('b');
+      const r1 = (q.get() as Iterator<unknown, string>).next();
+      q.putNowait('c');
+      const r2 = (q.get() as Iterator<unknown, string>).next();
+      assert.deepEqual([r1.value, r2.value], ['b', 'c']);
+    });
+  });
+
   test('maxsize: put blocks while the queue is full and resumes when a slot frees', () => {
     runSync(function* () {
       const q = new Queue<number>(2);

@@ -182,12 +182,18 @@ class PutOp<T> {
   }
 }
 
+// A get that finds an item returns the op itself as its IteratorResult (`value`, `done`), as
+// AgenOp does: no result object per item. A later next() gets a fresh result, never this one.
 class GetOp<T> {
+  value: T | undefined;
+  done: boolean;
   private readonly queue: Queue<T>;
   private state: number;
   private waiting: Coroutine<T> | null;
 
   constructor(queue: Queue<T>) {
+    this.value = undefined;
+    this.done = false;
     this.queue = queue;
     this.state = OP_FRESH;
     this.waiting = null;
@@ -199,7 +205,9 @@ class GetOp<T> {
     const queue = this.queue;
     if (queue._queue.length !== 0) {
       this.state = OP_DONE;
-      return { value: queue.getNowait(), done: true };
+      this.value = queue.getNowait();
+      this.done = true;
+      return this as IteratorReturnResult<T>;
     }
     this.state = OP_WAITING;
     this.waiting = queue._getWaiting();

@@ -3,7 +3,8 @@
  * @asyncio asyncio.runners (run, Runner)
  * @module
  */
-import { EventLoop, isStuckLoopError, type LoopOptions } from './base-events.ts';
+import { EventLoop, type LoopOptions } from './base-events.ts';
+import { isStuckLoopError } from './stuck-run.ts';
 import { getRunningLoopOrNull } from './events.ts';
 import { RuntimeError } from './exceptions.ts';
 import { Task, isCoroutine, notACoroutineError } from './tasks.ts';
@@ -12,6 +13,7 @@ import { formatCallGraph } from './graph.ts';
 import { checkTraceOption, endTrace, startTrace, type TraceOption } from './trace-option.ts';
 import type { Coroutine } from './types.ts';
 import { checkOptions } from './internal/validate.ts';
+import { presentFailure } from './internal/failures.ts';
 
 /** What `run`, `runSync` and `Runner.run` accept: a coroutine, or a function returning one. */
 export type Main<T> = Coroutine<T> | (() => Coroutine<T>);
@@ -120,8 +122,49 @@ async function cancelStuck(loop: EventLoop, task: Task<unknown>): Promise<void> 
   }
 }
 
+function noop(): void {}
+
 function needsShutdown(loop: EventLoop): boolean {
   return loop._tasks.size > 0 || loop._asyncgens.size > 0 || loop._shutdownSteps.size > 0;
+}
+
+/** A runner's loop: the factory's (checked to be an EventLoop, `debug` applied) or a new one. */
+function makeLoop(options: RunOptions): EventLoop {
+  const { loopFactory, trace: _trace, ...loopOptions } = options;
+  if (loopFactory === undefined) return new EventLoop(loopOptions);
+  const loop = loopFactory();
+  if (!(loop instanceof EventLoop)) {
+    throw new TypeError(`Expected \`loopFactory\` to return an EventLoop, got ${String(loop)}`);
+  }
+  if (loopOptions.debug !== undefined) loop.setDebug(loopOptions.debug);
+  return loop;
+}
+
+/**
+ * Runner.runSync's and runSync's run: `task` to completion on this stack. If it cannot finish (it
+ * waits on the host), it is cancelled, so nothing is left running silently, and `close` runs.
+ */
+function runTaskSync<T>(loop: EventLoop, task: Task<T>, close: () => void): T {
+  try {
+    return loop.runUntilCompleteSync(task);
+  } catch (error) {
+    if (!task.done()) {
+      task.cancel();
+      close();
+    }
+    presentFailure(error); // the stack users see: the tasks it left, no yieldio frames
+    throw error;
+  }
+}
+
+/** Shuts `loop` down on this stack (cancel what is left, close async generators), then closes it. */
+function closeLoopSync(loop: EventLoop): void {
+  try {
+    if (needsShutdown(loop)) loop.runUntilCompleteSync(shutdown(loop));
+  } finally {
+    loop.close();
+    endTrace(loop);
+  }
 }
 
 /**
@@ -162,20 +205,10 @@ export class Runner {
   getLoop(): EventLoop {
     if (this.closed) throw new RuntimeError('Runner is closed');
     if (this.loop === null) {
-      const { loopFactory, trace, ...loopOptions } = this.options;
-      let loop: EventLoop;
-      if (loopFactory === undefined) {
-        loop = new EventLoop(loopOptions);
-      } else {
-        loop = loopFactory();
-        if (!(loop instanceof EventLoop)) {
-          throw new TypeError(`Expected \`loopFactory\` to return an EventLoop, got ${String(loop)}`);
-        }
-        if (loopOptions.debug !== undefined) loop.setDebug(loopOptions.debug);
-      }
+      const loop = makeLoop(this.options);
       loop._describeStuck = describeStuck;
       this.loop = loop;
-      startTrace(loop, trace);
+      startTrace(loop, this.options.trace);
       // asyncio's _lazy_init: one context for every run() of this runner.
       this.context = copyContext();
     }
@@ -198,6 +231,7 @@ export class Runner {
     const task = loop.createTask(coro, { context: options?.context ?? (this.context as Context) });
     return loop.runUntilComplete(task).catch(async (error: unknown) => {
       if (!task.done()) await cancelStuck(loop, task);
+      presentFailure(error); // the stack users see: the tasks it left, no yieldio frames
       throw error;
     });
   }
@@ -212,16 +246,7 @@ export class Runner {
     const coro = toCoroutine(main, 'Runner.runSync');
     const loop = this.getLoop();
     const task = loop.createTask(coro, { context: options?.context ?? (this.context as Context) });
-    try {
-      return loop.runUntilCompleteSync(task);
-    } catch (error) {
-      if (!task.done()) {
-        // Stuck on the host: cancel main so nothing is left running silently.
-        task.cancel();
-        this.closeSync();
-      }
-      throw error;
-    }
+    return runTaskSync(loop, task, () => this.closeSync());
   }
 
   /**
@@ -251,13 +276,7 @@ export class Runner {
     if (this.closed) return;
     const loop = this.loop;
     this.closed = true;
-    if (loop === null) return;
-    try {
-      if (needsShutdown(loop)) loop.runUntilCompleteSync(shutdown(loop));
-    } finally {
-      loop.close();
-      endTrace(loop);
-    }
+    if (loop !== null) closeLoopSync(loop);
   }
 
   /** `await using runner = new Runner()` closes it. */
@@ -324,15 +343,21 @@ export function runSync<T>(main: Main<T>, options?: RunOptions): T {
   checkNotNested('runSync');
   checkOptions(options, 'runSync()', RUN_OPTIONS, 'runSync(main, { debug: true })');
   const coro = toCoroutine(main, 'runSync');
-  const runner = new Runner(options?.loopFactory !== undefined ? options : { ...options, clock: options?.clock ?? 'virtual' });
+  // Runner.runSync's steps without the Runner: a runSync program does not carry run()'s async
+  // path (the stuck-run report and its call graph), which only the async driver can need.
+  const runOptions = options?.loopFactory !== undefined ? options : { ...options, clock: options?.clock ?? 'virtual' };
+  checkRunOptions(runOptions);
+  checkTraceOption(runOptions.trace, 'Runner');
+  const loop = makeLoop(runOptions);
   let value: T;
   try {
-    value = runner.runSync(coro);
+    startTrace(loop, runOptions.trace);
+    value = runTaskSync(loop, loop.createTask(coro, { context: copyContext() }), noop); // closed below
   } catch (error) {
-    runner.closeSync();
+    closeLoopSync(loop);
     throw error;
   }
-  runner.closeSync();
+  closeLoopSync(loop);
   return value;
 }
 

@@ -12,6 +12,7 @@ import { Context, currentContextValues, hasExplicitContext, swapExplicitContext,
 import { checkDelay } from './internal/validate.ts';
 import type { InstrumentRegistry } from './instruments.ts';
 import { coroName, describeValue, shortRepr } from './internal/repr.ts';
+import { noteTaskFailure } from './internal/failures.ts';
 import type { Awaitable, Coroutine, Suspend } from './types.ts';
 import type { TaskFactory } from './base-events.ts';
 
@@ -396,6 +397,7 @@ export class Task<T = unknown> extends Future<T> {
         this._extra = thrown; // the first retrieval gets the coroutine's own CancelledError
       }
     } else {
+      noteTaskFailure(this as Task<unknown>, thrown); // before the awaiters are woken: the report's "awaited by"
       this._setExceptionUnchecked(thrown);
     }
     if (instruments !== null) this._reportExit(instruments);

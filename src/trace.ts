@@ -15,9 +15,8 @@
  */
 import { CancelledError } from './exceptions.ts';
 import { Task, sleeperOfTimer } from './tasks.ts';
-import type { TimerHandle } from './events.ts';
 import type { EventLoop } from './base-events.ts';
-import type { Instrument } from './instruments.ts';
+import type { ArmedTimer, Instrument } from './instruments.ts';
 import { describeWait, formatTime, taskLabel } from './internal/awaits.ts';
 import { shortRepr } from './internal/repr.ts';
 
@@ -105,12 +104,12 @@ const now: () => number =
   typeof globalThis.performance?.now === 'function' ? () => globalThis.performance.now() : () => Date.now();
 
 /** The task a sleep's timer wakes (its callback is tasks.ts' `wakeSleeper(task)`), else null. */
-function sleeperOf(timer: TimerHandle): Task<unknown> | null {
+function sleeperOf(timer: ArmedTimer): Task<unknown> | null {
   return sleeperOfTimer(timer); // a sleep is its own timer entry (no TimerHandle), see tasks.ts
 }
 
 /** A sleep's timer is named after its task. */
-function describeTimer(timer: TimerHandle): string {
+function describeTimer(timer: ArmedTimer): string {
   const sleeper = sleeperOf(timer);
   return sleeper !== null ? `sleep of ${taskLabel(sleeper)}` : timer.describeCallback();
 }
@@ -242,17 +241,17 @@ export class TraceRecorder implements Instrument {
   }
 
   /** @internal Instrument hook. */
-  timerArmed(timer: TimerHandle): void {
-    const at = this.time(null, timer._loop);
-    this.marks.push({ kind: 'timer-armed', at, realAt: this.real(), until: timer._when, realUntil: 0, detail: describeTimer(timer), seq: this.seq++, endSeq: -1 });
+  timerArmed(timer: ArmedTimer): void {
+    const at = this.time(null, timer._loop ?? undefined);
+    this.marks.push({ kind: 'timer-armed', at, realAt: this.real(), until: timer.when(), realUntil: 0, detail: describeTimer(timer), seq: this.seq++, endSeq: -1 });
   }
 
   /** @internal Instrument hook. */
-  timerDue(timer: TimerHandle): void {
+  timerDue(timer: ArmedTimer): void {
     const sleeper = sleeperOf(timer);
     if (sleeper !== null) this.sleeping.add(this.track(sleeper));
-    const at = this.time(null, timer._loop);
-    this.marks.push({ kind: 'timer-due', at, realAt: this.real(), until: timer._when, realUntil: 0, detail: describeTimer(timer), seq: this.seq++, endSeq: -1 });
+    const at = this.time(null, timer._loop ?? undefined);
+    this.marks.push({ kind: 'timer-due', at, realAt: this.real(), until: timer.when(), realUntil: 0, detail: describeTimer(timer), seq: this.seq++, endSeq: -1 });
   }
 
   /** @internal Instrument hook: the loop has nothing ready. The loop is not passed: the last loop seen is used. */

@@ -41,7 +41,12 @@ describe('callbacks that are coroutine functions are refused at the call', () =>
     assert.throws(() => loop.callSoon(fetchAll), { name: 'TypeError', message: `coroutines cannot be used with callSoon(): ${advice}` });
     assert.throws(() => loop.callLater(10, fetchAll), { name: 'TypeError', message: `coroutines cannot be used with callLater(): ${advice}` });
     assert.throws(() => loop.callAt(10, fetchAll), { name: 'TypeError', message: `coroutines cannot be used with callAt(): ${advice}` });
-    assert.throws(() => loop.callSoonThreadsafe(fetchAll), { name: 'TypeError', message: /^coroutines cannot be used with callSoon\(\)/ });
+    // callSoonThreadsafe's own name (regression: it said callSoon()), as CPython's call_soon_threadsafe() does.
+    assert.throws(() => loop.callSoonThreadsafe(fetchAll), { name: 'TypeError', message: `coroutines cannot be used with callSoonThreadsafe(): ${advice}` });
+    assert.throws(() => loop.callSoonThreadsafe({ contxt: null } as never, () => {}), {
+      name: 'TypeError',
+      message: 'Unknown option `contxt` of callSoonThreadsafe(): the only option is `context`',
+    });
     assert.throws(() => loop.callSoon(async function* ticks() {}), { name: 'TypeError', message: /ticks is a native async generator function/ });
     assert.equal(loop._ready.length, 0, 'nothing was scheduled');
   });
@@ -85,6 +90,122 @@ describe('callbacks that are coroutine functions are refused at the call', () =>
     });
     assert.throws(() => loop.setExceptionHandler(function* report() {} as never), { name: 'TypeError', message: /got the generator function report: the loop calls it synchronously and its body would never run\./ });
     assert.equal(loop.getExceptionHandler(), null);
+  });
+});
+
+describe('a plain function that returns a rejected Promise (an async body behind an arrow)', () => {
+  // asyncio has no such case: a callback's return value is dropped (CPython 3.13 twin: a callback
+  // returning a coroutine only warns "coroutine 'f' was never awaited"). Here the rejection would
+  // escape the loop as an unhandled rejection: it is reported through the exception handler instead.
+  async function fetchAll(): Promise<void> {
+    await Promise.resolve();
+    throw new Error('fetch failed');
+  }
+  const FIX = 'it returned a Promise, which rejected, and the loop never awaits what a callback returns. Write the work as a function* and run it as a task (createTask(work())), or handle the rejection inside the callback.';
+
+  async function settle(): Promise<void> {
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  async function withoutUnhandled(fn: () => Promise<void>): Promise<void> {
+    const escaped: unknown[] = [];
+    const listener = (reason: unknown): void => {
+      escaped.push(reason);
+    };
+    process.on('unhandledRejection', listener);
+    try {
+      await fn();
+      await settle();
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
+    assert.deepEqual(escaped, [], 'a rejection escaped the loop');
+  }
+
+  test('callSoon / callLater / addDoneCallback: reported with the callback, the error and the handle; the Promise is handled', async () => {
+    await withoutUnhandled(async () => {
+      const loop = virtualLoop();
+      const seen: string[] = [];
+      loop.setExceptionHandler((_loop, context) => {
+        seen.push(`${context.message} | ${String(context.exception)} | ${String(context.handle)}`);
+      });
+      loop.callSoon(function soon() {
+        return fetchAll();
+      });
+      loop.callLater(10, function later(n: number) {
+        return n > 0 ? fetchAll() : undefined;
+      }, 1);
+      const fut = loop.createFuture<number>();
+      fut.addDoneCallback(function done() {
+        return fetchAll();
+      });
+      loop.callSoon(() => fut.setResult(1));
+      loop.callSoon(() => Promise.resolve('fine')); // a Promise that resolves: nothing to report
+      loop.runUntilCompleteSync(sleep(20));
+      await settle();
+      assert.deepEqual(seen.sort(), [
+        `Exception in callback done(<Future finished result=1>): ${FIX} | Error: fetch failed | <Handle done(<Future finished result=1>)>`,
+        `Exception in callback later(1): ${FIX} | Error: fetch failed | <TimerHandle later(1) when=10>`,
+        `Exception in callback soon(): ${FIX} | Error: fetch failed | <Handle soon()>`,
+      ]);
+      loop.close();
+    });
+  });
+
+  test('with the default handler, the user sees the message and the stack on stderr', async () => {
+    await withoutUnhandled(async () => {
+      const loop = virtualLoop();
+      const printed: string[] = [];
+      const original = console.error;
+      console.error = (...args: unknown[]) => {
+        printed.push(args.map(String).join(' '));
+      };
+      try {
+        loop.callSoon(function soon() {
+          return fetchAll();
+        });
+        runAll(loop);
+        await settle();
+      } finally {
+        console.error = original;
+      }
+      assert.equal(printed.length, 1);
+      assert.match(printed[0] ?? '', new RegExp(`^Exception in callback soon\\(\\): it returned a Promise, which rejected.*\nhandle: <Handle soon\\(\\)>\nError: fetch failed\n    at fetchAll`));
+      loop.close();
+    });
+  });
+
+  test('an exception handler that returns a rejected Promise: the default handler reports both errors', async () => {
+    await withoutUnhandled(async () => {
+      const loop = virtualLoop();
+      loop.setExceptionHandler(() => fetchAll());
+      const printed: string[] = [];
+      const original = console.error;
+      console.error = (...args: unknown[]) => {
+        printed.push(args.map(String).join(' '));
+      };
+      try {
+        loop.callSoon(function broken() {
+          throw new Error('callback failed');
+        });
+        runAll(loop);
+        await settle();
+      } finally {
+        console.error = original;
+      }
+      assert.equal(printed.length, 1);
+      const text = printed[0] ?? '';
+      assert.ok(
+        text.startsWith(
+          'Unhandled error in exception handler: it returned a Promise, which rejected, and the loop never awaits what a handler returns. ' +
+            'Start a task from a plain handler instead: (loop, context) => loop.createTask(report(context)), with report a function*.\n' +
+            "context: { message: 'Exception in callback broken()', exception: Error('callback failed'), handle: <Handle broken()> }\nError: callback failed",
+        ),
+        text,
+      );
+      assert.match(text, /During handling of the above exception, another exception occurred:\n\nError: fetch failed/);
+      loop.close();
+    });
   });
 });
 
@@ -354,6 +475,25 @@ describe('values accepted silently before', () => {
       assert.throws(() => asCompleted([t], { timeOut: 5 } as never), { name: 'TypeError', message: /^asCompleted\(\) got an unexpected option 'timeOut'\. Did you mean 'timeout'\?/ });
       yield* t;
     });
+  });
+
+  test("createTask / loop.createTask: a misspelt option is a TypeError with the near key; the coroutine is left unclaimed", () => {
+    // CPython 3.13: asyncio.create_task(c, names='x') -> TypeError: create_task() got an unexpected
+    //   keyword argument 'names'. Did you mean 'name'?
+    const loop = virtualLoop();
+    const coro = main();
+    assert.throws(() => loop.createTask(coro, { names: 'x' } as never), {
+      name: 'TypeError',
+      message: "createTask() got an unexpected option 'names'. Did you mean 'name'? Its options are: name, context, eagerStart.",
+    });
+    assert.throws(() => loop.createTask(coro, { eager: true } as never), { name: 'TypeError', message: /^createTask\(\) got an unexpected option 'eager'\. Did you mean 'eagerStart'\?/ });
+    assert.throws(() => loop.createTask(coro, 'worker' as never), { name: 'TypeError', message: "Expected `options` to be an object, got `\"worker\"` (string). Write createTask(coro, { name: 'worker' })" });
+    assert.equal(loop._tasks.size, 0);
+    assert.equal(loop.runUntilCompleteSync(loop.createTask(coro, { name: 'worker' })), 1); // still usable
+    runSync(function* () {
+      assert.throws(() => createTask(main(), { Name: 'x' } as never), { name: 'TypeError', message: /^createTask\(\) got an unexpected option 'Name'\. Did you mean 'name'\?/ });
+    });
+    loop.close();
   });
 
   test('cancel(42): accepted with the message 42, as CPython (CancelledError(42), str "42")', () => {

@@ -32,8 +32,8 @@ const program = `
   });
 `;
 
-function startChild(): Promise<{ pid: number; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], { stdio: ['ignore', 'pipe', 'inherit'] });
+function startChild(flags: string[] = [], source = program): Promise<{ pid: number; stop: () => void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...flags, '--input-type=module', '-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`child exited early (${code})`)));
@@ -56,13 +56,18 @@ describe('yieldio ps / pstree on a live child process', () => {
       assert.match(byName.get('holder')?.awaits ?? '', /^sleep\(60000\) until t=\d+(\.\d+)?$/);
       assert.equal(byName.get('main')?.awaits, 'gather(2 children: 2 pending)');
       assert.deepEqual(byName.get('waiter')?.awaitedBy, ['main']);
+      // Ages: ps records each task's creation time while it serves the loop. holder was created
+      // before the 1 ms sleep that precedes waiter's creation, so it is older.
+      for (const row of snapshot.rows) assert.equal(typeof row.age, 'number', `${row.name} has an age`);
+      assert.ok((byName.get('holder')?.age as number) > (byName.get('waiter')?.age as number));
+      assert.ok((byName.get('main')?.age as number) >= (byName.get('holder')?.age as number));
 
       // The CLI, as a user runs it.
       const ps = spawnSync(process.execPath, ['--import', 'tsx', cliPath, 'ps', String(child.pid)], { encoding: 'utf8' });
       assert.equal(ps.status, 0, ps.stderr);
       const lines = ps.stdout.trimEnd().split('\n');
-      assert.match(lines[0] ?? '', /^loop +task +state +awaits +awaited by$/);
-      assert.ok(lines.some((l) => /^1 +waiter +pending +Lock\.acquire\(\) on <Lock \[locked, waiters:1\]> held by Task 'holder' +main$/.test(l)), ps.stdout);
+      assert.match(lines[0] ?? '', /^loop +task +state +age +awaits +awaited by$/);
+      assert.ok(lines.some((l) => /^1 +waiter +pending +\d+(\.\d)?m?s +Lock\.acquire\(\) on <Lock \[locked, waiters:1\]> held by Task 'holder' +main$/.test(l)), ps.stdout);
 
       const tree = spawnSync(process.execPath, ['--import', 'tsx', cliPath, 'pstree', String(child.pid)], { encoding: 'utf8' });
       assert.equal(tree.status, 0, tree.stderr);
@@ -80,11 +85,47 @@ describe('yieldio ps / pstree on a live child process', () => {
     }
   });
 
+  test('a program that imports only the core is served when started with --import yieldio/node', async () => {
+    // The core never touches node: modules, so it cannot answer by itself; loading yieldio/node
+    // before the program (no change to its code) registers the responder.
+    const coreOnly = `
+      import { createTask, currentTask, run, sleep } from ${JSON.stringify(coreIndex)};
+      await run(function* () {
+        currentTask().setName('core-main');
+        createTask(sleep(60000), { name: 'napper' });
+        yield* sleep(1);
+        console.log('ready');
+        yield* sleep(60000);
+      });
+    `;
+    const child = await startChild(['--import', nodeIndex], coreOnly);
+    try {
+      const snapshot = requestSnapshot(child.pid);
+      assert.deepEqual(snapshot.rows.map((r) => r.name).sort(), ['core-main', 'napper']);
+      assert.match(snapshot.rows.find((r) => r.name === 'napper')?.awaits ?? '', /^sleep\(60000\) until t=/);
+    } finally {
+      child.stop();
+    }
+  });
+
+  test('a program that imports only the core, started without it, is refused with the fix named', async () => {
+    const coreOnly = `
+      import { run, sleep } from ${JSON.stringify(coreIndex)};
+      await run(function* () { console.log('ready'); yield* sleep(60000); });
+    `;
+    const child = await startChild([], coreOnly);
+    try {
+      assert.throws(() => requestSnapshot(child.pid), { message: /is not serving yieldio ps: .*start it with node --import yieldio\/node/ });
+    } finally {
+      child.stop();
+    }
+  });
+
   test('a process that does not serve ps is refused before any signal is sent', () => {
     // This test process has no open runner loop, so no marker: nothing is signalled (SIGUSR2 would kill it).
     assert.equal(existsSync(join(tmpdir(), `yieldio-ps-${process.pid}.ready`)), false);
     assert.throws(() => requestSnapshot(process.pid), {
-      message: `process ${process.pid} is not serving yieldio ps: it must run a yieldio loop (run/runMain) with yieldio/node loaded, not set YIELDIO_PS=0, and be able to write ${tmpdir()}`,
+      message: `process ${process.pid} is not serving yieldio ps: it must run a yieldio loop (run/runMain) with yieldio/node loaded (a program that imports only 'yieldio': start it with node --import yieldio/node), not set YIELDIO_PS=0, and be able to write ${tmpdir()}`,
     });
     const errors: string[] = [];
     assert.equal(cli(['ps', 'abc'], () => {}, (t) => errors.push(t)), 2);

@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatTaskTable, formatTaskTree, taskTable, type TaskRow } from '../diagnostics.ts';
 import type { EventLoop } from '../base-events.ts';
+import { recordCreationTimes } from '../internal/creations.ts';
 
 /** What the process writes when asked. */
 export interface PsSnapshot {
@@ -70,6 +71,7 @@ function removeMarker(): void {
 /** @internal A runner opened a loop: serve `yieldio ps` while any is open. */
 export function psLoopOpened(loop: EventLoop): void {
   if (unavailable || process.env['YIELDIO_PS'] === '0') return;
+  recordCreationTimes(loop); // each task's age in the table: one WeakMap entry per task, from now on
   openLoops.add(loop);
   if (openLoops.size !== 1) return;
   try {
@@ -102,7 +104,7 @@ export function requestSnapshot(pid: number, timeoutMs = 5000): PsSnapshot {
   const marker = markerPath(pid);
   if (!existsSync(marker)) {
     throw new Error(
-      `process ${pid} is not serving yieldio ps: it must run a yieldio loop (run/runMain) with yieldio/node loaded, not set YIELDIO_PS=0, and be able to write ${tmpdir()}`,
+      `process ${pid} is not serving yieldio ps: it must run a yieldio loop (run/runMain) with yieldio/node loaded (a program that imports only 'yieldio': start it with node --import yieldio/node), not set YIELDIO_PS=0, and be able to write ${tmpdir()}`,
     );
   }
   if (typeof process.getuid === 'function' && statSync(marker).uid !== process.getuid()) {

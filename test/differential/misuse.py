@@ -131,6 +131,14 @@ async def main():
         print('gather misspelt:', type(e).__name__)
     c.close()
 
+    # create_task with a misspelt option: the near key is suggested; the coroutine is still usable.
+    c = m()
+    try:
+        asyncio.create_task(c, names='worker')
+    except TypeError as e:
+        print('create_task misspelt:', type(e).__name__, 'near', str(e).split('Did you mean ')[1])
+    print('create_task after:', await asyncio.create_task(c, name='worker'))
+
 
 async def m():
     return 1

@@ -139,6 +139,14 @@ function* main(log: Log): Coroutine<void> {
   } catch (e) {
     log(`gather misspelt: ${(e as Error).name}`);
   }
+
+  const c = m();
+  try {
+    createTask(c, { names: 'worker' } as never);
+  } catch (e) {
+    log(`create_task misspelt: ${(e as Error).name} near ${/Did you mean ('\w+'\?)/.exec((e as Error).message)?.[1]}`);
+  }
+  log(`create_task after: ${yield* createTask(c, { name: 'worker' })}`);
 }
 
 function* m(): Coroutine<number> {

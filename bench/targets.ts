@@ -1,0 +1,324 @@
+/**
+ * Issue 12's targets table, one entry per target (a compound target is one entry per limit), and
+ * the code that turns a run's rows into BENCHMARKS.md's "Targets" section: the measured ratio
+ * cold and warm, met or not met, and by how much. The definitions and the `note`s are edited by
+ * hand; every verdict is computed from the run. A target whose workload did not run (a filtered
+ * run) is left out; one whose case failed says so.
+ */
+import type { BenchGroup, BenchRow } from './harness.ts';
+
+/**
+ * - `max-ratio`: subject time / anchor time ≤ limit (e.g. "≤ 1.5× Promise.all").
+ * - `min-speedup`: anchor time / subject time ≥ limit (e.g. "≥ 12× asyncio", "≥ 0.9× raw net
+ *   round trips/s": a rate ratio is the inverse time ratio).
+ * - `max-value`: the subject's own measurement ≤ limit, in `unit`.
+ * - `max-rss`: the subject process's peak RSS ≤ limit MB.
+ * - `not-above-anchor`: the subject's measurement ≤ the anchor's (shown as the difference in ms).
+ */
+export type TargetKind = 'max-ratio' | 'min-speedup' | 'max-value' | 'max-rss' | 'not-above-anchor';
+
+export interface Target {
+  /** The workload and what is compared, as the table's first column. */
+  workload: string;
+  /** The target in the issue's words. */
+  target: string;
+  group: string;
+  /** The yieldio case the verdict is about. */
+  subject: string;
+  /** The case it is compared with (a name prefix: 'asyncio' matches the CPython row). */
+  anchor?: string;
+  kind: TargetKind;
+  /** The limit on the cold number; absent: cold is shown but not judged. */
+  cold?: number;
+  /** The limit on the warm number; absent: warm is shown but not judged. */
+  warm?: number;
+  unit?: string;
+  /** Hand-written: why it is (not) met, or how to read it. Shown under the table. */
+  note?: string;
+}
+
+export const targets: Target[] = [
+  {
+    workload: 'switch 1,000 × 1,000 `yield* sleep(0)`, runSync vs the `yield*` raw loop',
+    target: '≤ 1.1×, cold and warm',
+    group: 'switch-1000x1000',
+    subject: 'yieldio runSync()',
+    anchor: 'raw generator round-robin, `yield*` iterator',
+    kind: 'max-ratio',
+    cold: 1.1,
+    warm: 1.1,
+    note: 'The raw loop has no scheduler: no ready queue, no Task, no sleep trap. What is left above it is the Task step (src/tasks.ts, #12 perf-task).',
+  },
+  {
+    workload: 'switch 1,000 × 1,000, runSync vs native `await null`',
+    target: '≤ 0.8×, cold and warm',
+    group: 'switch-1000x1000',
+    subject: 'yieldio runSync()',
+    anchor: 'native async, await null',
+    kind: 'max-ratio',
+    cold: 0.8,
+    warm: 0.8,
+  },
+  {
+    workload: 'spawn + join 1,000,000 tasks, runSync vs native async + Promise.all',
+    target: '≤ 0.6×',
+    group: 'spawn-join-1M',
+    subject: 'yieldio runSync()',
+    anchor: 'native async + Promise.all',
+    kind: 'max-ratio',
+    cold: 0.6,
+    warm: 0.6,
+    note: 'Most of the time is the garbage collector moving a million live Tasks and generators out of the young generation: it scales with the bytes per task (the next row).',
+  },
+  {
+    workload: 'spawn + join 1,000,000 tasks, runSync: peak RSS of the process',
+    target: '≤ 400 MB',
+    group: 'spawn-join-1M',
+    subject: 'yieldio runSync()',
+    kind: 'max-rss',
+    cold: 400,
+    unit: 'MB',
+  },
+  {
+    workload: 'bytes live per suspended task (Task + generator + one pending `sleep`), 100,000 tasks',
+    target: '≤ 250 B',
+    group: 'task-bytes',
+    subject: 'yieldio runSync(): tasks in sleep(1000)',
+    kind: 'max-value',
+    cold: 250,
+    warm: 250,
+    unit: 'B',
+    note: 'Counted with `--expose-gc` and `process.memoryUsage().heapUsed` around 100,000 suspended tasks; the array holding them is allocated before the baseline.',
+  },
+  {
+    workload: '100,000 random sleeps [0, 1000) ms under `run()`: overhead past the last deadline, vs setTimeout callbacks',
+    target: '≤ setTimeout\'s (task creation included)',
+    group: 'timers-100k',
+    subject: 'yieldio run(): tasks that sleep',
+    anchor: 'setTimeout callbacks',
+    kind: 'not-above-anchor',
+    cold: 0,
+    warm: 0,
+    unit: 'ms',
+    note: 'Every deadline counts from before the first task or timer is made, so the overhead is mostly making 100,000 tasks (Task, generator, sleep trap, timer entry) against 100,000 `setTimeout` calls. Node\'s `setTimeout` can fire up to 1 ms early (it rounds to whole milliseconds); a yieldio timer never fires before `loop.time()` reaches its deadline.',
+  },
+  {
+    workload: 'the same 100,000 sleeps under runSync\'s virtual clock: total wall time',
+    target: '< 100 ms',
+    group: 'timers-100k-virtual',
+    subject: 'yieldio runSync() (virtual clock)',
+    kind: 'max-value',
+    cold: 100,
+    warm: 100,
+    unit: 'ms',
+    note: 'Timers fire in an order unrelated to the order their tasks were made, so each firing touches cold objects (timer, sleep trap, task, generator) and the collector moves 100,000 live tasks. Bounded by the timer entry and Task size (#12 perf-task: the sleep trap as its own heap entry).',
+  },
+  {
+    workload: 'gather of 100,000 coroutines, runSync vs native async + Promise.all',
+    target: '≤ 1.5× (cold)',
+    group: 'gather-100k',
+    subject: 'yieldio runSync() gather(coroutines)',
+    anchor: 'native async (await null) + Promise.all',
+    kind: 'max-ratio',
+    cold: 1.5,
+  },
+  {
+    workload: 'TaskGroup of 100,000 tasks, runSync vs native async + Promise.all',
+    target: '≤ 1.2×',
+    group: 'taskgroup-100k',
+    subject: 'yieldio runSync() taskGroup',
+    anchor: 'native async (await null) + Promise.all',
+    kind: 'max-ratio',
+    cold: 1.2,
+    warm: 1.2,
+  },
+  {
+    workload: 'Queue(100), 10 producers × 10 consumers, 1,000,000 items, runSync vs asyncio',
+    target: '≥ 12× asyncio',
+    group: 'queue-pc-10x10',
+    subject: 'yieldio runSync()',
+    anchor: 'asyncio',
+    kind: 'min-speedup',
+    cold: 12,
+    warm: 12,
+  },
+  {
+    workload: '3-stage async-generator pipeline, 1,000,000 items (anext() loops) vs plain synchronous generators',
+    target: '≤ 1.5× warm, ≤ 1.7× cold',
+    group: 'asyncgen-pipeline-1M',
+    subject: 'yieldio runSync(), anext() loops',
+    anchor: 'plain synchronous generators + for of',
+    kind: 'max-ratio',
+    cold: 1.7,
+    warm: 1.5,
+    note: 'The synchronous pipeline is the limit (no loop at all). Stages written with `asyncFor` (the table\'s first row) also make a body generator per item per stage, which costs about 2.5× the anext() loops.',
+  },
+  {
+    workload: 'the same pipeline vs hand-written async iterator classes (the seed\'s AsyncCounter shape)',
+    target: '≥ 2× faster',
+    group: 'asyncgen-pipeline-1M',
+    subject: 'yieldio runSync(), anext() loops',
+    anchor: 'native hand-written async iterator classes',
+    kind: 'min-speedup',
+    cold: 2,
+    warm: 2,
+  },
+  {
+    workload: 'the same pipeline vs native `async function*` + for await',
+    target: '≥ 4× faster',
+    group: 'asyncgen-pipeline-1M',
+    subject: 'yieldio runSync(), anext() loops',
+    anchor: 'native async function* + for await',
+    kind: 'min-speedup',
+    cold: 4,
+    warm: 4,
+  },
+  {
+    workload: 'TCP ping-pong, 1 connection, 64 B, yieldio streams vs raw `net` (round trips/s)',
+    target: '≥ 0.9×',
+    group: 'tcp-pingpong-1',
+    subject: 'yieldio run(): openConnection + startServer',
+    anchor: 'raw net',
+    kind: 'min-speedup',
+    cold: 0.9,
+    warm: 0.9,
+    note: 'Both ends are in the benchmark process, so each round trip pays yieldio\'s per-read cost twice (client and server).',
+  },
+  {
+    workload: 'TCP ping-pong, 100 connections, 64 B, vs raw `net` (round trips/s)',
+    target: '≥ 0.85×',
+    group: 'tcp-pingpong-100',
+    subject: 'yieldio run(): openConnection + startServer',
+    anchor: 'raw net',
+    kind: 'min-speedup',
+    cold: 0.85,
+    warm: 0.85,
+  },
+  {
+    workload: 'TCP bulk one way (1 GiB in a full run), vs raw `net` (throughput)',
+    target: '≥ 0.95×',
+    group: 'tcp-bulk',
+    subject: 'yieldio run(): write + drain, read(64 KiB)',
+    anchor: 'raw net: write / drain event, data events',
+    kind: 'min-speedup',
+    cold: 0.95,
+    warm: 0.95,
+  },
+  {
+    workload: '`readexactly(32 MiB)` from a local server, vs raw `net` receiving the same bytes',
+    target: '≤ 2× raw `net`\'s time (linear)',
+    group: 'readexactly-32MiB',
+    subject: 'yieldio run(): readexactly',
+    anchor: 'raw net: data events, one Buffer.concat',
+    kind: 'max-ratio',
+    cold: 2,
+    warm: 2,
+  },
+];
+
+function find(rows: BenchRow[], group: string, name: string): BenchRow | undefined {
+  return rows.find((r) => r.group.id === group && (r.name === name || r.name.startsWith(name)));
+}
+
+const pct = (x: number): string => `${Math.round(Math.abs(x) * 100)}%`;
+
+/** One judged number: the cell text and, when a limit applies, whether it holds and the margin. */
+interface Judged {
+  cell: string;
+  ok?: boolean;
+  by?: string;
+  /** Relative room left (negative: the shortfall), to pick the tighter of cold and warm. */
+  margin?: number;
+}
+
+function verdictOf(cell: string, margin: number, by: string): Judged {
+  return { cell, ok: margin >= 0, by, margin };
+}
+
+function judge(t: Target, subject: number, anchor: number, rss: number | null, limit: number | undefined): Judged {
+  const unit = t.unit === undefined ? '' : ` ${t.unit}`;
+  switch (t.kind) {
+    case 'max-ratio': {
+      const m = subject / anchor;
+      if (limit === undefined) return { cell: `${m.toFixed(2)}×` };
+      return verdictOf(`${m.toFixed(2)}×`, 1 - m / limit, m <= limit ? `${pct(1 - m / limit)} under` : `${pct(m / limit - 1)} over`);
+    }
+    case 'min-speedup': {
+      const m = anchor / subject;
+      if (limit === undefined) return { cell: `${m.toFixed(2)}×` };
+      return verdictOf(`${m.toFixed(2)}×`, m / limit - 1, m >= limit ? `${pct(m / limit - 1)} above` : `${pct(1 - m / limit)} short`);
+    }
+    case 'max-value': {
+      if (limit === undefined) return { cell: `${subject.toFixed(1)}${unit}` };
+      return verdictOf(`${subject.toFixed(1)}${unit}`, 1 - subject / limit, subject <= limit ? `${pct(1 - subject / limit)} under` : `${pct(subject / limit - 1)} over`);
+    }
+    case 'max-rss': {
+      if (rss === null) return { cell: 'no RSS' };
+      if (limit === undefined) return { cell: `${rss.toFixed(0)} MB` };
+      return verdictOf(`${rss.toFixed(0)} MB`, 1 - rss / limit, rss <= limit ? `${pct(1 - rss / limit)} under` : `${pct(rss / limit - 1)} over`);
+    }
+    case 'not-above-anchor': {
+      const d = subject - anchor;
+      const cell = `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(1)} ms`;
+      if (limit === undefined) return { cell };
+      return verdictOf(cell, limit - d, `${Math.abs(d - limit).toFixed(1)} ms ${d <= limit ? 'under' : 'over'}`);
+    }
+  }
+}
+
+/** The "Targets" section of BENCHMARKS.md, computed from the rows of this run. */
+export function targetsSection(rows: BenchRow[], groups: BenchGroup[]): string[] {
+  const ran = new Set(groups.map((g) => g.id));
+  const chosen = targets.filter((t) => ran.has(t.group));
+  if (chosen.length === 0) return [];
+  const lines = [
+    '## Targets (issue 12)',
+    '',
+    'Computed from this run by bench/targets.ts (the limits and notes are hand-written there). A ratio',
+    'is time over time, or rate over rate for "≥" targets, in the same run; cold over cold, warm over',
+    'warm. "by" is the margin on the worse of the judged columns.',
+    '',
+    '| workload | target | cold | warm | verdict |',
+    '| --- | --- | ---: | ---: | --- |',
+  ];
+  const notes: string[] = [];
+  for (const t of chosen) {
+    const s = find(rows, t.group, t.subject);
+    const a = t.anchor === undefined ? undefined : find(rows, t.group, t.anchor);
+    let cold: Judged;
+    let warm: Judged;
+    let verdict: string;
+    const missing = s === undefined ? t.subject : t.anchor !== undefined && a === undefined ? t.anchor : undefined;
+    const failed = s?.failure !== undefined ? s : a?.failure !== undefined ? a : undefined;
+    if (missing !== undefined) {
+      cold = warm = { cell: '' };
+      verdict = `no measurement: "${missing}" did not run`;
+    } else if (failed !== undefined) {
+      cold = warm = { cell: '' };
+      verdict = `no measurement: "${failed.name}" ${failed.failure ?? ''}`;
+    } else {
+      const sr = s as BenchRow;
+      cold = judge(t, sr.cold, a?.cold ?? NaN, sr.maxRssMB, t.cold);
+      warm = t.kind === 'max-rss' ? { cell: '' } : judge(t, sr.warm, a?.warm ?? NaN, sr.maxRssMB, t.warm);
+      const judged = (
+        [
+          ['cold', cold],
+          ['warm', warm],
+        ] as const
+      ).filter(([, j]) => j.ok !== undefined);
+      const bad = judged.filter(([, j]) => j.ok === false);
+      const tightest = [...judged].sort((x, y) => (x[1].margin ?? 0) - (y[1].margin ?? 0))[0];
+      verdict =
+        bad.length > 0
+          ? `**not met**: ${bad.map(([label, j]) => `${label} ${j.by ?? ''}`).join(', ')}`
+          : tightest === undefined
+            ? 'not judged'
+            : `met: ${judged.length > 1 ? `${tightest[0]} ` : ''}${tightest[1].by ?? ''}`;
+    }
+    lines.push(`| ${t.workload} | ${t.target} | ${cold.cell} | ${warm.cell} | ${verdict} |`);
+    if (t.note !== undefined) notes.push(`- *${t.workload}*: ${t.note}`);
+  }
+  lines.push('');
+  if (notes.length > 0) lines.push(...notes, '');
+  return lines;
+}
