@@ -8,6 +8,7 @@ export { AsyncLocalStorageVar, bindAsyncLocalStorage } from './context.ts';
 export {
   StreamReader,
   StreamWriter,
+  StreamReaderProtocol,
   Server,
   ServerSocket,
   openConnection,
@@ -18,14 +19,19 @@ export {
   createUnixConnection,
   createServer,
   createUnixServer,
+  connectAcceptedSocket,
 } from './streams.ts';
-export { BaseProtocol, Protocol, BufferedProtocol, SocketTransport } from './protocols.ts';
+export { BaseProtocol, Protocol, BufferedProtocol } from './protocols.ts';
+export { SocketTransport } from './transports.ts';
 export type { StreamProtocol } from './protocols.ts';
 export type {
   ClientConnected,
   StartTlsOptions,
   CreateConnectionOptions,
   CreateServerOptions,
+  CreateUnixConnectionOptions,
+  CreateUnixServerOptions,
+  ConnectAcceptedSocketOptions,
   OpenConnectionOptions,
   OpenUnixConnectionOptions,
   StartServerOptions,

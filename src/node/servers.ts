@@ -1,5 +1,6 @@
 /**
- * Servers: a listening socket whose connections become StreamReader / StreamWriter pairs.
+ * Servers: a listening socket whose connections each drive a protocol (a StreamReaderProtocol
+ * for startServer: a StreamReader / StreamWriter pair).
  * @asyncio asyncio.base_events.Server
  *
  * Design notes
@@ -13,14 +14,12 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { CancelledError, RuntimeError } from '../exceptions.ts';
-import { sleep, isCoroutine, type Task } from '../tasks.ts';
+import { sleep } from '../tasks.ts';
 import { atLoopShutdown } from './loop-shutdown.ts';
 import { fromNodeError } from './errors.ts';
 import { settleOk, type StreamTransport } from './transports.ts';
 import { serverOptions, type SSLContext } from './tls.ts';
-import { SocketTransport, type StreamProtocol } from './protocols.ts';
-import type { StreamReader } from './stream-reader.ts';
-import type { ClientConnected, StreamWriter } from './streams.ts';
+import type { StreamProtocol } from './protocols.ts';
 import type { EventLoop } from '../base-events.ts';
 import type { Future } from '../futures.ts';
 import type { Coroutine } from '../types.ts';
@@ -32,8 +31,8 @@ export interface ServerTls {
   shutdownTimeout: number;
 }
 
-/** @internal Wraps an accepted socket in its transport and reader/writer pair (streams.ts). */
-export type MakeStreams = (loop: EventLoop, socket: net.Socket, limit: number) => [StreamReader, StreamWriter, StreamTransport];
+/** @internal The transport class of a server's connections (StreamTransport for streams, SocketTransport for protocols). */
+export type TransportClass = new (loop: EventLoop, socket: net.Socket, protocol: StreamProtocol) => StreamTransport;
 
 /**
  * One listening socket of a Server: `getsockname()` gives `[host, port]` (TCP) or the path (Unix).
@@ -73,22 +72,20 @@ export class ServerSocket {
  * yield* asyncWith(server, function* () { yield* server.serveForever(); });
  *
  * Fields:
- * - `_loop`, `_netServer`, `_clientConnected`, `_limit`, `_listen` (Node's listen options)
+ * - `_loop`, `_netServer`, `_listen` (Node's listen options)
+ * - `_protocolFactory` makes each connection's protocol; `_Transport` its transport's class
  * - `_listening`     Node's server is listening (false before startServing, and after close)
  * - `_closed`        close() was called (asyncio's `_sockets is None`)
  * - `_serving`       accepting connections
  * - `_clients`       the open connections it accepted
  * - `_waiters`       waitClosed() futures, or null once closed with no connection left
  * - `_servingForever` the future serveForever() awaits, or null
- * - `_tasks`         the client_connected tasks still running (kept alive, as asyncio does)
  * - `_unixPath`      the socket path of a Unix server, else null
  * - `_listenPending` a listen() is waiting for 'listening' (its error goes to that caller)
  */
 export class Server {
   readonly _loop: EventLoop;
   readonly _netServer: net.Server;
-  readonly _clientConnected: ClientConnected;
-  readonly _limit: number;
   readonly _listen: net.ListenOptions;
   _listening: boolean;
   _closed: boolean;
@@ -96,27 +93,23 @@ export class Server {
   _clients: Set<StreamTransport>;
   _waiters: Future<void>[] | null;
   _servingForever: Future<void> | null;
-  _tasks: Set<Task<unknown>>;
   _unixPath: string | null;
   _listenPending: boolean;
-  private readonly _makeStreams: MakeStreams;
   private readonly _ssl: ServerTls | null;
-  private readonly _protocolFactory: (() => StreamProtocol) | null;
+  private readonly _protocolFactory: () => StreamProtocol;
+  private readonly _Transport: TransportClass;
   private readonly _accept: (socket: net.Socket) => void;
-  private readonly _taskDone: (task: Task<unknown>) => void;
 
-  /** @internal Made by startServer / startUnixServer. */
-  constructor(loop: EventLoop, clientConnected: ClientConnected, limit: number, listen: net.ListenOptions, unixPath: string | null, makeStreams: MakeStreams, keepAlive = false, ssl: ServerTls | null = null, protocolFactory: (() => StreamProtocol) | null = null) {
+  /** @internal Made by startServer / startUnixServer / createServer / createUnixServer. */
+  constructor(loop: EventLoop, protocolFactory: () => StreamProtocol, Transport: TransportClass, listen: net.ListenOptions, unixPath: string | null, keepAlive = false, ssl: ServerTls | null = null) {
     this._loop = loop;
     this._protocolFactory = protocolFactory;
-    this._makeStreams = makeStreams;
+    this._Transport = Transport;
     this._ssl = ssl;
     const netOptions = { allowHalfOpen: true, noDelay: unixPath === null, keepAlive };
     this._netServer = ssl === null
       ? net.createServer(netOptions)
       : tls.createServer({ ...netOptions, ...serverOptions(ssl.context), handshakeTimeout: ssl.handshakeTimeout });
-    this._clientConnected = clientConnected;
-    this._limit = limit;
     this._listen = listen;
     this._listening = false;
     this._closed = false;
@@ -124,11 +117,9 @@ export class Server {
     this._clients = new Set();
     this._waiters = [];
     this._servingForever = null;
-    this._tasks = new Set();
     this._unixPath = unixPath;
     this._listenPending = false;
     this._accept = (socket) => this._connectionMade(socket);
-    this._taskDone = (task) => this._clientTaskDone(task);
     // A TLS server hands over connections once their handshake is done.
     this._netServer.on(ssl === null ? 'connection' : 'secureConnection', (socket: net.Socket) => {
       if (loop.isClosed()) socket.destroy();
@@ -145,68 +136,29 @@ export class Server {
     });
   }
 
+  /** asyncio's _accept_connection2: a protocol and its transport per connection. */
   private _connectionMade(socket: net.Socket): void {
     if (this._closed) {
       socket.destroy();
       return;
     }
-    if (this._protocolFactory !== null) {
-      // createServer: a protocol per connection (asyncio's _accept_connection2).
-      let protocol: StreamProtocol;
-      try {
-        protocol = this._protocolFactory();
-      } catch (error) {
-        socket.destroy();
-        this._loop.callExceptionHandler({ message: 'Error on transport creation for incoming connection', exception: error, server: this });
-        return;
-      }
-      const transport = new SocketTransport(this._loop, socket, protocol);
-      transport._server = this;
-      transport._unixPath = this._unixPath;
-      if (this._ssl !== null) {
-        transport._ssl = this._ssl.context;
-        transport._shutdownTimeout = this._ssl.shutdownTimeout;
-      }
-      this._clients.add(transport);
-      transport._made();
+    let protocol: StreamProtocol;
+    try {
+      protocol = this._protocolFactory();
+    } catch (error) {
+      socket.destroy();
+      this._loop.callExceptionHandler({ message: 'Error on transport creation for incoming connection', exception: error, server: this });
       return;
     }
-    const [reader, writer, transport] = this._makeStreams(this._loop, socket, this._limit);
+    const transport = new this._Transport(this._loop, socket, protocol);
     transport._server = this;
+    transport._unixPath = this._unixPath;
     if (this._ssl !== null) {
       transport._ssl = this._ssl.context;
       transport._shutdownTimeout = this._ssl.shutdownTimeout;
     }
-    transport._unixPath = this._unixPath;
     this._clients.add(transport);
-    let result: unknown;
-    try {
-      result = this._clientConnected(reader, writer);
-    } catch (error) {
-      this._loop.callExceptionHandler({ message: 'Unhandled exception in client_connected_cb', exception: error, transport });
-      transport.close();
-      return;
-    }
-    if (isCoroutine(result)) {
-      const task = this._loop.createTask(result as Coroutine<unknown>);
-      this._tasks.add(task);
-      task.addDoneCallback(this._taskDone);
-      (task as unknown as { _transport: StreamTransport })._transport = transport;
-    }
-  }
-
-  private _clientTaskDone(task: Task<unknown>): void {
-    this._tasks.delete(task);
-    const transport = (task as unknown as { _transport: StreamTransport })._transport;
-    if (task.cancelled()) {
-      transport.close();
-      return;
-    }
-    const exception = task.exception();
-    if (exception !== null) {
-      this._loop.callExceptionHandler({ message: 'Unhandled exception in client_connected_cb', exception, transport });
-      transport.close();
-    }
+    transport._made();
   }
 
   /** @internal A connection it accepted was lost. */

@@ -15,9 +15,16 @@ import type { ExceptionContext } from '../base-events.ts';
 import type { Coroutine } from '../types.ts';
 import { catching } from '../../test/support/coroutines.ts';
 import { ConnectionError, ConnectionRefusedError, ConnectionResetError, OSError } from './errors.ts';
+import * as http from 'node:http';
+import { Protocol } from './protocols.ts';
+import type { SocketTransport } from './transports.ts';
 import {
   StreamReader,
+  StreamReaderProtocol,
   StreamTransport,
+  connectAcceptedSocket,
+  createConnection,
+  createServer,
   StreamWriter as StreamWriterClass,
   connectOptions,
   openConnection,
@@ -773,7 +780,7 @@ describe('stream options (asyncio create_connection / create_server)', () => {
         a.close();
         b.close();
       }
-      const names = 'host, port, limit, backlog, startServing, reuseAddress, reusePort, keepAlive, ssl, sslHandshakeTimeout, sslShutdownTimeout';
+      const names = 'host, port, limit, backlog, startServing, reuseAddress, reusePort, keepAlive, ssl, sslHandshakeTimeout, sslShutdownTimeout, family';
       const e3 = yield* catching(startServer(() => {}, { port: 0, reuse_port: true } as never));
       assert.equal((e3 as Error).message, `startServer() got an unexpected option \`reuse_port\`. Its options are: ${names}.`);
       const e4 = yield* catching(startServer(() => {}, { port: 0, backlog: -1 }));
@@ -788,7 +795,7 @@ describe('stream options (asyncio create_connection / create_server)', () => {
     assert.throws(() => openConnection({ port: 1, happyEyeballsDelay: -1 }), { name: 'RangeError' });
     assert.throws(() => openConnection({ port: 1, server_hostname: 'x' } as never), {
       name: 'TypeError',
-      message: 'openConnection() got an unexpected option `server_hostname`. Its options are: host, port, limit, localAddr, family, happyEyeballsDelay, interleave, keepAlive, ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout.',
+      message: 'openConnection() got an unexpected option `server_hostname`. Its options are: host, port, limit, localAddr, family, happyEyeballsDelay, interleave, keepAlive, ssl, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, sock.',
     });
   });
 
@@ -834,5 +841,243 @@ describe('stream options (asyncio create_connection / create_server)', () => {
     assert.equal(out.dropped, true);
     assert.ok(out.error === null || out.error instanceof ConnectionResetError, String(out.error));
     assert.equal(out.afterAbort, 0);
+  });
+});
+
+// ---------------------------------------------------------------------------- one I/O path
+
+/** A Protocol that echoes what it receives and records its callbacks. */
+class EchoProtocol extends Protocol {
+  transport: SocketTransport | null = null;
+  events: string[] = [];
+  override connectionMade(transport: SocketTransport): void {
+    this.transport = transport;
+    this.events.push('made');
+  }
+  override dataReceived(data: Uint8Array): void {
+    this.transport!.write(data);
+  }
+  override connectionLost(exc: unknown): void {
+    this.events.push(`lost ${exc === null ? 'None' : String(exc)}`);
+  }
+}
+
+/** Listens with Node's own net.Server; each accepted socket is handed to `adopt` in the loop. */
+function* nodeServer(adopt: (sock: net.Socket) => Coroutine<unknown>): Coroutine<net.Server> {
+  const loop = getRunningLoop();
+  const server = net.createServer((sock) => loop.callSoonThreadsafe(() => { loop.createTask(adopt(sock)); }));
+  const listening = loop.createFuture<void>();
+  server.listen(0, '127.0.0.1', () => loop.callSoonThreadsafe(() => listening.setResult()));
+  yield* listening;
+  return server;
+}
+
+const nodePort = (server: net.Server): number => (server.address() as net.AddressInfo).port;
+
+describe('streams over the transport and StreamReaderProtocol (asyncio streams.py), accepted sockets, family', () => {
+  test('StreamReaderProtocol by hand: createConnection(() => new StreamReaderProtocol(reader)) and a StreamWriter over it talk to createServer(() => new StreamReaderProtocol(reader, cb))', async () => {
+    const out = await run(function* () {
+      const server = yield* createServer(() => new StreamReaderProtocol(new StreamReader(), upperEcho), { host: '127.0.0.1', port: 0 });
+      const reader = new StreamReader();
+      const [transport, protocol] = yield* createConnection(() => new StreamReaderProtocol(reader), { host: '127.0.0.1', port: portOf(server) });
+      const writer = new StreamWriterClass(transport, reader, protocol);
+      writer.write('by hand\n');
+      yield* writer.drain();
+      const line = text(yield* reader.readline());
+      const repr = String(transport);
+      writer.close();
+      yield* writer.waitClosed();
+      server.close();
+      yield* server.waitClosed();
+      return { line, repr, same: protocol._transport === transport && transport.getProtocol() === protocol, limits: transport.getWriteBufferLimits() };
+    });
+    assert.equal(out.line, 'BY HAND\n');
+    assert.match(out.repr, /^<SocketTransport fd=\d+ read=polling write=<idle, bufsize=0>>$/);
+    assert.equal(out.same, true);
+    assert.deepEqual(out.limits, [16 * 1024, 64 * 1024]);
+  });
+
+  test('write flow control is asyncio\'s: drain() returns at once below the 64 KiB high limit even when the peer never reads, waits above it', async () => {
+    const out = await run(function* () {
+      const loop = getRunningLoop();
+      const release = loop.createFuture<void>();
+      const server = yield* startServer(function* (reader, writer) {
+        yield* release;
+        yield* reader.read();
+        writer.close();
+      }, { host: '127.0.0.1', port: 0 });
+      const [, writer] = yield* openConnection({ host: '127.0.0.1', port: portOf(server) });
+      writer.write(new Uint8Array(32 * 1024));
+      const small = createTask(writer.drain());
+      yield* sleep(0);
+      const smallDone = small.done();
+      writer.write(new Uint8Array(8 * 1024 * 1024));
+      const big = createTask(writer.drain());
+      yield* sleep(0);
+      const bigWaited = !big.done();
+      release.setResult();
+      yield* big;
+      writer.writeEof();
+      writer.close();
+      yield* writer.waitClosed();
+      server.close();
+      yield* server.waitClosed();
+      return { smallDone, bigWaited };
+    });
+    assert.deepEqual(out, { smallDone: true, bigWaited: true });
+  });
+
+  test('connectAcceptedSocket: a socket a Node net.Server accepted drives a protocol (echo, connectionLost(None) after the peer closes)', async () => {
+    const out = await run(function* () {
+      const protocols: EchoProtocol[] = [];
+      const transports: SocketTransport[] = [];
+      const node = yield* nodeServer(function* (sock) {
+        const [transport, protocol] = yield* connectAcceptedSocket(() => new EchoProtocol(), sock);
+        protocols.push(protocol);
+        transports.push(transport);
+      });
+      const [reader, writer] = yield* openConnection({ host: '127.0.0.1', port: nodePort(node) });
+      writer.write('accepted\n');
+      const line = text(yield* reader.readline());
+      const peer = transports[0]!.getExtraInfo('peername') as [string, number];
+      writer.close();
+      yield* writer.waitClosed();
+      while (protocols[0]!.events.length < 2) yield* sleep(1);
+      node.close();
+      return { line, events: protocols[0]!.events, peer: peer[0] };
+    });
+    assert.equal(out.line, 'accepted\n');
+    assert.deepEqual(out.events, ['made', 'lost None']);
+    assert.equal(out.peer, '127.0.0.1');
+  });
+
+  test('openConnection({ sock }): the streams on a socket from an http upgrade (the head put back with unshift); asyncio\'s open_connection(sock=)', async () => {
+    const out = await run(function* () {
+      const loop = getRunningLoop();
+      const httpServer = http.createServer((_req, res) => res.end());
+      httpServer.on('upgrade', (_req, sock: net.Socket, head: Buffer) => {
+        if (head.length > 0) sock.unshift(head);
+        loop.callSoonThreadsafe(() => {
+          loop.createTask((function* () {
+            const [reader, writer] = yield* openConnection({ sock });
+            writer.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n');
+            writer.write((yield* reader.readline()).map((b) => (b >= 0x61 && b <= 0x7a ? b - 32 : b)));
+            yield* writer.drain();
+            writer.close();
+          })());
+        });
+      });
+      const listening = loop.createFuture<void>();
+      httpServer.listen(0, '127.0.0.1', () => loop.callSoonThreadsafe(() => listening.setResult()));
+      yield* listening;
+      const port = (httpServer.address() as net.AddressInfo).port;
+      const [reader, writer] = yield* openConnection({ host: '127.0.0.1', port });
+      // The line after the headers comes in the same packet: Node hands it over as `head`.
+      writer.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\nupgraded\n');
+      const status = text(yield* reader.readline());
+      yield* reader.readuntil('\r\n\r\n');
+      const line = text(yield* reader.readline());
+      writer.close();
+      yield* writer.waitClosed();
+      httpServer.close();
+      return { status, line };
+    });
+    assert.equal(out.status, 'HTTP/1.1 101 Switching Protocols\r\n');
+    assert.equal(out.line, 'UPGRADED\n');
+  });
+
+  test('accepted-socket misuse gets asyncio\'s errors at the call: not a stream socket, destroyed, sock with host, ssl without serverHostname, ssl options without ssl', async () => {
+    const thrown = (f: () => unknown): Error => {
+      try {
+        f();
+      } catch (error) {
+        return error as Error;
+      }
+      throw new Error('nothing thrown');
+    };
+    const out = await run(function* () {
+      const destroyed = new net.Socket();
+      destroyed.destroy();
+      const node = yield* nodeServer(function* () {});
+      const [, writer] = yield* openConnection({ host: '127.0.0.1', port: nodePort(node) });
+      const sock = writer.getExtraInfo('socket') as net.Socket;
+      const errors = [
+        thrown(() => connectAcceptedSocket(() => new EchoProtocol(), {} as net.Socket)),
+        thrown(() => connectAcceptedSocket(() => new EchoProtocol(), destroyed)),
+        thrown(() => openConnection({ sock, host: '127.0.0.1' })),
+        thrown(() => openConnection({ sock, ssl: true })),
+        thrown(() => connectAcceptedSocket(() => new EchoProtocol(), sock, { sslHandshakeTimeout: 1000 })),
+        thrown(() => connectAcceptedSocket(() => new EchoProtocol(), sock, { ssl: true as never })),
+        thrown(() => openConnection({ sock, keepAlive: true })),
+      ];
+      writer.close();
+      yield* writer.waitClosed();
+      node.close();
+      return errors;
+    });
+    assert.deepEqual(out.map((e) => `${e.name}: ${e.message}`), [
+      'TypeError: A Stream Socket was expected, got `[object Object]` (object): connectAcceptedSocket() takes a connected net.Socket (not a TLSSocket: pass `ssl` to have it upgraded).',
+      'RangeError: connectAcceptedSocket() needs a connected socket, got one that is destroyed',
+      'RangeError: host/port and sock can not be specified at the same time',
+      'RangeError: You must set server_hostname when using ssl without a host',
+      'RangeError: ssl_handshake_timeout is only meaningful with ssl',
+      'RangeError: connectAcceptedSocket() makes this side the TLS server: it needs a server SSLContext, createSslContext({ server: true, cert, key }).',
+      'RangeError: openConnection(): `keepAlive` has no meaning with `sock` (the socket is connected already)',
+    ]);
+  });
+
+  // CPython 3.13: start_server(cb, '::1', 0, family=AF_INET) raises
+  //   gaierror [Errno -9] Address family for hostname not supported
+  // start_server(cb, None, 0, family=AF_INET6) listens on '::' with IPV6_V6ONLY 1;
+  // start_server(cb, 'localhost', 0, family=AF_INET) on '127.0.0.1'.
+  test('startServer family: 4 with no host listens on 0.0.0.0, with localhost on 127.0.0.1; 6 on :: (IPv6 only); a host of the other family is asyncio\'s gaierror', async () => {
+    const out = await run(function* () {
+      const names: unknown[] = [];
+      for (const options of [{ family: 4 as const }, { host: 'localhost', family: 4 as const }]) {
+        const server = yield* startServer(upperEcho, { port: 0, ...options });
+        names.push(server.sockets[0]!.getsockname()[0]);
+        const [reader, writer] = yield* openConnection({ host: '127.0.0.1', port: portOf(server) });
+        writer.write('four\n');
+        names.push(text(yield* reader.readline()));
+        writer.close();
+        server.close();
+        yield* server.waitClosed();
+      }
+      const wrong = yield* catching(startServer(upperEcho, { host: '::1', port: 0, family: 4 }));
+      const bad = yield* catching(startServer(upperEcho, { port: 0, family: 5 as never }));
+      return { names, wrong, bad };
+    });
+    assert.deepEqual(out.names, ['0.0.0.0', 'FOUR\n', '127.0.0.1', 'FOUR\n']);
+    assert.ok(out.wrong instanceof OSError);
+    assert.equal((out.wrong as OSError).errno, -9);
+    assert.equal((out.wrong as Error).message, '[Errno -9] Address family for hostname not supported (::1 is not an IPv4 address)');
+    assert.equal((out.bad as Error).message, 'Expected `family` to be 0, 4 or 6, got `5` (number)');
+  });
+
+  test('IPv6 (::1, where the host has it): startServer family 6 listens on :: for IPv6 only; a client on ::1 talks to it', async (t) => {
+    const probe = net.createServer();
+    const hasV6 = await new Promise<boolean>((resolve) => {
+      probe.once('error', () => resolve(false));
+      probe.listen(0, '::1', () => probe.close(() => resolve(true)));
+    });
+    if (!hasV6) return t.skip('SKIPPED LOUDLY: no IPv6 loopback (::1) on this host');
+    const out = await run(function* () {
+      const server = yield* startServer(upperEcho, { port: 0, family: 6 });
+      const name = server.sockets[0]!.getsockname()[0];
+      const [reader, writer] = yield* openConnection({ host: '::1', port: portOf(server) });
+      writer.write('six\n');
+      const line = text(yield* reader.readline());
+      const peer = (writer.getExtraInfo('peername') as [string, number])[0];
+      writer.close();
+      yield* writer.waitClosed();
+      const v4 = yield* catching(openConnection({ host: '127.0.0.1', port: portOf(server) }));
+      server.close();
+      yield* server.waitClosed();
+      return { name, line, peer, v4 };
+    });
+    assert.equal(out.name, '::');
+    assert.equal(out.line, 'SIX\n');
+    assert.equal(out.peer, '::1');
+    assert.ok(out.v4 instanceof ConnectionRefusedError, String(out.v4)); // IPV6_V6ONLY: no IPv4 on it
   });
 });

@@ -4,8 +4,12 @@
  *
  * Design notes
  * - Layout, as asyncio splits it: the reader is stream-reader.ts (no `node:` import), the
- *   transport under the pair transports.ts (selector_events.py), the Server servers.ts
- *   (base_events.Server), the errors errors.ts; this module holds the writer and the functions.
+ *   StreamReaderProtocol and the writer stream-protocol.ts (streams.py), the transport under
+ *   them transports.ts (selector_events.py), the Server servers.ts (base_events.Server), the
+ *   errors errors.ts; this module holds the functions.
+ * - One I/O path, as asyncio's: `openConnection` is `createConnection(() => new
+ *   StreamReaderProtocol(reader))` and `startServer` is `createServer(() => new
+ *   StreamReaderProtocol(new StreamReader(limit), clientConnected))`.
  * - Bytes: every read returns a `Uint8Array` (a Node Buffer at run time), as asyncio returns
  *   `bytes`; `readline()` too. Decode with `new TextDecoder().decode(line)` or `Buffer.from(line)
  *   .toString()`. `write()` takes a `Uint8Array` or, unlike asyncio, a string (written as UTF-8).
@@ -15,229 +19,23 @@
  */
 import * as net from 'node:net';
 import * as tls from 'node:tls';
+import * as dns from 'node:dns';
 import { lstatSync, unlinkSync } from 'node:fs';
-import { Buffer } from 'node:buffer';
 import { getRunningLoop } from '../events.ts';
-import { sleep } from '../tasks.ts';
-import { RuntimeError } from '../exceptions.ts';
-import { describeValue, inspectSymbol } from '../internal/repr.ts';
+import { describeValue } from '../internal/repr.ts';
 import { checkCallback, functionKind } from '../internal/validate.ts';
 import { DEFAULT_LIMIT, StreamReader, checkLimit } from './stream-reader.ts';
-import { StreamTransport, socketExtraInfo } from './transports.ts';
-import { ConnectionAbortedError } from './errors.ts';
-import { SSL_HANDSHAKE_TIMEOUT, SSL_SHUTDOWN_TIMEOUT, checkSsl, checkTimeout, clientOptions, serverOptions, type SSLContext } from './tls.ts';
-import type { TimerHandle } from '../events.ts';
-import { Server, ServerSocket } from './servers.ts';
-import { SocketTransport, type StreamProtocol } from './protocols.ts';
+import { SocketTransport, StreamTransport } from './transports.ts';
+import { checkSsl, clientOptions, serverOptions, type SSLContext } from './tls.ts';
+import { OSError, fromNodeError } from './errors.ts';
+import { Server, ServerSocket, type ServerTls } from './servers.ts';
+import { StreamReaderProtocol, StreamWriter, checkOptions, checkString, tlsSetup, waitConnected, type ClientConnected, type TlsSetup } from './stream-protocol.ts';
+import type { StreamProtocol } from './protocols.ts';
 import type { EventLoop } from '../base-events.ts';
 import type { Coroutine } from '../types.ts';
 
-export { StreamReader, StreamTransport, Server, ServerSocket };
-
-function toBuffer(data: unknown, name: string): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (data instanceof Uint8Array) return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  throw new TypeError(`${name} argument must be a bytes-like object, not ${describeValue(data)}. Pass a Uint8Array (or a string, written as UTF-8).`);
-}
-
-// ------------------------------------------------------------------------------------ writer
-
-/**
- * Writes bytes to a connection. `write()` buffers; `yield* drain()` waits until the socket has
- * room again (backpressure), and raises if the connection was lost.
- * @asyncio asyncio.StreamWriter
- * @example
- * writer.write('hello\n');
- * yield* writer.drain();
- * writer.close();
- * yield* writer.waitClosed();
- */
-export class StreamWriter {
-  /** @internal */
-  readonly _transport: StreamTransport;
-  /** @internal */
-  readonly _reader: StreamReader | null;
-
-  /** @internal Made by openConnection, startServer and the subprocess functions. */
-  constructor(transport: StreamTransport, reader: StreamReader | null) {
-    this._transport = transport;
-    this._reader = reader;
-  }
-
-  /**
-   * Buffers `data` for sending; never blocks. Follow with `yield* drain()` to respect backpressure.
-   * As asyncio's: after `close()`, a write is still sent while earlier bytes are being flushed;
-   * once the connection is closed or lost, writes are dropped (`drain()` raises
-   * ConnectionResetError), and from the fifth dropped write on, each is reported through the
-   * loop's exception handler as "socket.send() raised exception.".
-   * @asyncio StreamWriter.write(data)
-   * Differs from asyncio: a string is accepted and written as UTF-8.
-   * @param data the bytes (a Uint8Array) or a string.
-   * @throws {TypeError} if `data` is neither.
-   * @throws {RuntimeError} "Cannot call write() after writeEof()".
-   * @example
-   * writer.write(new Uint8Array([1, 2, 3]));
-   */
-  write(data: Uint8Array | string): void {
-    this._transport.write(toBuffer(data, 'data'));
-  }
-
-  /**
-   * Writes each item of `data` in order.
-   * @asyncio StreamWriter.writelines(data)
-   * @param data an iterable of Uint8Array or strings.
-   * @example
-   * writer.writelines(['a\n', 'b\n']);
-   */
-  writelines(data: Iterable<Uint8Array | string>): void {
-    const parts: Buffer[] = [];
-    for (const item of data) parts.push(toBuffer(item, 'data'));
-    this._transport.write(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts));
-  }
-
-  /**
-   * Waits until the socket's buffer has room (its `write()` returned false and 'drain' has not
-   * come yet); returns at once otherwise.
-   * @asyncio StreamWriter.drain()
-   * @throws the connection's error (from the reader), or {ConnectionResetError} "Connection lost".
-   * @example
-   * for (const chunk of chunks) { writer.write(chunk); yield* writer.drain(); }
-   */
-  *drain(): Coroutine<void> {
-    const reader = this._reader;
-    if (reader !== null) {
-      const exc = reader.exception();
-      if (exc !== null) throw exc;
-    }
-    // Let a pending 'close' arrive, so drain() after close() reports a lost connection.
-    if (this._transport.isClosing()) yield* sleep(0);
-    yield* this._transport.drainHelper();
-  }
-
-  /**
-   * Sends what is buffered, then closes the connection. Await `waitClosed()` to know it is done.
-   * @asyncio StreamWriter.close()
-   * @example
-   * writer.close(); yield* writer.waitClosed();
-   */
-  close(): void {
-    this._transport.close();
-  }
-
-  /**
-   * Upgrades the connection to TLS in place (after what was written is drained); the same reader
-   * and writer then carry the encrypted stream. On a connection a server accepted, this side
-   * is the TLS server (asyncio's `server_side`), and `sslContext` must be a server context.
-   * @asyncio StreamWriter.start_tls(sslcontext, *, server_hostname=None, ssl_handshake_timeout=None, ssl_shutdown_timeout=None)
-   * @param sslContext `true` (the default verifying client context) or an SSLContext.
-   * @param options `serverHostname`, `sslHandshakeTimeout`, `sslShutdownTimeout` (ms).
-   * @throws {SSLCertVerificationError} / {SSLError} when the handshake fails.
-   * @throws {ConnectionAbortedError} "SSL handshake is taking longer than 60000 ms: aborting the connection".
-   * @throws {RuntimeError} "Transport is already using TLS".
-   * @example
-   * writer.write('STARTTLS\n'); yield* reader.readline();
-   * yield* writer.startTls(createSslContext({ ca }), { serverHostname: 'mail.example.org' });
-   */
-  *startTls(sslContext: true | SSLContext, options: StartTlsOptions = {}): Coroutine<void> {
-    const ssl = checkSsl(sslContext, 'sslContext');
-    if (ssl === null) throw new TypeError(`Expected \`sslContext\` to be true or an SSLContext (from createSslContext), got ${describeValue(sslContext)}`);
-    const opts = checkOptions(options, 'startTls', ['serverHostname', 'sslHandshakeTimeout', 'sslShutdownTimeout']);
-    const transport = this._transport;
-    const socket = transport.stream;
-    if (socket instanceof tls.TLSSocket || transport._ssl !== null) throw new RuntimeError('Transport is already using TLS');
-    if (!(socket instanceof net.Socket)) throw new RuntimeError('startTls() needs a socket connection, not a pipe');
-    const serverSide = transport._server !== null;
-    if (serverSide && !ssl.server) throw new RangeError('startTls() on a connection a server accepted needs a server SSLContext: createSslContext({ server: true, cert, key }).');
-    const peer = socket.remoteAddress ?? null;
-    const secure = tlsSetup(opts, ssl, serverSide ? null : peer) as TlsSetup;
-    yield* this.drain();
-    const upgraded = serverSide
-      ? new tls.TLSSocket(socket, { ...serverOptions(ssl), isServer: true })
-      : tls.connect({ socket, ...clientOptions(ssl, secure.serverHostname) });
-    transport._upgrade(upgraded, serverSide);
-    yield* waitConnected(transport.loop, transport, secure);
-  }
-
-  /**
-   * Closes the connection at once, dropping what is buffered; the reader sees EOF.
-   * @asyncio StreamWriter.transport.abort()
-   * @example
-   * writer.abort(); // no goodbye: the peer's reads end (or fail with ECONNRESET)
-   */
-  abort(): void {
-    this._transport.abort();
-  }
-
-  /**
-   * The bytes written but not yet handed to the operating system.
-   * @asyncio StreamWriter.transport.get_write_buffer_size()
-   * @returns a byte count (0 once the connection is closed).
-   * @example
-   * if (writer.getWriteBufferSize() > 1 << 20) yield* writer.drain();
-   */
-  getWriteBufferSize(): number {
-    return this._transport.getWriteBufferSize();
-  }
-
-  /**
-   * Whether `close()` was called or the connection is lost.
-   * @asyncio StreamWriter.is_closing()
-   */
-  isClosing(): boolean {
-    return this._transport.isClosing();
-  }
-
-  /**
-   * Waits until the connection is closed.
-   * @asyncio StreamWriter.wait_closed()
-   * @throws the error the connection failed with, if any.
-   * @example
-   * writer.close(); yield* writer.waitClosed();
-   */
-  *waitClosed(): Coroutine<void> {
-    yield* this._transport._closed;
-  }
-
-  /**
-   * Whether `writeEof()` is supported: always true for sockets and pipes.
-   * @asyncio StreamWriter.can_write_eof()
-   */
-  canWriteEof(): boolean {
-    return true;
-  }
-
-  /**
-   * Sends EOF after the buffered data (half-close): the peer's reads end, this side can still read.
-   * @asyncio StreamWriter.write_eof()
-   * @example
-   * writer.write(request); writer.writeEof(); const reply = yield* reader.read();
-   */
-  writeEof(): void {
-    this._transport.writeEof();
-  }
-
-  /**
-   * Information about the connection: `'peername'` and `'sockname'` (`[host, port]` for TCP, the
-   * path for a Unix socket), `'socket'` (the Node `net.Socket`); with TLS, `'peercert'` (Node's
-   * `getPeerCertificate()`, `{}` when not verified, as Python), `'cipher'` (`[name, version, bits]`),
-   * `'sslObject'` (the `tls.TLSSocket`), `'sslcontext'`; `defaultValue` (null) for anything else.
-   * @asyncio StreamWriter.get_extra_info(name, default=None)
-   * @example
-   * const [host, port] = writer.getExtraInfo('peername') as [string, number];
-   */
-  getExtraInfo(name: string, defaultValue: unknown = null): unknown {
-    return socketExtraInfo(this._transport, name, defaultValue);
-  }
-
-  toString(): string {
-    // asyncio's StreamWriter.__repr__
-    return `<StreamWriter transport=${this._transport}${this._reader !== null ? ` reader=${this._reader}` : ''}>`;
-  }
-
-  [inspectSymbol](): string {
-    return this.toString();
-  }
-}
+export { StreamReader, StreamWriter, StreamReaderProtocol, StreamTransport, Server, ServerSocket };
+export type { ClientConnected, StartTlsOptions } from './stream-protocol.ts';
 
 // ------------------------------------------------------------------------------------ connections
 
@@ -245,8 +43,10 @@ export class StreamWriter {
 export interface OpenConnectionOptions {
   /** The host to connect to. Default `'localhost'`. */
   host?: string;
-  /** The TCP port. */
-  port: number;
+  /** The TCP port (not with `sock`). */
+  port?: number;
+  /** A connected `net.Socket` to use instead of connecting (not with `host` / `port`): asyncio's `sock`, e.g. one a Node server accepted. */
+  sock?: net.Socket;
   /** The reader's buffer limit in bytes (default 64 KiB). */
   limit?: number;
   /** Bind the socket here first: `[host, port]` (port 0: any). asyncio's `local_addr`. */
@@ -269,29 +69,39 @@ export interface OpenConnectionOptions {
   sslShutdownTimeout?: number;
 }
 
-/** Options of `writer.startTls`. */
-export interface StartTlsOptions {
-  /** The name the server's certificate must match, and the SNI sent (a client upgrade). */
-  serverHostname?: string;
-  /** ms the handshake may take (default 60 000). */
-  sslHandshakeTimeout?: number;
-  /** ms a closing connection may take to flush (default 30 000). */
-  sslShutdownTimeout?: number;
-}
-
 const OPEN_CONNECTION_OPTIONS: readonly string[] = [
   'host', 'port', 'limit', 'localAddr', 'family', 'happyEyeballsDelay', 'interleave', 'keepAlive',
   'ssl', 'serverHostname', 'sslHandshakeTimeout', 'sslShutdownTimeout',
+  'sock',
 ];
-const OPEN_UNIX_CONNECTION_OPTIONS: readonly string[] = ['path', 'limit'];
+const TLS_OPTIONS: readonly string[] = ['ssl', 'sslHandshakeTimeout', 'sslShutdownTimeout'];
+const OPEN_UNIX_CONNECTION_OPTIONS: readonly string[] = ['path', 'limit', 'serverHostname', ...TLS_OPTIONS];
+const CREATE_UNIX_CONNECTION_OPTIONS: readonly string[] = ['path', 'serverHostname', ...TLS_OPTIONS];
+const CONNECT_ACCEPTED_SOCKET_OPTIONS: readonly string[] = TLS_OPTIONS;
 const START_SERVER_OPTIONS: readonly string[] = [
   'host', 'port', 'limit', 'backlog', 'startServing', 'reuseAddress', 'reusePort', 'keepAlive',
   'ssl', 'sslHandshakeTimeout', 'sslShutdownTimeout',
+  'family',
 ];
-const START_UNIX_SERVER_OPTIONS: readonly string[] = ['path', 'limit', 'backlog', 'startServing'];
+const START_UNIX_SERVER_OPTIONS: readonly string[] = ['path', 'limit', 'backlog', 'startServing', ...TLS_OPTIONS];
 const CREATE_CONNECTION_OPTIONS: readonly string[] = OPEN_CONNECTION_OPTIONS.filter((o) => o !== 'limit');
 const CREATE_SERVER_OPTIONS: readonly string[] = START_SERVER_OPTIONS.filter((o) => o !== 'limit');
-const CREATE_UNIX_SERVER_OPTIONS: readonly string[] = ['path', 'backlog', 'startServing'];
+const CREATE_UNIX_SERVER_OPTIONS: readonly string[] = ['path', 'backlog', 'startServing', ...TLS_OPTIONS];
+
+/** Options of `createUnixConnection`: openUnixConnection's, without `limit`. */
+export type CreateUnixConnectionOptions = Omit<OpenUnixConnectionOptions, 'limit'>;
+/** Options of `createUnixServer`: startUnixServer's, without `limit`. */
+export type CreateUnixServerOptions = Omit<StartUnixServerOptions, 'limit'>;
+
+/** Options of `connectAcceptedSocket`. */
+export interface ConnectAcceptedSocketOptions {
+  /** TLS, this side as the server: a server SSLContext (`createSslContext({ server: true, cert, key })`). */
+  ssl?: SSLContext;
+  /** ms the TLS handshake may take (default 60 000). Needs `ssl`. */
+  sslHandshakeTimeout?: number;
+  /** ms a closing TLS connection may take to flush (default 30 000). Needs `ssl`. */
+  sslShutdownTimeout?: number;
+}
 
 /** Options of `createConnection`: openConnection's, without `limit` (there is no reader). */
 export type CreateConnectionOptions = Omit<OpenConnectionOptions, 'limit'>;
@@ -304,17 +114,14 @@ export interface OpenUnixConnectionOptions {
   path: string;
   /** The reader's buffer limit in bytes (default 64 KiB). */
   limit?: number;
-}
-
-function checkOptions(options: unknown, fn: string, names: readonly string[]): Record<string, unknown> {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`${fn}() expects an options object, got ${describeValue(options)}`);
-  }
-  // An option we do not know is a mistake (a typo, or asyncio's snake_case): never ignore it.
-  for (const key of Object.keys(options)) {
-    if (!names.includes(key)) throw new TypeError(`${fn}() got an unexpected option \`${key}\`. Its options are: ${names.join(', ')}.`);
-  }
-  return options as Record<string, unknown>;
+  /** TLS over the Unix socket: `true` (the default verifying context) or an SSLContext. Needs `serverHostname`. */
+  ssl?: boolean | SSLContext;
+  /** The name the server's certificate must match (required with `ssl`: a path names no host, as asyncio says). */
+  serverHostname?: string;
+  /** ms the TLS handshake may take (default 60 000). Needs `ssl`. */
+  sslHandshakeTimeout?: number;
+  /** ms a closing TLS connection may take to flush (default 30 000). Needs `ssl`. */
+  sslShutdownTimeout?: number;
 }
 
 function checkBoolean(value: unknown, name: string): boolean | undefined {
@@ -334,11 +141,8 @@ export function connectOptions(opts: Record<string, unknown>, host: string, port
     const localPort = checkPort(local[1], 0);
     if (localPort !== 0) connect.localPort = localPort;
   }
-  const family = opts.family;
-  if (family !== undefined) {
-    if (family !== 0 && family !== 4 && family !== 6) throw new RangeError(`Expected \`family\` to be 0, 4 or 6, got ${describeValue(family)}`);
-    connect.family = family;
-  }
+  const family = checkFamily(opts.family);
+  if (opts.family !== undefined) connect.family = family;
   const delay = opts.happyEyeballsDelay;
   if (delay !== undefined) {
     if (typeof delay !== 'number' || !Number.isFinite(delay) || delay < 0) {
@@ -354,6 +158,35 @@ export function connectOptions(opts: Record<string, unknown>, host: string, port
   return connect;
 }
 
+function checkFamily(family: unknown): 0 | 4 | 6 {
+  if (family === undefined) return 0;
+  if (family !== 0 && family !== 4 && family !== 6) throw new RangeError(`Expected \`family\` to be 0, 4 or 6, got ${describeValue(family)}`);
+  return family;
+}
+
+/**
+ * The address to listen on for `host` in `family` (asyncio's getaddrinfo(host, family=...)): an
+ * IP of that family as it is, a name looked up (Node's dns.lookup, off the loop).
+ */
+function* resolveHost(host: string, family: 4 | 6): Coroutine<string> {
+  const literal = net.isIP(host);
+  if (literal !== 0) {
+    if (literal === family) return host;
+    throw new OSError(`[Errno -9] Address family for hostname not supported (${host} is not an IPv${family} address)`, { code: 'EAI_ADDRFAMILY', errno: -9 });
+  }
+  const loop = getRunningLoop();
+  const waiter = loop.createFuture<string>();
+  dns.lookup(host, { family }, (error, address) => {
+    if (loop.isClosed()) return;
+    loop.callSoonThreadsafe(() => {
+      if (waiter.done()) return;
+      if (error !== null) waiter._setExceptionUnchecked(fromNodeError(error));
+      else waiter.setResult(address);
+    });
+  });
+  return yield* waiter;
+}
+
 function checkPort(port: unknown, min: number): number {
   if (typeof port !== 'number' || !Number.isInteger(port) || port < min || port > 65535) {
     throw new (typeof port === 'number' ? RangeError : TypeError)(`Expected \`port\` to be an integer in [${min}, 65535], got ${describeValue(port)}`);
@@ -361,74 +194,62 @@ function checkPort(port: unknown, min: number): number {
   return port;
 }
 
-function checkString(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value === '') throw new TypeError(`Expected \`${name}\` to be a non-empty string, got ${describeValue(value)}`);
-  return value;
-}
-
-/** Wraps a connected (or connecting) socket in a transport and the reader/writer pair. */
-function makeStreams(loop: EventLoop, socket: net.Socket, limit: number): [StreamReader, StreamWriter, StreamTransport] {
+/** openConnection and openUnixConnection: createConnection with a StreamReaderProtocol, as asyncio's. */
+function* connect(open: () => net.Socket, limit: number, unixPath: string | null, secure: TlsSetup | null = null): Coroutine<[StreamReader, StreamWriter]> {
   const reader = new StreamReader(limit);
-  const transport = new StreamTransport(loop, socket, reader);
-  return [reader, new StreamWriter(transport, reader), transport];
+  const [transport, protocol] = yield* connectProtocol(open, () => new StreamReaderProtocol(reader), unixPath, secure, StreamTransport);
+  return [reader, new StreamWriter(transport, reader, protocol)];
 }
 
-/** The TLS settings of one connection: its context and asyncio's two timeouts (ms). */
-interface TlsSetup {
-  context: SSLContext;
-  serverHostname: string | null;
-  handshakeTimeout: number;
-  shutdownTimeout: number;
-}
-
-/** The ssl options of openConnection / startServer / startTls, with asyncio's ValueErrors. */
-function tlsSetup(opts: Record<string, unknown>, ssl: SSLContext | null, defaultHostname: string | null): TlsSetup | null {
-  if (ssl === null) {
-    // asyncio: "server_hostname is only meaningful with ssl", and likewise for the timeouts.
-    for (const [key, words] of [['serverHostname', 'server_hostname'], ['sslHandshakeTimeout', 'ssl_handshake_timeout'], ['sslShutdownTimeout', 'ssl_shutdown_timeout']] as const) {
-      if (opts[key] !== undefined) throw new RangeError(`${words} is only meaningful with ssl`);
-    }
-    return null;
+/** The `sock` of openConnection / createConnection, alone (asyncio's ValueErrors), and its TLS settings (a client). */
+function sockSetup(opts: Record<string, unknown>, fn: string): [net.Socket, TlsSetup | null] {
+  if (opts.host !== undefined || opts.port !== undefined) throw new RangeError('host/port and sock can not be specified at the same time');
+  for (const name of ['localAddr', 'family', 'happyEyeballsDelay', 'interleave', 'keepAlive']) {
+    if (opts[name] !== undefined) throw new RangeError(`${fn}(): \`${name}\` has no meaning with \`sock\` (the socket is connected already)`);
   }
-  const serverHostname = opts.serverHostname === undefined ? defaultHostname : checkString(opts.serverHostname, 'serverHostname');
-  return {
-    context: ssl,
-    serverHostname,
-    handshakeTimeout: checkTimeout(opts.sslHandshakeTimeout, 'sslHandshakeTimeout', SSL_HANDSHAKE_TIMEOUT),
-    shutdownTimeout: checkTimeout(opts.sslShutdownTimeout, 'sslShutdownTimeout', SSL_SHUTDOWN_TIMEOUT),
-  };
+  const sock = checkSock(opts.sock, fn);
+  const ssl = checkSsl(opts.ssl);
+  if (ssl !== null && opts.serverHostname === undefined) throw new RangeError('You must set server_hostname when using ssl without a host');
+  return [sock, tlsSetup(opts, ssl, null)];
+}
+
+/** asyncio's check of a `sock` argument: a connected stream socket, not yet TLS. */
+function checkSock(sock: unknown, fn: string): net.Socket {
+  if (!(sock instanceof net.Socket) || sock instanceof tls.TLSSocket) {
+    throw new TypeError(`A Stream Socket was expected, got ${describeValue(sock)}: ${fn}() takes a connected net.Socket (not a TLSSocket: pass \`ssl\` to have it upgraded).`);
+  }
+  if (sock.destroyed || sock.connecting || sock.readyState === 'closed') {
+    throw new RangeError(`${fn}() needs a connected socket, got one that is ${sock.destroyed ? 'destroyed' : sock.connecting ? 'still connecting (wait for its \'connect\' event)' : 'closed'}`);
+  }
+  return sock;
 }
 
 /**
- * Waits for the transport's connect (or, with TLS, its handshake): asyncio's
- * ssl_handshake_timeout aborts a handshake that takes too long.
+ * A socket connected elsewhere, driving a protocol: the transport takes it as it is (its
+ * 'connect' came already); with `secure`, TLS is set up over it first, as startTls does, this
+ * side the server when `serverSide`.
  */
-function* waitConnected(loop: EventLoop, transport: StreamTransport, secure: TlsSetup | null): Coroutine<void> {
-  const waiter = loop.createFuture<void>();
-  transport._connectWaiter = waiter;
-  let timer: TimerHandle | null = null;
-  if (secure !== null) {
-    transport._ssl = secure.context;
-    transport._shutdownTimeout = secure.shutdownTimeout;
-    const ms = secure.handshakeTimeout;
-    timer = loop.callLater(ms, () => transport._forceClose(new ConnectionAbortedError(`SSL handshake is taking longer than ${ms} ms: aborting the connection`)));
-  }
-  try {
-    yield* waiter;
-  } catch (error) {
-    transport.abort(); // cancelled while connecting, or the connection (or handshake) failed
-    throw error;
-  } finally {
-    timer?.cancel();
-  }
-}
-
-function* connect(open: () => net.Socket, limit: number, unixPath: string | null, secure: TlsSetup | null = null): Coroutine<[StreamReader, StreamWriter]> {
+function* adoptSocket<P extends StreamProtocol, T extends StreamTransport>(sock: net.Socket, factory: () => P, secure: TlsSetup | null, serverSide: boolean, Transport: new (loop: EventLoop, socket: net.Socket, protocol: P) => T): Coroutine<[T, P]> {
   const loop = getRunningLoop();
-  const [reader, writer, transport] = makeStreams(loop, open(), limit);
-  transport._unixPath = unixPath;
+  // Half-close is the protocol's choice (eofReceived), as on the sockets we make; TCP_NODELAY as asyncio sets it.
+  sock.allowHalfOpen = true;
+  const unix = sock.remoteAddress === undefined;
+  if (!unix) sock.setNoDelay(true);
+  const protocol = factory();
+  const transport = new Transport(loop, sock, protocol);
+  if (unix) transport._unixPath = ''; // the path of a socket accepted elsewhere is not known
+  // A socket another server paused (http's upgrade does) reads again: the protocol's flow control rules now.
+  sock.resume();
+  if (secure === null) {
+    transport._made();
+    return [transport, protocol];
+  }
+  const upgraded = serverSide
+    ? new tls.TLSSocket(sock, { ...serverOptions(secure.context), isServer: true })
+    : tls.connect({ socket: sock, ...clientOptions(secure.context, secure.serverHostname) });
+  transport._upgrade(upgraded, serverSide);
   yield* waitConnected(loop, transport, secure);
-  return [reader, writer];
+  return [transport, protocol];
 }
 
 /**
@@ -437,7 +258,8 @@ function* connect(open: () => net.Socket, limit: number, unixPath: string | null
  * Differs from asyncio: `family` is 4 or 6 (Node's words for AF_INET / AF_INET6); `keepAlive`
  * is ours (asyncio sets SO_KEEPALIVE by hand); nothing is looked up or connected until awaited.
  * @param options `host` (default 'localhost'), `port`, `limit` (bytes), `localAddr`, `family`,
- *   `happyEyeballsDelay` (ms), `interleave`, `keepAlive`.
+ *   `happyEyeballsDelay` (ms), `interleave`, `keepAlive`; or `sock`, a socket connected (or
+ *   accepted) elsewhere, instead of `host` / `port` (asyncio's `sock`); `ssl` and its options.
  * @returns `[reader, writer]`.
  * @throws {ConnectionRefusedError} (and the other OSErrors of errors.ts) when the connection fails.
  * @throws {TypeError} for an option that does not exist.
@@ -449,9 +271,17 @@ function* connect(open: () => net.Socket, limit: number, unixPath: string | null
  */
 export function openConnection(options: OpenConnectionOptions): Coroutine<[StreamReader, StreamWriter]> {
   const opts = checkOptions(options, 'openConnection', OPEN_CONNECTION_OPTIONS);
+  const limit = checkLimit(opts.limit ?? DEFAULT_LIMIT);
+  if (opts.sock !== undefined) {
+    const [sock, secure] = sockSetup(opts, 'openConnection');
+    return (function* (): Coroutine<[StreamReader, StreamWriter]> {
+      const reader = new StreamReader(limit);
+      const [transport, protocol] = yield* adoptSocket(sock, () => new StreamReaderProtocol(reader), secure, false, StreamTransport);
+      return [reader, new StreamWriter(transport, reader, protocol)];
+    })();
+  }
   const host = opts.host === undefined ? 'localhost' : checkString(opts.host, 'host');
   const port = checkPort(opts.port, 1);
-  const limit = checkLimit(opts.limit ?? DEFAULT_LIMIT);
   const connectOpts = connectOptions(opts, host, port);
   const secure = tlsSetup(opts, checkSsl(opts.ssl), host);
   // Arguments are checked at the call; the loop lookup and the connect wait for the first step
@@ -467,8 +297,10 @@ export function openConnection(options: OpenConnectionOptions): Coroutine<[Strea
 
 /**
  * Opens a Unix-socket connection and returns its reader and writer.
- * @asyncio asyncio.open_unix_connection(path=None, *, limit=_DEFAULT_LIMIT)
- * @param options `path`, `limit` (bytes).
+ * @asyncio asyncio.open_unix_connection(path=None, *, limit=_DEFAULT_LIMIT, ssl=None, server_hostname=None, ssl_handshake_timeout=None, ssl_shutdown_timeout=None)
+ * @param options `path`, `limit` (bytes); TLS over the socket with `ssl` and `serverHostname`
+ *   (required with `ssl`, as asyncio), `sslHandshakeTimeout`, `sslShutdownTimeout`.
+ * @throws {RangeError} "you have to pass server_hostname when using ssl".
  * @returns `[reader, writer]`.
  * @throws {FileNotFoundError} / {ConnectionRefusedError} (OSErrors of errors.ts) when the connection fails.
  * @example
@@ -478,13 +310,25 @@ export function openUnixConnection(options: OpenUnixConnectionOptions): Coroutin
   const opts = checkOptions(options, 'openUnixConnection', OPEN_UNIX_CONNECTION_OPTIONS);
   const path = checkString(opts.path, 'path');
   const limit = checkLimit(opts.limit ?? DEFAULT_LIMIT);
-  return connect(() => net.connect({ path, allowHalfOpen: true }), limit, path);
+  const secure = unixTlsSetup(opts);
+  return connect(unixOpener(path, secure), limit, path, secure);
+}
+
+/** The TLS settings of a Unix connection: asyncio wants `server_hostname` (a path names no host). */
+function unixTlsSetup(opts: Record<string, unknown>): TlsSetup | null {
+  const ssl = checkSsl(opts.ssl);
+  if (ssl !== null && opts.serverHostname === undefined) throw new RangeError('you have to pass server_hostname when using ssl');
+  return tlsSetup(opts, ssl, null);
+}
+
+/** Connects to a Unix socket, through TLS with `secure`. */
+function unixOpener(path: string, secure: TlsSetup | null): () => net.Socket {
+  const connectOpts: net.IpcNetConnectOpts = { path, allowHalfOpen: true };
+  if (secure === null) return () => net.connect(connectOpts);
+  return () => tls.connect({ ...connectOpts, ...clientOptions(secure.context, secure.serverHostname) });
 }
 
 // ------------------------------------------------------------------------------------ servers
-
-/** What `startServer` calls per connection: a plain function, or a `function*` (run as a Task). */
-export type ClientConnected = (reader: StreamReader, writer: StreamWriter) => void | Coroutine<unknown>;
 
 /** Options of `startServer`. */
 export interface StartServerOptions {
@@ -492,6 +336,8 @@ export interface StartServerOptions {
   host?: string;
   /** The TCP port; 0 picks a free one (read it from `server.sockets[0].getsockname()`). */
   port: number;
+  /** The address family: 0 (any, the default), 4 or 6 (asyncio's AF_INET / AF_INET6). 6 listens on IPv6 only (IPV6_V6ONLY, as asyncio). */
+  family?: 0 | 4 | 6;
   /** Each connection's reader limit in bytes (default 64 KiB). */
   limit?: number;
   /** The listen backlog (default 100, asyncio's). */
@@ -522,6 +368,12 @@ export interface StartUnixServerOptions {
   backlog?: number;
   /** Start listening at once (default true). */
   startServing?: boolean;
+  /** TLS over the Unix socket: a server SSLContext (`createSslContext({ server: true, cert, key })`). */
+  ssl?: SSLContext;
+  /** ms a client's TLS handshake may take before it is dropped (default 60 000). Needs `ssl`. */
+  sslHandshakeTimeout?: number;
+  /** ms a closing TLS connection may take to flush (default 30 000). Needs `ssl`. */
+  sslShutdownTimeout?: number;
 }
 
 /** asyncio's default backlog is 100 (Node's would be 511). */
@@ -558,13 +410,15 @@ function checkClientConnected(cb: unknown): ClientConnected {
  * a `function*`, its coroutine runs as a Task (an error it raises is reported to the loop's
  * exception handler and the connection is closed). A native `async` handler is refused with a
  * TypeError: write it as a `function*`.
- * @asyncio asyncio.start_server(client_connected_cb, host=None, port=None, *, limit=_DEFAULT_LIMIT, backlog=100, reuse_address=None, reuse_port=None, keep_alive=None, start_serving=True)
+ * @asyncio asyncio.start_server(client_connected_cb, host=None, port=None, *, limit=_DEFAULT_LIMIT, family=socket.AF_UNSPEC, backlog=100, ssl=None, reuse_address=None, reuse_port=None, keep_alive=None, start_serving=True)
  * @param clientConnected called with each connection's reader and writer.
- * @param options `host`, `port` (0: any free port), `limit`, `backlog` (default 100), `startServing`,
- *   `reuseAddress`, `reusePort`, `keepAlive`.
+ * @param options `host`, `port` (0: any free port), `family` (4 or 6: listen on that family
+ *   only; with `host` a name, the first address of that family), `limit`, `backlog` (default
+ *   100), `startServing`, `reuseAddress`, `reusePort`, `keepAlive`, `ssl`.
  * @returns the Server, listening (unless `startServing: false`).
  * @throws {OSError} when it cannot listen (e.g. `code: 'EADDRINUSE'`).
  * @throws {RangeError} for `reusePort` on a Node that would ignore it, `reuseAddress: false`.
+ * @throws {OSError} "[Errno -9] Address family for hostname not supported" for a `host` of the other `family`.
  * @throws {TypeError} for an option that does not exist.
  * @example
  * const server = yield* startServer(function* (reader, writer) {
@@ -579,12 +433,13 @@ export function* startServer(clientConnected: ClientConnected, options: StartSer
 }
 
 /** startServer and createServer: a client callback or a protocol factory. */
-function* tcpServer(fn: string, options: unknown, cb: ClientConnected, protocolFactory: (() => StreamProtocol) | null): Coroutine<Server> {
+function* tcpServer(fn: string, options: unknown, cb: ClientConnected | null, protocolFactory: (() => StreamProtocol) | null): Coroutine<Server> {
   const opts = checkOptions(options, fn, protocolFactory === null ? START_SERVER_OPTIONS : CREATE_SERVER_OPTIONS);
   const port = checkPort(opts.port, 0);
   const limit = checkLimit(opts.limit ?? DEFAULT_LIMIT);
   const listen: net.ListenOptions = { port, backlog: checkBacklog(opts.backlog) };
   if (opts.host !== undefined) listen.host = checkString(opts.host, 'host');
+  const family = checkFamily(opts.family);
   checkBoolean(opts.startServing, 'startServing');
   if (checkBoolean(opts.reuseAddress, 'reuseAddress') === false) {
     throw new RangeError('reuseAddress: false is not possible: Node always sets SO_REUSEADDR on Unix (asyncio\'s default there).');
@@ -594,20 +449,23 @@ function* tcpServer(fn: string, options: unknown, cb: ClientConnected, protocolF
     (listen as net.ListenOptions & { reusePort?: boolean }).reusePort = true;
   }
   const keepAlive = checkBoolean(opts.keepAlive, 'keepAlive') === true;
-  const ssl = checkSsl(opts.ssl);
-  if (ssl !== null && !ssl.server) throw new RangeError(`${fn}() needs a server SSLContext: createSslContext({ server: true, cert, key }).`);
-  const secure = tlsSetup(opts, ssl, null);
-  const serverTls = secure === null ? null : { context: secure.context, handshakeTimeout: secure.handshakeTimeout, shutdownTimeout: secure.shutdownTimeout };
-  const server = new Server(getRunningLoop(), cb, limit, listen, null, makeStreams, keepAlive, serverTls, protocolFactory);
+  const serverTls = serverTlsSetup(opts, fn);
+  if (family !== 0) {
+    // asyncio binds what getaddrinfo(host, family) gives; Node binds one address: the first.
+    listen.host = yield* resolveHost(listen.host ?? (family === 4 ? '0.0.0.0' : '::'), family);
+    if (family === 6) listen.ipv6Only = true;
+  }
+  const server = new Server(getRunningLoop(), serverFactory(cb, limit, protocolFactory), protocolFactory === null ? StreamTransport : SocketTransport, listen, null, keepAlive, serverTls);
   if (opts.startServing !== false) yield* server._startListening();
   return server;
 }
 
 /**
  * Starts a Unix-socket server (see `startServer`). A stale socket file at `path` is removed first.
- * @asyncio asyncio.start_unix_server(client_connected_cb, path=None, *, limit=_DEFAULT_LIMIT, ...)
+ * @asyncio asyncio.start_unix_server(client_connected_cb, path=None, *, limit=_DEFAULT_LIMIT, backlog=100, ssl=None, ssl_handshake_timeout=None, ssl_shutdown_timeout=None, start_serving=True)
  * @param clientConnected called with each connection's reader and writer.
- * @param options `path`, `limit`, `backlog`, `startServing`.
+ * @param options `path`, `limit`, `backlog`, `startServing`; `ssl` (a server SSLContext: TLS over
+ *   the Unix socket), `sslHandshakeTimeout`, `sslShutdownTimeout`.
  * @returns the Server.
  * @throws {OSError} when it cannot listen (`code: 'EADDRINUSE'` if a file that is not a socket is at `path`).
  * @example
@@ -618,8 +476,21 @@ export function* startUnixServer(clientConnected: ClientConnected, options: Star
   return yield* unixServer('startUnixServer', options, cb, null);
 }
 
+/** The ssl options of a server: a server SSLContext and asyncio's timeouts. */
+function serverTlsSetup(opts: Record<string, unknown>, fn: string): ServerTls | null {
+  const ssl = checkSsl(opts.ssl);
+  if (ssl !== null && !ssl.server) throw new RangeError(`${fn}() needs a server SSLContext: createSslContext({ server: true, cert, key }).`);
+  const secure = tlsSetup(opts, ssl, null);
+  return secure === null ? null : { context: secure.context, handshakeTimeout: secure.handshakeTimeout, shutdownTimeout: secure.shutdownTimeout };
+}
+
+/** start_server's protocol factory (a StreamReaderProtocol per connection), or create_server's own. */
+function serverFactory(cb: ClientConnected | null, limit: number, protocolFactory: (() => StreamProtocol) | null): () => StreamProtocol {
+  return protocolFactory ?? (() => new StreamReaderProtocol(new StreamReader(limit), cb));
+}
+
 /** startUnixServer and createUnixServer. */
-function* unixServer(fn: string, options: unknown, cb: ClientConnected, protocolFactory: (() => StreamProtocol) | null): Coroutine<Server> {
+function* unixServer(fn: string, options: unknown, cb: ClientConnected | null, protocolFactory: (() => StreamProtocol) | null): Coroutine<Server> {
   const opts = checkOptions(options, fn, protocolFactory === null ? START_UNIX_SERVER_OPTIONS : CREATE_UNIX_SERVER_OPTIONS);
   const path = checkString(opts.path, 'path');
   const limit = checkLimit(opts.limit ?? DEFAULT_LIMIT);
@@ -630,7 +501,8 @@ function* unixServer(fn: string, options: unknown, cb: ClientConnected, protocol
   }
   const listen: net.ListenOptions = { path, backlog: checkBacklog(opts.backlog) };
   checkBoolean(opts.startServing, 'startServing');
-  const server = new Server(getRunningLoop(), cb, limit, listen, path, makeStreams, false, null, protocolFactory);
+  const serverTls = serverTlsSetup(opts, fn);
+  const server = new Server(getRunningLoop(), serverFactory(cb, limit, protocolFactory), protocolFactory === null ? StreamTransport : SocketTransport, listen, path, false, serverTls);
   if (opts.startServing !== false) yield* server._startListening();
   return server;
 }
@@ -642,13 +514,11 @@ function checkFactory(factory: unknown, fn: string): () => StreamProtocol {
   return factory as () => StreamProtocol;
 }
 
-/** A client callback never called: createServer's connections go to their protocols. */
-const noClient: ClientConnected = () => undefined;
-
-function* connectProtocol<P extends StreamProtocol>(open: () => net.Socket, factory: () => P, unixPath: string | null, secure: TlsSetup | null): Coroutine<[SocketTransport, P]> {
+/** createConnection and the streams' connect: the transport (of class `Transport`) once connected. */
+function* connectProtocol<P extends StreamProtocol, T extends StreamTransport>(open: () => net.Socket, factory: () => P, unixPath: string | null, secure: TlsSetup | null, Transport: new (loop: EventLoop, socket: net.Socket, protocol: P) => T): Coroutine<[T, P]> {
   const loop = getRunningLoop();
   const protocol = factory();
-  const transport = new SocketTransport(loop, open(), protocol);
+  const transport = new Transport(loop, open(), protocol);
   transport._unixPath = unixPath;
   yield* waitConnected(loop, transport, secure);
   return [transport, protocol];
@@ -668,33 +538,67 @@ function* connectProtocol<P extends StreamProtocol>(open: () => net.Socket, fact
 export function createConnection<P extends StreamProtocol>(protocolFactory: () => P, options: CreateConnectionOptions): Coroutine<[SocketTransport, P]> {
   const factory = checkFactory(protocolFactory, 'createConnection') as () => P;
   const opts = checkOptions(options, 'createConnection', CREATE_CONNECTION_OPTIONS);
+  if (opts.sock !== undefined) {
+    const [sock, secure] = sockSetup(opts, 'createConnection');
+    return adoptSocket(sock, factory, secure, false, SocketTransport);
+  }
   const host = opts.host === undefined ? 'localhost' : checkString(opts.host, 'host');
   const port = checkPort(opts.port, 1);
   const connectOpts = connectOptions(opts, host, port);
   const secure = tlsSetup(opts, checkSsl(opts.ssl), host);
-  if (secure === null) return connectProtocol(() => net.connect(connectOpts), factory, null, null);
+  if (secure === null) return connectProtocol(() => net.connect(connectOpts), factory, null, null, SocketTransport);
   return connectProtocol(() => {
     const socket = tls.connect({ ...connectOpts, ...clientOptions(secure.context, secure.serverHostname) });
     socket.setNoDelay(true);
     return socket;
-  }, factory, null, secure);
+  }, factory, null, secure, SocketTransport);
 }
 
 /**
  * Opens a Unix-socket connection driving a protocol.
- * @asyncio loop.create_unix_connection(protocol_factory, path=None)
+ * @asyncio loop.create_unix_connection(protocol_factory, path=None, *, ssl=None, server_hostname=None, ssl_handshake_timeout=None, ssl_shutdown_timeout=None)
  * @param protocolFactory makes the Protocol.
- * @param options `path`.
+ * @param options `path`; TLS with `ssl` and `serverHostname` (required with `ssl`), `sslHandshakeTimeout`, `sslShutdownTimeout`.
  * @returns `[transport, protocol]`.
  * @throws {FileNotFoundError} / {ConnectionRefusedError} when the connection fails.
  * @example
  * const [transport] = yield* createUnixConnection(() => new Client(), { path: '/tmp/app.sock' });
  */
-export function createUnixConnection<P extends StreamProtocol>(protocolFactory: () => P, options: { path: string }): Coroutine<[SocketTransport, P]> {
+export function createUnixConnection<P extends StreamProtocol>(protocolFactory: () => P, options: CreateUnixConnectionOptions): Coroutine<[SocketTransport, P]> {
   const factory = checkFactory(protocolFactory, 'createUnixConnection') as () => P;
-  const opts = checkOptions(options, 'createUnixConnection', ['path']);
+  const opts = checkOptions(options, 'createUnixConnection', CREATE_UNIX_CONNECTION_OPTIONS);
   const path = checkString(opts.path, 'path');
-  return connectProtocol(() => net.connect({ path, allowHalfOpen: true }), factory, path, null);
+  const secure = unixTlsSetup(opts);
+  return connectProtocol(unixOpener(path, secure), factory, path, secure, SocketTransport);
+}
+
+/**
+ * Wraps a socket accepted elsewhere (a Node `net.Server`'s 'connection', an http server's
+ * 'upgrade') in a transport driving a protocol; with `ssl`, this side is the TLS server. For the
+ * streams, `openConnection({ sock })` does the same with a reader and writer.
+ * @asyncio loop.connect_accepted_socket(protocol_factory, sock, *, ssl=None, ssl_handshake_timeout=None, ssl_shutdown_timeout=None)
+ * Differs from asyncio: a free function on the running loop; `sock` is a connected `net.Socket`
+ * (Node has no other sockets). Bytes Node already read from it (http's upgrade `head`) are not
+ * seen: put them back first with `sock.unshift(head)`.
+ * @param protocolFactory makes the Protocol.
+ * @param sock the connected socket.
+ * @param options `ssl` (a server SSLContext), `sslHandshakeTimeout`, `sslShutdownTimeout` (ms).
+ * @returns `[transport, protocol]`, once `connectionMade` was called (after the handshake, with `ssl`).
+ * @throws {TypeError} "A Stream Socket was expected, got ...", for anything but a `net.Socket`.
+ * @throws {RangeError} for a socket destroyed or still connecting.
+ * @example
+ * netServer.on('connection', (sock) => loop.callSoonThreadsafe(() => {
+ *   loop.createTask(connectAcceptedSocket(() => new Echo(), sock));
+ * }));
+ */
+export function connectAcceptedSocket<P extends StreamProtocol>(protocolFactory: () => P, sock: net.Socket, options: ConnectAcceptedSocketOptions = {}): Coroutine<[SocketTransport, P]> {
+  const factory = checkFactory(protocolFactory, 'connectAcceptedSocket') as () => P;
+  const opts = checkOptions(options, 'connectAcceptedSocket', CONNECT_ACCEPTED_SOCKET_OPTIONS);
+  const socket = checkSock(sock, 'connectAcceptedSocket');
+  const ssl = checkSsl(opts.ssl);
+  if (ssl !== null && !ssl.server) throw new RangeError('connectAcceptedSocket() makes this side the TLS server: it needs a server SSLContext, createSslContext({ server: true, cert, key }).');
+  const secure = tlsSetup(opts, ssl, null);
+  return adoptSocket(socket, factory, secure, true, SocketTransport);
 }
 
 /**
@@ -709,19 +613,19 @@ export function createUnixConnection<P extends StreamProtocol>(protocolFactory: 
  */
 export function* createServer(protocolFactory: () => StreamProtocol, options: CreateServerOptions): Coroutine<Server> {
   const factory = checkFactory(protocolFactory, 'createServer');
-  return yield* tcpServer('createServer', options, noClient, factory);
+  return yield* tcpServer('createServer', options, null, factory);
 }
 
 /**
  * Starts a Unix-socket server driving a protocol per connection.
- * @asyncio loop.create_unix_server(protocol_factory, path=None, *, backlog=100, start_serving=True)
+ * @asyncio loop.create_unix_server(protocol_factory, path=None, *, backlog=100, ssl=None, ssl_handshake_timeout=None, ssl_shutdown_timeout=None, start_serving=True)
  * @param protocolFactory makes one Protocol per connection.
- * @param options `path`, `backlog`, `startServing`.
+ * @param options `path`, `backlog`, `startServing`; `ssl` (a server SSLContext), `sslHandshakeTimeout`, `sslShutdownTimeout`.
  * @returns the Server.
  * @example
  * const server = yield* createUnixServer(() => new Echo(), { path: '/tmp/app.sock' });
  */
-export function* createUnixServer(protocolFactory: () => StreamProtocol, options: { path: string; backlog?: number; startServing?: boolean }): Coroutine<Server> {
+export function* createUnixServer(protocolFactory: () => StreamProtocol, options: CreateUnixServerOptions): Coroutine<Server> {
   const factory = checkFactory(protocolFactory, 'createUnixServer');
-  return yield* unixServer('createUnixServer', options, noClient, factory);
+  return yield* unixServer('createUnixServer', options, null, factory);
 }

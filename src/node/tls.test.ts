@@ -16,7 +16,9 @@ import { TimeoutError } from '../exceptions.ts';
 import { catching } from '../../test/support/coroutines.ts';
 import { ConnectionAbortedError, OSError, SSLCertVerificationError, SSLError } from './errors.ts';
 import { createSslContext, type SSLContext } from './tls.ts';
-import { openConnection, startServer, type Server, type StreamReader, type StreamWriter } from './streams.ts';
+import { connectAcceptedSocket, openConnection, openUnixConnection, startServer, startUnixServer, type Server, type StreamReader, type StreamWriter } from './streams.ts';
+import { Protocol } from './protocols.ts';
+import type { SocketTransport } from './transports.ts';
 import type { Coroutine } from '../types.ts';
 import { PIPE, createSubprocessExec } from './subprocess.ts';
 
@@ -279,5 +281,73 @@ asyncio.run(main())
     } finally {
       python.kill();
     }
+  });
+});
+
+describe('TLS over Unix sockets and on accepted sockets', () => {
+  test('startUnixServer(cb, { ssl }) / openUnixConnection({ path, ssl, serverHostname }): echo over TLS on a Unix socket; serverHostname is required, as asyncio', async (t) => {
+    if (missing !== null) return t.skip(missing);
+    const path = join(dir, 'tls.sock');
+    const out = await run(function* () {
+      const server = yield* startUnixServer(echo, { path, ssl: createSslContext({ server: true, cert, key }) });
+      const [reader, writer] = yield* openUnixConnection({ path, ssl: createSslContext({ ca: cert }), serverHostname: 'localhost' });
+      writer.write('over unix\n');
+      const line = text(yield* reader.readline());
+      const info = {
+        subject: (writer.getExtraInfo('peercert') as tls.PeerCertificate).subject.CN,
+        sslObject: writer.getExtraInfo('sslObject') instanceof tls.TLSSocket,
+        peer: writer.getExtraInfo('peername'),
+      };
+      writer.close();
+      yield* writer.waitClosed();
+      const wrongName = yield* catching(openUnixConnection({ path, ssl: createSslContext({ ca: cert }), serverHostname: 'example.com' }));
+      server.close();
+      yield* server.waitClosed();
+      return { line, info, wrongName };
+    });
+    assert.equal(out.line, 'over unix\n');
+    assert.deepEqual(out.info, { subject: 'localhost', sslObject: true, peer: path });
+    assert.ok(out.wrongName instanceof SSLCertVerificationError, String(out.wrongName));
+    assert.equal((out.wrongName as SSLCertVerificationError).verifyCode, 62);
+    // CPython 3.13: open_unix_connection(path, ssl=True) -> ValueError: you have to pass server_hostname when using ssl
+    assert.throws(() => openUnixConnection({ path, ssl: true }), { name: 'RangeError', message: 'you have to pass server_hostname when using ssl' });
+  });
+
+  test('connectAcceptedSocket(factory, sock, { ssl }): a socket a Node server accepted becomes the TLS server side; a verifying client talks to it', async (t) => {
+    if (missing !== null) return t.skip(missing);
+    class Upper extends Protocol {
+      transport: SocketTransport | null = null;
+      override connectionMade(transport: SocketTransport): void {
+        this.transport = transport;
+      }
+      override dataReceived(data: Uint8Array): void {
+        this.transport!.write(Buffer.from(data).toString('utf8').toUpperCase());
+      }
+    }
+    const out = await run(function* () {
+      const loop = getRunningLoop();
+      const serverSsl = createSslContext({ server: true, cert, key });
+      const adopted: SocketTransport[] = [];
+      const node = net.createServer((sock) => loop.callSoonThreadsafe(() => {
+        loop.createTask((function* () {
+          const [transport] = yield* connectAcceptedSocket(() => new Upper(), sock, { ssl: serverSsl });
+          adopted.push(transport);
+        })());
+      }));
+      const listening = loop.createFuture<void>();
+      node.listen(0, '127.0.0.1', () => loop.callSoonThreadsafe(() => listening.setResult()));
+      yield* listening;
+      const port = (node.address() as net.AddressInfo).port;
+      const [reader, writer] = yield* openConnection({ host: '127.0.0.1', port, ssl: createSslContext({ ca: cert }), serverHostname: 'localhost' });
+      writer.write('accepted tls\n');
+      const line = text(yield* reader.readline());
+      const serverSide = adopted[0]!.getExtraInfo('sslcontext') === serverSsl;
+      writer.close();
+      yield* writer.waitClosed();
+      node.close();
+      return { line, serverSide };
+    });
+    assert.equal(out.line, 'ACCEPTED TLS\n');
+    assert.equal(out.serverSide, true);
   });
 });
