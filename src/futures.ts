@@ -19,6 +19,16 @@ export const CANCELLED = 1;
 export const FINISHED = 2;
 const STATE_NAMES = ['pending', 'cancelled', 'finished'];
 
+// The bits of `Future._flags` (one small integer for every boolean: a field per flag saved).
+/** @internal Finished with an exception, held in `_result`. */
+export const HAS_EXCEPTION = 1;
+/** @internal asyncio's `__log_traceback`: an exception nobody retrieved yet. */
+export const LOG_TRACEBACK = 2;
+/** @internal asyncio's `_asyncio_future_blocking`: set by `yield*`, checked and cleared by the task. */
+export const BLOCKING = 4;
+/** @internal The first bit free for subclasses (Task). */
+export const FUTURE_FLAG_BITS = 3;
+
 /** A done callback: receives the future, as asyncio's `add_done_callback` callbacks do. */
 export type DoneCallback<F> = (future: F) => void;
 
@@ -83,7 +93,7 @@ function formatStacks(error: unknown, depth: number): void {
 function promote(future: Future<unknown>): void {
   formatStacks(future._exception, 0);
   const report = new UnretrievedReport(future);
-  future._report = report;
+  future._extra = report;
   future._loop._unretrieved.add(report);
   unretrievedRegistry.register(future, report, report);
 }
@@ -96,7 +106,7 @@ export function promoteUnretrieved(loop: EventLoop): void {
   const failed = loop._failed;
   for (let i = 0; i < failed.length; i++) {
     const future = failed[i] as Future<unknown>;
-    if (future._logTraceback && future._report === null) promote(future);
+    if ((future._flags & LOG_TRACEBACK) !== 0 && !(future._extra instanceof UnretrievedReport)) promote(future);
   }
   failed.length = 0;
 }
@@ -110,15 +120,15 @@ export function reportUnretrieved(loop: EventLoop): void {
     unretrievedRegistry.unregister(report);
     const future = report.future.deref();
     if (future !== undefined) {
-      future._logTraceback = false;
-      future._report = null;
+      future._flags &= ~LOG_TRACEBACK;
+      future._extra = null;
     }
     sendReport(loop, report.isTask, report.exception, future ?? report.what);
   }
   const failed = loop._failed.splice(0);
   for (const future of failed) {
-    if (!future._logTraceback || future._report !== null) continue;
-    future._logTraceback = false;
+    if ((future._flags & LOG_TRACEBACK) === 0 || future._extra instanceof UnretrievedReport) continue;
+    future._flags &= ~LOG_TRACEBACK;
     sendReport(loop, future._isTask(), future._exception, future);
   }
 }
@@ -139,25 +149,23 @@ function notALoop(value: unknown): TypeError {
 class FutureIterator<T> {
   // The iterator is also the `{ value, done: false }` result it hands out while the future is
   // pending: `yield*` passes it up to the task as is, so an await allocates one object, not two.
+  // `value` is the future itself; `done` (false) lives on the prototype: two fields less per await.
   readonly value: Suspend;
-  readonly done: false;
-  private readonly future: Future<T>;
+  declare done: false; // set only here, on the prototype, below the class
   private yielded: boolean; // the future was handed up once: a task resumes it only when done
 
   constructor(future: Future<T>) {
     this.value = future as unknown as Suspend;
-    this.done = false;
-    this.future = future;
     this.yielded = false;
   }
 
   next(): IteratorResult<Suspend, T> {
-    const future = this.future;
+    const future = this.value as unknown as Future<T>;
     if (future._state === PENDING) {
       // asyncio test_futures test_iter: resumed while still pending means no Task drove it.
       if (this.yielded) throw new RuntimeError("await wasn't used with future");
       this.yielded = true;
-      future._blocking = true;
+      future._flags |= BLOCKING;
       return this as IteratorYieldResult<Suspend>;
     }
     return { value: future.result(), done: true };
@@ -175,6 +183,8 @@ class FutureIterator<T> {
     return this;
   }
 }
+
+FutureIterator.prototype.done = false;
 
 /** `yield*` of a future that is already done: the iterator is its own `{ value, done: true }`. */
 class DoneIterator<T> {
@@ -211,15 +221,23 @@ class DoneIterator<T> {
  * - `_state`        PENDING, CANCELLED or FINISHED
  * - `_result`       the value once FINISHED, or the error when `_hasException` (any value can be
  *                   thrown, so the flag tells; one slot for both saves a field per Future and Task)
+ * - `_flags`        small-integer bits, one field for every boolean (the object diet, issue #12):
+ *                   HAS_EXCEPTION (`_hasException`), LOG_TRACEBACK (`_logTraceback`: asyncio's
+ *                   `__log_traceback`, finished with an exception nobody retrieved yet), BLOCKING
+ *                   (`_blocking`: asyncio's `_asyncio_future_blocking`, set by `yield*`, checked and
+ *                   cleared by the task); Task keeps its own bits and cancel count above them
  * - `_loop`         the loop that runs the callbacks
- * - `_callback0`    the first done callback (most futures have exactly one), `_callbacks` the rest:
- *                   each a Handle made when it is added (it holds the context current then, as
- *                   asyncio's `(fn, context)` pairs), put on the ready queue when done; a waiting
- *                   Task is stored as itself (asyncio's C task_wakeup fast path: no closure, no Handle)
- * - `_blocking`     asyncio's `_asyncio_future_blocking`: set by `yield*`, checked and cleared by the task
- * - `_cancelMessage`/`_cancelledExc`  what `_makeCancelledError` hands out (3.13 semantics)
- * - `_logTraceback` asyncio's `__log_traceback`: finished with an exception nobody retrieved yet
- * - `_report`       the pending GC report once the loop promoted it (see the notes above `UnretrievedReport`)
+ * - `_callbacks`    the done callbacks: null, the one callback (most futures have exactly one), or
+ *                   an array once there are two. Each a Handle made when it is added (it holds the
+ *                   context current then, as asyncio's `(fn, context)` pairs), put on the ready queue
+ *                   when done; a waiting Task is stored as itself (asyncio's C task_wakeup fast path:
+ *                   no closure, no Handle)
+ * - `_extra`        one slot for what only a done future needs, by state: while CANCELLED the cancel
+ *                   message (`_cancelMessage`) or the CancelledError the coroutine raised
+ *                   (`_cancelledExc`), which `_makeCancelledError` hands out (3.13 semantics); while
+ *                   FINISHED with an exception, the pending GC report once the loop promoted it
+ *                   (`_report`, see the notes above `UnretrievedReport`); a pending Task keeps the
+ *                   message of a cancel() it has yet to deliver there
  * @asyncio asyncio.Future
  * @example
  * const fut = getRunningLoop().createFuture<number>();
@@ -229,19 +247,41 @@ class DoneIterator<T> {
 export class Future<T = unknown> implements Awaitable<T> {
   _state: number;
   _result: unknown;
-  _hasException: boolean;
+  _flags: number;
   _loop: EventLoop;
-  _callback0: Runnable | null;
-  _callbacks: Runnable[] | null;
-  _blocking: boolean;
-  _cancelMessage: string | null;
-  _cancelledExc: CancelledError | null;
-  _logTraceback: boolean;
-  _report: UnretrievedReport | null;
+  _callbacks: Runnable | Runnable[] | null;
+  _extra: string | CancelledError | UnretrievedReport | null;
 
   /** @internal The error once FINISHED with one, else undefined (it shares `_result`'s slot). */
   get _exception(): unknown {
-    return this._hasException ? this._result : undefined;
+    return (this._flags & HAS_EXCEPTION) !== 0 ? this._result : undefined;
+  }
+
+  /** @internal Finished with an exception (then `_result` holds it). */
+  get _hasException(): boolean {
+    return (this._flags & HAS_EXCEPTION) !== 0;
+  }
+
+  /** @internal Finished with an exception nobody retrieved yet (asyncio's `__log_traceback`). */
+  get _logTraceback(): boolean {
+    return (this._flags & LOG_TRACEBACK) !== 0;
+  }
+
+  /** @internal asyncio's `_asyncio_future_blocking`: set by `yield*`, cleared by the awaiting task. */
+  get _blocking(): boolean {
+    return (this._flags & BLOCKING) !== 0;
+  }
+
+  /** @internal The message a CANCELLED future's fresh CancelledErrors carry, or null. */
+  get _cancelMessage(): string | null {
+    const extra = this._extra;
+    return typeof extra === 'string' ? extra : null;
+  }
+
+  /** @internal The pending GC report of an unretrieved exception, once promoted, else null. */
+  get _report(): UnretrievedReport | null {
+    const extra = this._extra;
+    return extra instanceof UnretrievedReport ? extra : null;
   }
 
   /**
@@ -252,16 +292,11 @@ export class Future<T = unknown> implements Awaitable<T> {
   constructor(loop?: EventLoop) {
     this._state = PENDING;
     this._result = undefined;
-    this._hasException = false;
+    this._flags = 0;
     this._loop = loop ?? getRunningLoop();
     if (typeof this._loop._pushReady !== 'function') throw notALoop(loop);
-    this._callback0 = null;
     this._callbacks = null;
-    this._blocking = false;
-    this._cancelMessage = null;
-    this._cancelledExc = null;
-    this._logTraceback = false;
-    this._report = null;
+    this._extra = null;
   }
 
   /**
@@ -296,7 +331,7 @@ export class Future<T = unknown> implements Awaitable<T> {
   result(): T {
     if (this._state === CANCELLED) throw this._makeCancelledError();
     if (this._state === PENDING) throw new InvalidStateError('Result is not ready.');
-    if (this._hasException) {
+    if ((this._flags & HAS_EXCEPTION) !== 0) {
       this._markRetrieved();
       throw this._result;
     }
@@ -312,7 +347,7 @@ export class Future<T = unknown> implements Awaitable<T> {
   exception(): unknown {
     if (this._state === CANCELLED) throw this._makeCancelledError();
     if (this._state === PENDING) throw new InvalidStateError('Exception is not set.');
-    if (this._hasException) {
+    if ((this._flags & HAS_EXCEPTION) !== 0) {
       this._markRetrieved();
       return this._result;
     }
@@ -348,7 +383,8 @@ export class Future<T = unknown> implements Awaitable<T> {
   /** @internal Any thrown value (JavaScript can throw anything), as a task's coroutine raised it. */
   _setExceptionUnchecked(exception: unknown): void {
     this._result = exception;
-    this._hasException = true;
+    this._flags |= HAS_EXCEPTION;
+    this._extra = null; // a pending task's undelivered cancel message: the slot now holds the report
     this._state = FINISHED;
     this._trackUnretrieved();
     this._scheduleCallbacks();
@@ -361,11 +397,11 @@ export class Future<T = unknown> implements Awaitable<T> {
   cancel(msg?: string | null): boolean {
     if (this._state !== PENDING) {
       // asyncio: cancel() clears the pending report, even on a future that is already done.
-      if (this._logTraceback) this._markRetrieved();
+      if ((this._flags & LOG_TRACEBACK) !== 0) this._markRetrieved();
       return false;
     }
     this._state = CANCELLED;
-    this._cancelMessage = msg ?? null;
+    this._extra = msg ?? null;
     this._scheduleCallbacks();
     return true;
   }
@@ -393,12 +429,13 @@ export class Future<T = unknown> implements Awaitable<T> {
   }
 
   private _addCallback(cb: Runnable): void {
-    if (this._callback0 === null && this._callbacks === null) {
-      this._callback0 = cb;
-    } else if (this._callbacks === null) {
-      this._callbacks = [cb];
+    const callbacks = this._callbacks;
+    if (callbacks === null) {
+      this._callbacks = cb;
+    } else if (Array.isArray(callbacks)) {
+      callbacks.push(cb);
     } else {
-      this._callbacks.push(cb);
+      this._callbacks = [callbacks, cb];
     }
   }
 
@@ -407,18 +444,16 @@ export class Future<T = unknown> implements Awaitable<T> {
    * @asyncio Future.remove_done_callback(fn)
    */
   removeDoneCallback(callback: DoneCallback<this>): number {
-    let removed = 0;
-    if (registers(this._callback0, callback)) {
-      this._callback0 = null;
-      removed++;
+    const callbacks = this._callbacks;
+    if (callbacks === null) return 0;
+    if (!Array.isArray(callbacks)) {
+      if (!registers(callbacks, callback)) return 0;
+      this._callbacks = null;
+      return 1;
     }
-    const rest = this._callbacks;
-    if (rest !== null) {
-      const kept = rest.filter((cb) => !registers(cb, callback));
-      removed += rest.length - kept.length;
-      this._callbacks = kept.length > 0 ? kept : null;
-    }
-    return removed;
+    const kept = callbacks.filter((cb) => !registers(cb, callback));
+    this._callbacks = kept.length === 0 ? null : kept.length === 1 ? (kept[0] as Runnable) : kept;
+    return callbacks.length - kept.length;
   }
 
   /** `yield* future` suspends until the future is done and returns its result. */
@@ -432,39 +467,33 @@ export class Future<T = unknown> implements Awaitable<T> {
 
   /** @internal The CancelledError to raise: the one the coroutine raised first, then fresh ones. */
   _makeCancelledError(): CancelledError {
-    const kept = this._cancelledExc;
-    if (kept !== null) {
-      this._cancelledExc = null;
-      return kept;
+    const extra = this._extra;
+    if (extra instanceof CancelledError) {
+      this._extra = null; // handed out once; later retrievals get a fresh error (no message)
+      return extra;
     }
-    return new CancelledError(this._cancelMessage ?? '');
+    return new CancelledError(typeof extra === 'string' ? extra : '');
   }
 
   /** @internal Runs every done callback through the loop, in registration order. */
   _scheduleCallbacks(): void {
+    const callbacks = this._callbacks;
+    if (callbacks === null) return;
+    this._callbacks = null;
     const loop = this._loop;
-    const first = this._callback0;
     // asyncio: the callbacks go through call_soon, which raises on a closed loop (the future stays
     // done, its callbacks dropped): say so rather than lose them silently.
-    if (loop._closed && (first !== null || this._callbacks !== null)) {
-      this._callback0 = null;
-      this._callbacks = null;
-      throw new RuntimeError('Event loop is closed');
-    }
-    if (first !== null) {
-      this._callback0 = null;
-      loop._pushReady(first);
-    }
-    const rest = this._callbacks;
-    if (rest !== null) {
-      this._callbacks = null;
-      for (let i = 0; i < rest.length; i++) loop._pushReady(rest[i] as Runnable);
+    if (loop._closed) throw new RuntimeError('Event loop is closed');
+    if (!Array.isArray(callbacks)) {
+      loop._pushReady(callbacks);
+    } else {
+      for (let i = 0; i < callbacks.length; i++) loop._pushReady(callbacks[i] as Runnable);
     }
   }
 
   /** @internal Called when an exception is set: report it if nobody ever looks at it. */
   _trackUnretrieved(): void {
-    this._logTraceback = true;
+    this._flags |= LOG_TRACEBACK;
     const loop = this._loop;
     // Not running: nothing is about to retrieve it in reaction, so promote at once.
     if (!loop._running) {
@@ -478,10 +507,10 @@ export class Future<T = unknown> implements Awaitable<T> {
 
   /** @internal The exception was looked at (or the future cancelled): no report. */
   _markRetrieved(): void {
-    this._logTraceback = false;
-    const report = this._report;
-    if (report !== null) {
-      this._report = null;
+    this._flags &= ~LOG_TRACEBACK;
+    const report = this._extra;
+    if (report instanceof UnretrievedReport) {
+      this._extra = null;
       this._loop._unretrieved.delete(report);
       unretrievedRegistry.unregister(report);
     }
@@ -509,12 +538,10 @@ export class Future<T = unknown> implements Awaitable<T> {
   _reprInfo(): string[] {
     const info = [this._stateName()];
     if (this._state === FINISHED) {
-      info.push(this._hasException ? `exception=${shortRepr(this._result)}` : `result=${shortRepr(this._result)}`);
+      info.push((this._flags & HAS_EXCEPTION) !== 0 ? `exception=${shortRepr(this._result)}` : `result=${shortRepr(this._result)}`);
     }
-    const callbacks: Runnable[] = [];
-    if (this._callback0 !== null) callbacks.push(this._callback0);
-    if (this._callbacks !== null) callbacks.push(...this._callbacks);
-    if (callbacks.length > 0) info.push(formatCallbacks(callbacks));
+    const callbacks = this._callbacks;
+    if (callbacks !== null) info.push(formatCallbacks(Array.isArray(callbacks) ? callbacks : [callbacks]));
     return info;
   }
 

@@ -1034,3 +1034,66 @@ describe('unretrieved exceptions', () => {
     assert.equal(count, 1);
   });
 });
+
+// Issue #12: a step resumes a plain generator through Generator.prototype.next directly (the fast
+// path); anything else that is a coroutine, or a generator whose next() was replaced, must still be
+// driven through its own next().
+describe('step fast path and the coroutines it does not take', () => {
+  flavours('a hand-written coroutine object (no generator) is driven through its own next()', function* () {
+    const calls: unknown[] = [];
+    const coro = {
+      next(value?: unknown) {
+        calls.push(value);
+        return calls.length === 1 ? { value: undefined, done: false } : { value: 'hand-made', done: true };
+      },
+      throw(error: unknown): never {
+        throw error;
+      },
+      return(value: unknown) {
+        return { value, done: true };
+      },
+      [Symbol.iterator]() {
+        return this;
+      },
+    } as unknown as Coroutine<string>;
+    assert.equal(yield* createTask(coro), 'hand-made');
+    assert.deepEqual(calls, [undefined, undefined]);
+  });
+
+  flavours('a generator whose next() was replaced before createTask runs through the replacement', function* () {
+    function* body(): Coroutine<string> {
+      yield* sleep(0);
+      return 'done';
+    }
+    const gen = body();
+    const realNext = gen.next;
+    let seen = 0;
+    (gen as { next: unknown }).next = function (this: Coroutine<string>, value?: unknown) {
+      seen++;
+      return realNext.call(this, value as never);
+    };
+    assert.equal(yield* createTask(gen), 'done');
+    assert.equal(seen, 2, 'both steps went through the replaced next()');
+  });
+
+  flavours('an error thrown in on the fast path reaches the coroutine; the next send is a plain value again', function* () {
+    const fut = getRunningLoop().createFuture<number>();
+    function* body(): Coroutine<string> {
+      try {
+        yield* sleep(5);
+      } catch (e) {
+        assert.ok(e instanceof CancelledError);
+      }
+      getRunningLoop().callSoon(() => fut.setResult(7));
+      const got = yield* fut;
+      yield* sleep(0);
+      return `got ${got}`;
+    }
+    const t = createTask(body());
+    yield* sleep(0);
+    t.cancel();
+    assert.equal(yield* t, 'got 7');
+    assert.equal(t.cancelling(), 1);
+    assert.equal(t.uncancel(), 0);
+  });
+});

@@ -5,8 +5,8 @@
  * @module
  */
 import { CancelledError, InvalidStateError, RuntimeError, internalError } from './exceptions.ts';
-import { getRunningLoop, getRunningLoopOrNull, type TimerEntry } from './events.ts';
-import { Future, PENDING, isFuture } from './futures.ts';
+import { getRunningLoop, getRunningLoopOrNull, type Runnable, type TimerEntry } from './events.ts';
+import { BLOCKING, FINISHED, FUTURE_FLAG_BITS, Future, LOG_TRACEBACK, PENDING, isFuture } from './futures.ts';
 import type { EventLoop } from './base-events.ts';
 import { Context, currentContextValues, hasExplicitContext, swapExplicitContext, type ContextValues } from './contextvars.ts';
 import { checkDelay } from './internal/validate.ts';
@@ -35,12 +35,13 @@ export interface TaskOptions {
 export const SLEEP0: Suspend = Object.freeze({ toString: () => '<sleep(0)>' }) as unknown as Suspend;
 /** @internal What the task sends back after a `sleep(0)` trip. */
 const SLEEP0_RESUME: unique symbol = Symbol('yieldio.sleep0.resume');
+/** What a step that throws nothing in passes as its error (any value, null too, can be thrown). */
+const NO_ERROR: unique symbol = Symbol('yieldio.noError');
 
-// A new task's first step sends this (checked once per step, like SLEEP0_RESUME): that step claims
-// the coroutine in `claimedCoroutines`, so a second task given the same coroutine object fails at
-// its first step with asyncio's "cannot reuse already awaited coroutine" instead of resuming (or
-// silently "finishing") the first task's coroutine. A WeakSet: no property added to user objects.
-const FIRST_STEP: unique symbol = Symbol('yieldio.firstStep');
+// A new task's first step (the FIRST flag below, off the fast path) claims the coroutine in
+// `claimedCoroutines`, so a second task given the same coroutine object fails at its first step
+// with asyncio's "cannot reuse already awaited coroutine" instead of resuming (or silently
+// "finishing") the first task's coroutine. A WeakSet: no property added to user objects.
 const claimedCoroutines = new WeakSet<object>();
 
 let taskCounter = 0;
@@ -62,6 +63,24 @@ export function setStepHook(hook: StepHook | null): StepHook | null {
   return previous;
 }
 
+// The bits Task keeps in `Future._flags`, above Future's own, and the cancel count above those.
+/** The coroutine's `next` is Generator.prototype.next: a step may call it directly (fast path). */
+const NATIVE_NEXT = 1 << FUTURE_FLAG_BITS;
+/** The first step is still to come: it claims the coroutine (see claimedCoroutines' note). */
+const FIRST = 2 << FUTURE_FLAG_BITS;
+/** The next step throws `_result` into the coroutine instead of sending it. */
+const THROW_NEXT = 4 << FUTURE_FLAG_BITS;
+/** cancel() arrived while not waiting: throw CancelledError at the next step. */
+const MUST_CANCEL = 8 << FUTURE_FLAG_BITS;
+/** One cancel() request, counted in the bits above the flags (`cancelling()`). */
+const CANCEL_ONE = 16 << FUTURE_FLAG_BITS;
+const CANCEL_SHIFT = FUTURE_FLAG_BITS + 4;
+/** Everything that sends a step down the general path. */
+const SLOW_STEP = NATIVE_NEXT | FIRST | THROW_NEXT | MUST_CANCEL;
+// Resuming every coroutine through this one function keeps the call site monomorphic however many
+// generator functions an app has (`coro.next` is a different map per generator function).
+const GenNext = (function* () {})().next as (this: Coroutine<unknown>, value: unknown) => IteratorResult<Suspend, unknown>;
+
 /**
  * A Future that runs a coroutine. Created by `createTask`, never directly.
  *
@@ -73,15 +92,18 @@ export function setStepHook(hook: StepHook | null): StepHook | null {
  * bare yield, an error to throw in); running → waiting (yielded a pending Future); waiting →
  * scheduled (the Future is done and puts the task back on the ready queue); running → done.
  *
- * Fields, beyond Future's:
+ * Fields, beyond Future's (few on purpose: every 8 bytes per task counts, issue #12):
  * - `_coro`        the coroutine (a generator object); null once a task finished during its eager start
  * - `_name`        the name; until asked, the task's number (formatted `Task-N` on demand)
- * - `_futWaiter`   the Future awaited while waiting, else null
- * - `_sleep`       the sleep trap whose timer will wake the task, while it sleeps, else null
- * - `_mustCancel`  cancel() arrived while not waiting: throw CancelledError at the next step
- * - `_numCancelsRequested`  `cancelling()`; decremented by `uncancel()`
- * - `_sendValue`, `_throwValue`  what the next step sends or throws into the coroutine
- *                  (`_sendValue` is FIRST_STEP until the first step claims the coroutine)
+ * - `_waitingOn`   what wakes the task: the Future it awaits (read as `_futWaiter`), or the sleep
+ *                  trap whose timer is armed (read as `_sleep`), else null
+ * - `_result`      (Future's) while pending, what the next step sends into the coroutine, or throws
+ *                  into it under the THROW_NEXT flag: one slot, as the result is set only at the end
+ * - `_flags`       (Future's) plus NATIVE_NEXT, FIRST (the first step claims the coroutine),
+ *                  THROW_NEXT, MUST_CANCEL (`_mustCancel`: cancel() arrived while not waiting, throw
+ *                  CancelledError at the next step), and above them the count of cancel() requests
+ *                  (`_numCancelsRequested`, `cancelling()`; decremented by `uncancel()`)
+ * - `_extra`       (Future's) while pending, the message of a cancel() still to deliver
  * - `_cancelled`   (on the prototype: always false) the ready-queue protocol: a Task is its own
  *                  step callback, so scheduling a step allocates nothing; only Handles get skipped
  * - `_context`     the contextvars Context every step runs in; until first asked for, just the
@@ -92,12 +114,7 @@ export function setStepHook(hook: StepHook | null): StepHook | null {
 export class Task<T = unknown> extends Future<T> {
   _coro: Coroutine<T>;
   _name: string | number;
-  _futWaiter: Future<unknown> | null;
-  _sleep: TimedSleep<unknown> | null;
-  _mustCancel: boolean;
-  _numCancelsRequested: number;
-  _sendValue: unknown;
-  _throwValue: unknown;
+  _waitingOn: Future<unknown> | TimedSleep<unknown> | null;
   declare _cancelled: boolean;
   _context: Context | ContextValues;
   _prevLinked: Task<unknown> | null | undefined;
@@ -108,12 +125,8 @@ export class Task<T = unknown> extends Future<T> {
     super(loop);
     this._coro = coro;
     this._name = options?.name !== undefined ? String(options.name) : ++taskCounter;
-    this._futWaiter = null;
-    this._sleep = null;
-    this._mustCancel = false;
-    this._numCancelsRequested = 0;
-    this._sendValue = FIRST_STEP;
-    this._throwValue = null;
+    this._waitingOn = null;
+    this._flags = coro.next === GenNext ? FIRST | NATIVE_NEXT : FIRST;
     // The task runs in a copy of its creator's context; the snapshot costs no allocation: the
     // Context object is made only if the task asks for it (getContext, ContextVar.set).
     const context = options?.context;
@@ -130,6 +143,28 @@ export class Task<T = unknown> extends Future<T> {
     } else {
       loop._pushReady(this);
     }
+  }
+
+  /** @internal The Future the task awaits, else null. */
+  get _futWaiter(): Future<unknown> | null {
+    const waiting = this._waitingOn;
+    return waiting instanceof Future ? waiting : null;
+  }
+
+  /** @internal The sleep trap whose timer will wake the task, while it sleeps, else null. */
+  get _sleep(): TimedSleep<unknown> | null {
+    const waiting = this._waitingOn;
+    return waiting instanceof TimedSleep ? waiting : null;
+  }
+
+  /** @internal cancel() arrived while not waiting: the next step throws CancelledError. */
+  get _mustCancel(): boolean {
+    return (this._flags & MUST_CANCEL) !== 0;
+  }
+
+  /** @internal The count of cancel() requests not matched by uncancel(). */
+  get _numCancelsRequested(): number {
+    return this._flags >>> CANCEL_SHIFT;
   }
 
   /**
@@ -180,24 +215,24 @@ export class Task<T = unknown> extends Future<T> {
    */
   override cancel(msg?: string | null): boolean {
     if (this._state !== PENDING) {
-      if (this._logTraceback) this._markRetrieved(); // asyncio: cancel() drops the pending report
+      if ((this._flags & LOG_TRACEBACK) !== 0) this._markRetrieved(); // asyncio: cancel() drops the pending report
       return false;
     }
-    this._numCancelsRequested++;
-    const waiter = this._futWaiter;
-    // Leave _futWaiter set: it may be a Task that ignores the cancellation, to be cancelled again.
-    if (waiter !== null && waiter.cancel(msg)) return true;
-    const sleeping = this._sleep;
-    if (sleeping !== null) {
+    this._flags += CANCEL_ONE;
+    const waiting = this._waitingOn;
+    if (waiting instanceof Future) {
+      // Leave _waitingOn set: it may be a Task that ignores the cancellation, to be cancelled again.
+      if (waiting.cancel(msg)) return true;
+    } else if (waiting !== null) {
       // Asleep on a timer: as asyncio's sleep future would be, the sleep is cancelled with msg now.
-      // A later cancel() only sets _mustCancel and uncancel() cannot withdraw it (first message wins).
-      this._sleep = null;
-      sleeping.disarm();
+      // A later cancel() only sets MUST_CANCEL and uncancel() cannot withdraw it (first message wins).
+      this._waitingOn = null;
+      waiting.disarm();
       this._throwNext(new CancelledError(msg ?? ''));
       return true;
     }
-    this._mustCancel = true;
-    this._cancelMessage = msg ?? null;
+    this._flags |= MUST_CANCEL;
+    this._extra = msg ?? null;
     return true;
   }
 
@@ -206,7 +241,7 @@ export class Task<T = unknown> extends Future<T> {
    * @asyncio Task.cancelling()
    */
   cancelling(): number {
-    return this._numCancelsRequested;
+    return this._flags >>> CANCEL_SHIFT;
   }
 
   /**
@@ -216,11 +251,11 @@ export class Task<T = unknown> extends Future<T> {
    * @asyncio Task.uncancel()
    */
   uncancel(): number {
-    if (this._numCancelsRequested > 0) {
-      this._numCancelsRequested--;
-      if (this._numCancelsRequested === 0) this._mustCancel = false;
+    if (this._flags >= CANCEL_ONE) {
+      this._flags -= CANCEL_ONE;
+      if (this._flags < CANCEL_ONE) this._flags &= ~MUST_CANCEL;
     }
-    return this._numCancelsRequested;
+    return this._flags >>> CANCEL_SHIFT;
   }
 
   /**
@@ -246,28 +281,67 @@ export class Task<T = unknown> extends Future<T> {
 
   /**
    * @internal One step: send a value or throw an error into the coroutine, then look at what it
-   * yielded. asyncio's `__step` + `__step_run_and_handle_result`.
+   * yielded. asyncio's `__step` + `__step_run_and_handle_result`. This is the fast path, small
+   * enough for V8 to inline into the ready queue's loop: a generator to resume with a value, no
+   * step hook, no instrument, no explicit context; everything else goes through `_stepGeneral`.
    */
   _step(): void {
+    const loop = this._loop;
+    if ((this._flags & SLOW_STEP) !== NATIVE_NEXT || this._state !== PENDING || stepHook !== null || loop._instruments !== null || hasExplicitContext()) {
+      this._stepGeneral();
+      return;
+    }
+    const value = this._result;
+    if (value !== undefined) this._result = undefined;
+    if (this._waitingOn !== null) this._waitingOn = null;
+    const previousTask = loop._currentTask;
+    loop._currentTask = this as Task<unknown>;
+    let result: IteratorResult<Suspend, unknown>;
+    try {
+      result = GenNext.call(this._coro, value);
+    } catch (thrown) {
+      loop._currentTask = previousTask;
+      this._stepRaised(thrown, NO_ERROR, null);
+      return;
+    }
+    loop._currentTask = previousTask;
+    if (result.done === true) {
+      this._stepReturned(result.value, null);
+    } else if (result.value === SLEEP0) {
+      // sleep(0): one trip through the ready queue.
+      this._result = SLEEP0_RESUME;
+      loop._pushReady(this);
+    } else {
+      this._stepYielded(result.value);
+    }
+  }
+
+  /** The step with everything the fast path leaves out: first step, errors to throw, hooks, instruments. */
+  private _stepGeneral(): void {
     if (this._state !== PENDING) throw internalError(`_step(): already done: ${this}`);
-    let error = this._throwValue;
-    this._throwValue = null;
-    let value = this._sendValue;
-    this._sendValue = undefined;
-    if (value === FIRST_STEP) {
+    const flags = this._flags;
+    let error: unknown = NO_ERROR;
+    let value = this._result;
+    this._result = undefined;
+    if ((flags & THROW_NEXT) !== 0) {
+      error = value;
+      value = undefined;
+      this._flags &= ~THROW_NEXT;
+    }
+    if ((flags & FIRST) !== 0) {
+      this._flags &= ~FIRST;
       if (!claimCoroutine(this._coro)) {
         this._failReused();
         return;
       }
-      value = undefined;
     }
-    if (this._mustCancel) {
+    if ((flags & MUST_CANCEL) !== 0) {
       // asyncio's __step keeps a CancelledError it was woken with (the awaited future's: the first
       // message that reached it wins) and replaces anything else.
       if (!(error instanceof CancelledError)) error = this._mustCancelError();
-      this._mustCancel = false;
+      this._flags &= ~MUST_CANCEL;
     }
-    this._futWaiter = null;
+    this._waitingOn = null;
 
     const loop = this._loop;
     const previousTask = loop._currentTask;
@@ -281,23 +355,14 @@ export class Task<T = unknown> extends Future<T> {
     if (instruments !== null) instruments.beforeTaskStep(this as Task<unknown>);
     let result: IteratorResult<Suspend, T>;
     try {
-      result = error === null ? this._coro.next(value) : this._coro.throw(error);
+      if (error !== NO_ERROR) result = this._coro.throw(error);
+      else if ((flags & NATIVE_NEXT) !== 0) result = GenNext.call(this._coro, value) as IteratorResult<Suspend, T>;
+      else result = this._coro.next(value);
     } catch (thrown) {
       loop._currentTask = previousTask;
       if (previousContext !== null) swapExplicitContext(previousContext);
       if (hook !== null) hook.after();
-      this._finish();
-      // `yield*` on a foreign iterator without throw(): the engine closed it and raised its TypeError
-      // in place of what we threw in; the task ends as if that had come out (style.md §7.11).
-      if (error !== null && thrown !== error && isMissingThrowError(thrown)) thrown = error;
-      if (thrown instanceof CancelledError) {
-        this._cancelledExc = thrown;
-        Future.prototype.cancel.call(this); // no message: later retrievals get a fresh error
-      } else {
-        noteTaskFailure(this as Task<unknown>, thrown); // before the awaiters are woken: the report's "awaited by"
-        this._setExceptionUnchecked(thrown);
-      }
-      if (instruments !== null) this._reportExit(instruments);
+      this._stepRaised(thrown, error, instruments);
       return;
     }
     loop._currentTask = previousTask;
@@ -305,36 +370,87 @@ export class Task<T = unknown> extends Future<T> {
     if (hook !== null) hook.after();
 
     if (result.done === true) {
-      this._finish();
-      if (this._mustCancel) {
-        // cancel() arrived during this last step: the task ends cancelled after all.
-        this._mustCancel = false;
-        Future.prototype.cancel.call(this, this._cancelMessage);
-      } else {
-        Future.prototype.setResult.call(this, result.value);
-        // cpython #111379: a swallowed cancellation breaks timeout() and TaskGroup; say so in debug.
-        if (loop._debug && this._numCancelsRequested > 0) this._reportSwallowedCancel();
-      }
-      if (instruments !== null) this._reportExit(instruments);
+      this._stepReturned(result.value, instruments);
       return;
     }
     const yielded: unknown = result.value;
     if (yielded === SLEEP0) {
-      // sleep(0): one trip through the ready queue.
-      this._sendValue = SLEEP0_RESUME;
+      this._result = SLEEP0_RESUME;
       loop._pushReady(this);
-    } else if (yielded instanceof TimedSleep) {
+    } else {
+      this._stepYielded(yielded);
+    }
+    // After the dispatch, so an instrument sees what the task now awaits (_futWaiter, _sleep).
+    if (instruments !== null) instruments.afterTaskStep(this as Task<unknown>);
+  }
+
+  /** The coroutine raised `thrown` (`error`: what the step threw in, else NO_ERROR): the task ends. */
+  private _stepRaised(thrown: unknown, error: unknown, instruments: InstrumentRegistry | null): void {
+    this._finish();
+    // `yield*` on a foreign iterator without throw(): the engine closed it and raised its TypeError
+    // in place of what we threw in; the task ends as if that had come out (style.md §7.11).
+    if (error !== NO_ERROR && thrown !== error && isMissingThrowError(thrown)) thrown = error;
+    if (thrown instanceof CancelledError) {
+      try {
+        Future.prototype.cancel.call(this); // no message: later retrievals get a fresh error
+      } finally {
+        this._extra = thrown; // the first retrieval gets the coroutine's own CancelledError
+      }
+    } else {
+      noteTaskFailure(this as Task<unknown>, thrown); // before the awaiters are woken: the report's "awaited by"
+      this._setExceptionUnchecked(thrown);
+    }
+    if (instruments !== null) this._reportExit(instruments);
+  }
+
+  /** The coroutine returned `value`: the task ends with it (or cancelled, if cancel() came in this step). */
+  private _stepReturned(value: unknown, instruments: InstrumentRegistry | null): void {
+    this._finish();
+    if ((this._flags & MUST_CANCEL) !== 0) {
+      // cancel() arrived during this last step: the task ends cancelled after all.
+      this._flags &= ~MUST_CANCEL;
+      Future.prototype.cancel.call(this, this._cancelMessage);
+    } else {
+      this._setTaskResult(value);
+      // cpython #111379: a swallowed cancellation breaks timeout() and TaskGroup; say so in debug.
+      if (this._loop._debug && this._flags >= CANCEL_ONE) this._reportSwallowedCancel();
+    }
+    if (instruments !== null) this._reportExit(instruments);
+  }
+
+  /**
+   * FINISHED with `value`, the waiters back on the ready queue: Future's setResult and
+   * _scheduleCallbacks, repeated here so that a Task never reaches them and their property
+   * accesses stay monomorphic on plain Futures (issue #12: they deopted when a Task came by).
+   */
+  private _setTaskResult(value: unknown): void {
+    this._result = value;
+    this._state = FINISHED;
+    const callbacks = this._callbacks;
+    if (callbacks === null) return;
+    this._callbacks = null;
+    const loop = this._loop;
+    // As Future's: asyncio's call_soon raises on a closed loop; say so rather than lose the callbacks.
+    if (loop._closed) throw new RuntimeError('Event loop is closed');
+    if (!Array.isArray(callbacks)) {
+      loop._pushReady(callbacks);
+    } else {
+      for (let i = 0; i < callbacks.length; i++) loop._pushReady(callbacks[i] as Runnable);
+    }
+  }
+
+  /** The coroutine yielded something other than the sleep(0) marker: wait on it, or explain the error. */
+  private _stepYielded(yielded: unknown): void {
+    if (yielded instanceof TimedSleep) {
       this._awaitSleep(yielded as TimedSleep<unknown>);
     } else if (yielded instanceof Future) {
       this._awaitFuture(yielded);
     } else if (yielded === undefined) {
       // Bare yield relinquishes control for one event loop iteration.
-      loop._pushReady(this);
+      this._loop._pushReady(this);
     } else {
       this._throwNext(badYieldError(this, yielded));
     }
-    // After the dispatch, so an instrument sees what the task now awaits (_futWaiter, _sleep).
-    if (instruments !== null) instruments.afterTaskStep(this as Task<unknown>);
   }
 
   /**
@@ -359,7 +475,7 @@ export class Task<T = unknown> extends Future<T> {
    * (even if cancel() arrived first, as there), without touching the other task's coroutine.
    */
   private _failReused(): void {
-    this._mustCancel = false;
+    this._flags &= ~MUST_CANCEL;
     this._finish();
     this._setExceptionUnchecked(
       new RuntimeError(
@@ -378,15 +494,15 @@ export class Task<T = unknown> extends Future<T> {
   private _awaitFuture(future: Future<unknown>): void {
     if (future._loop !== this._loop) {
       this._throwNext(new RuntimeError(`Task ${this} got Future ${future} attached to a different loop`));
-    } else if (!future._blocking) {
+    } else if ((future._flags & BLOCKING) === 0) {
       this._throwNext(
         new RuntimeError(`yield was used instead of yield* in task ${this} with ${future}. Write \`yield* future\` to await it.`),
       );
     } else if (future === this) {
-      future._blocking = false;
+      future._flags &= ~BLOCKING;
       this._throwNext(new RuntimeError(`Task cannot await on itself: ${this}`));
     } else {
-      future._blocking = false;
+      future._flags &= ~BLOCKING;
       if (future.addDoneCallback === futureAddDoneCallback) {
         future._addWaiter(this); // asyncio's __wakeup: done, the future puts us back on the ready queue
       } else {
@@ -394,32 +510,33 @@ export class Task<T = unknown> extends Future<T> {
         // fut.add_done_callback(self.__wakeup); its callback steps the task, as __wakeup does.
         future.addDoneCallback(() => this._run());
       }
-      this._futWaiter = future;
-      if (this._mustCancel && future.cancel(this._cancelMessage)) this._mustCancel = false;
+      this._waitingOn = future;
+      if ((this._flags & MUST_CANCEL) !== 0 && future.cancel(this._cancelMessage)) this._flags &= ~MUST_CANCEL;
     }
   }
 
   /** The coroutine yielded a sleep trap: arm its timer, or explain what is wrong with it. */
   private _awaitSleep(sleeping: TimedSleep<unknown>): void {
-    if (!sleeping._blocking) {
+    if ((sleeping._bits & SLEEP_BLOCKING) === 0) {
       this._throwNext(new RuntimeError(`yield was used instead of yield* in task ${this} with ${sleeping}. Write \`yield* sleep(...)\`.`));
       return;
     }
-    sleeping._blocking = false;
-    if (this._mustCancel) {
+    sleeping._bits &= ~SLEEP_BLOCKING;
+    if ((this._flags & MUST_CANCEL) !== 0) {
       // cancel() arrived during this step: asyncio cancels the sleep future at once (the
       // _must_cancel branch after add_done_callback), so the sleep ends with CancelledError(msg).
-      this._mustCancel = false;
+      this._flags &= ~MUST_CANCEL;
       this._throwNext(new CancelledError(this._cancelMessage ?? ''));
     } else {
-      this._sleep = sleeping;
+      this._waitingOn = sleeping;
       sleeping._arm(this as Task<unknown>);
     }
   }
 
   /** Throws `error` into the coroutine on the next iteration (asyncio: call_soon(__step, exc)). */
   private _throwNext(error: Error): void {
-    this._throwValue = error;
+    this._result = error;
+    this._flags |= THROW_NEXT;
     this._loop._pushReady(this);
   }
 
@@ -467,7 +584,7 @@ export class Task<T = unknown> extends Future<T> {
    */
   override toString(): string {
     const info = this._reprInfo();
-    if (this._state === PENDING && this._numCancelsRequested > 0) info[0] = 'cancelling';
+    if (this._state === PENDING && this._flags >= CANCEL_ONE) info[0] = 'cancelling';
     info.splice(1, 0, `name='${this.getName()}'`);
     if (this._state === PENDING && this._futWaiter !== null) info.splice(2, 0, `wait_for=${this._futWaiter}`);
     else if (this._state === PENDING && this._sleep !== null) info.splice(2, 0, `wait_for=${this._sleep}`);
@@ -763,61 +880,78 @@ export function closeCoroutine(coro: unknown): void {
  * @internal `sleep(delay > 0)`, as a trap (curio's word): the coroutine yields this object itself, the task
  * arms a timer that puts the task straight back on the ready queue, and the next `next()` returns.
  * No Future, no done callback, no TimerHandle: a sleep allocates this object only, which is its own
- * entry in the loop's timer heap. Cancelling the task disarms the timer (Task.cancel). The object is also its own `{ value, done: false }` result.
+ * entry in the loop's timer heap. Cancelling the task disarms the timer (Task.cancel). The object
+ * is also its own `{ value, done: false }` result (`value` a getter, `done` on the prototype: no
+ * field for either). Its booleans and state share one small integer, `_bits` (issue #12's diet).
  * Differs from asyncio only inside: asyncio awaits a Future set by `call_later`; the observable
  * behaviour (timing, cancellation, the CancelledError and its message) is the same.
  */
 class TimedSleep<T> implements TimerEntry {
-  /** `{ value, done }` while suspended: the object itself is what the task receives. */
-  readonly value: TimedSleep<T>;
-  readonly done: false;
-  /** asyncio's tripwire: set by next(), so a bare `yield sleep(10)` is caught by the task. */
-  _blocking: boolean;
+  /** `{ value, done }` while suspended: false, from the prototype. */
+  declare done: false; // set only here, on the prototype, below the class
   _delay: number;
   private readonly result: T;
-  private state: number; // 0 created, 1 waiting (yielded, maybe armed), 2 finished
   /** The sleeping task while armed (in the loop's timer heap), else null. */
   _task: Task<unknown> | null;
-  // The timer-heap entry (TimerEntry): the deadline, its tie-breaker, whether it is in the heap,
-  // and whether it was disarmed there (the heap drops disarmed entries lazily, as cancelled timers).
+  // The timer-heap entry (TimerEntry): the deadline and its tie-breaker; whether it is in the heap
+  // and whether it was disarmed there (the heap drops disarmed entries lazily) are bits of _bits.
   _when: number;
   _seq: number;
-  _scheduled: boolean;
-  _cancelled: boolean;
+  /** SLEEP_STARTED/SLEEP_FINISHED (the iterator's state), SLEEP_BLOCKING, SLEEP_SCHEDULED, SLEEP_CANCELLED. */
+  _bits: number;
 
   constructor(delay: number, result: T) {
-    this.value = this;
-    this.done = false;
-    this._blocking = false;
     this._delay = delay;
     this.result = result;
-    this.state = 0;
     this._task = null;
     this._when = 0;
     this._seq = 0;
-    this._scheduled = false;
-    this._cancelled = false;
+    this._bits = 0;
+  }
+
+  /** `{ value, done }` while suspended: the object itself is what the task receives. */
+  get value(): TimedSleep<T> {
+    return this;
+  }
+
+  /** asyncio's tripwire: set by next(), so a bare `yield sleep(10)` is caught by the task. */
+  get _blocking(): boolean {
+    return (this._bits & SLEEP_BLOCKING) !== 0;
+  }
+
+  /** @internal In the loop's timer heap (TimerEntry; the heap sets and clears it). */
+  get _scheduled(): boolean {
+    return (this._bits & SLEEP_SCHEDULED) !== 0;
+  }
+
+  set _scheduled(value: boolean) {
+    this._bits = value ? this._bits | SLEEP_SCHEDULED : this._bits & ~SLEEP_SCHEDULED;
+  }
+
+  /** @internal Disarmed (TimerEntry): the heap drops the entry instead of running it. */
+  get _cancelled(): boolean {
+    return (this._bits & SLEEP_CANCELLED) !== 0;
   }
 
   next(): IteratorResult<Suspend, T> {
-    if (this.state === 0) {
-      this.state = 1;
-      this._blocking = true;
+    const bits = this._bits;
+    if ((bits & (SLEEP_STARTED | SLEEP_FINISHED)) === 0) {
+      this._bits = bits | SLEEP_STARTED | SLEEP_BLOCKING;
       return this as unknown as IteratorYieldResult<Suspend>;
     }
     // Resumed: the timer fired (it cleared _task) and the task stepped us.
-    this.state = 2;
+    this._bits = bits | SLEEP_FINISHED;
     return this.result === undefined ? (sleepDone as IteratorResult<Suspend, T>) : { value: this.result, done: true };
   }
 
   throw(error: unknown): never {
-    this.state = 2;
+    this._bits |= SLEEP_FINISHED;
     this.disarm();
     throw error;
   }
 
   return(value: T): IteratorResult<Suspend, T> {
-    this.state = 2;
+    this._bits |= SLEEP_FINISHED;
     this.disarm();
     return { value, done: true };
   }
@@ -839,8 +973,8 @@ class TimedSleep<T> implements TimerEntry {
     const task = this._task;
     if (task !== null) {
       this._task = null;
-      this._cancelled = true;
-      if (this._scheduled) task._loop._timerHandleCancelled();
+      this._bits |= SLEEP_CANCELLED;
+      if ((this._bits & SLEEP_SCHEDULED) !== 0) task._loop._timerHandleCancelled();
     }
   }
 
@@ -849,7 +983,7 @@ class TimedSleep<T> implements TimerEntry {
     const task = this._task;
     if (task !== null) {
       this._task = null;
-      if (task._sleep === this) task._sleep = null;
+      if (task._waitingOn === this) task._waitingOn = null;
       task._loop._pushReady(task);
     }
   }
@@ -876,13 +1010,20 @@ class TimedSleep<T> implements TimerEntry {
 
   /** @internal Whether the timer was disarmed, as TimerHandle.cancelled(). */
   cancelled(): boolean {
-    return this._cancelled;
+    return (this._bits & SLEEP_CANCELLED) !== 0;
   }
 
   toString(): string {
     return `<sleep ${this._delay} ms>`;
   }
 }
+TimedSleep.prototype.done = false;
+// The bits of TimedSleep._bits.
+const SLEEP_STARTED = 1; // next() handed the trap up (the iterator's first step)
+const SLEEP_FINISHED = 2; // resumed, thrown into or returned: the iterator is done
+const SLEEP_BLOCKING = 4;
+const SLEEP_SCHEDULED = 8;
+const SLEEP_CANCELLED = 16;
 /** @internal The task a timer-heap entry wakes if it is a sleep trap, else null (for instruments). */
 export function sleeperOfTimer(timer: unknown): Task<unknown> | null {
   return timer instanceof TimedSleep ? timer._task : null;
@@ -897,7 +1038,9 @@ const sleepDone: IteratorResult<Suspend, undefined> = Object.freeze({ value: und
 export function isSuspension(value: unknown): boolean {
   // Produced values are often primitives: answer those without an instanceof (this runs per item).
   if (typeof value !== 'object' || value === null) return false;
-  return value === SLEEP0 || ((value instanceof Future || value instanceof TimedSleep) && value._blocking);
+  if (value === SLEEP0) return true;
+  if (value instanceof Future) return (value._flags & BLOCKING) !== 0;
+  return value instanceof TimedSleep && (value._bits & SLEEP_BLOCKING) !== 0;
 }
 
 function* sleep0With<T>(value: T): Coroutine<T> {

@@ -299,9 +299,10 @@ describe('size budget (minified, gzipped, as a bundler user gets it)', () => {
   // 38.0 with the #10 leftovers (a callback's rejected Promise reported, createTask's option keys).
   // 16.0 / 38.3 (before the #10 leftovers) after the failure reports of issue #14 (the tasks an
   // error left, yieldio's frames folded: every program that fails prints one, so the minimal
-  // program carries the formatter).
+  // program carries the formatter). Core 39.4 after issue #12's object diet (the step's fast path
+  // beside its general path, Task's own result path, accessors that keep the old field names).
   const MINIMAL_CEILING = 17_000;
-  const CORE_CEILING = 39_000;
+  const CORE_CEILING = 40_000;
 
   async function measure(source: string, entry: string): Promise<{ gz: number; inputs: string[] }> {
     writeFileSync(join(project, entry), source);
