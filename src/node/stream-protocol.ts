@@ -151,12 +151,9 @@ export class FlowControlMixin extends Protocol {
 
   /**
    * The connection is lost: the waiting drain() calls return after a clean close (what they
-   * waited for was sent); after a failure they raise ConnectionResetError('Connection lost'), as
-   * every later drain() does.
+   * waited for was sent) and raise `exc` after a failure (a child that exits while we write:
+   * BrokenPipeError); every later drain() raises ConnectionResetError('Connection lost').
    * @asyncio FlowControlMixin.connection_lost(exc)
-   * Differs from asyncio: a waiting drain() raises ConnectionResetError('Connection lost') rather
-   * than `exc` itself (the reader and waitClosed() carry `exc`; subprocess.test.ts pins this for a
-   * child that exits while we write, where CPython 3.13 raises BrokenPipeError()).
    */
   override connectionLost(exc: unknown): void {
     this._connectionLost = true;
@@ -166,7 +163,7 @@ export class FlowControlMixin extends Protocol {
     for (const waiter of waiters) {
       if (waiter.done()) continue;
       if (exc === null) waiter.setResult(undefined);
-      else waiter._setExceptionUnchecked(new ConnectionResetError('Connection lost'));
+      else waiter._setExceptionUnchecked(exc);
     }
   }
 
