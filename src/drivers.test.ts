@@ -104,3 +104,34 @@ describe('the synchronous driver', () => {
     loop.close();
   });
 });
+
+describe("the host-exit watch ('beforeExit')", () => {
+  test('one listener while run() drives, whatever the number of idles; none left after', async () => {
+    const before = process.listenerCount('beforeExit');
+    const seen: number[] = [];
+    await run(function* (): Coroutine<void> {
+      for (let i = 0; i < 5; i++) {
+        yield* sleep(1); // each sleep idles the driver on a host timer
+        seen.push(process.listenerCount('beforeExit'));
+      }
+    });
+    assert.deepEqual(seen, [before + 1, before + 1, before + 1, before + 1, before + 1]);
+    assert.equal(process.listenerCount('beforeExit'), before);
+  });
+
+  test('two loops driven at once share the one listener', async () => {
+    const before = process.listenerCount('beforeExit');
+    let during = -1;
+    await Promise.all([
+      run(function* (): Coroutine<void> {
+        yield* sleep(5);
+        during = process.listenerCount('beforeExit');
+      }),
+      run(function* (): Coroutine<void> {
+        yield* sleep(10);
+      }),
+    ]);
+    assert.equal(during, before + 1);
+    assert.equal(process.listenerCount('beforeExit'), before);
+  });
+});

@@ -46,10 +46,16 @@ const hostProcess: HostProcess | null =
   hostProcessCandidate !== undefined && typeof hostProcessCandidate.on === 'function' && typeof hostProcessCandidate.off === 'function'
     ? (hostProcessCandidate as HostProcess)
     : null;
-// One listener for every idle loop (many loops must not trip Node's MaxListeners warning).
+// One listener for every idle loop (many loops must not trip Node's MaxListeners warning). It stays
+// on while any async driver runs: adding and removing it on every idle cost each I/O wake-up an
+// EventEmitter round trip (Node's signal watchers see every on/off of `process`).
 const hostExitWaiters = new Set<() => void>();
+let runningDrivers = 0;
 
 function onHostExit(): void {
+  // A driver that is not idle has host work pending (a macrotask): nothing to wake, and
+  // scheduling one would keep an exiting host alive forever.
+  if (hostExitWaiters.size === 0) return;
   // Wake the loops from a macrotask: it keeps the host alive, so if their cleanup idles again
   // with nothing left, the host emits 'beforeExit' once more instead of exiting silently.
   const fire = (): void => {
@@ -59,15 +65,20 @@ function onHostExit(): void {
   else host.setTimeout(fire, 0);
 }
 
+function driverStarted(): void {
+  if (runningDrivers++ === 0 && hostProcess !== null) hostProcess.on('beforeExit', onHostExit);
+}
+
+function driverEnded(): void {
+  if (--runningDrivers === 0 && hostProcess !== null) hostProcess.off('beforeExit', onHostExit);
+}
+
 function watchHostExit(waiter: () => void): void {
-  if (hostProcess === null) return;
-  if (hostExitWaiters.size === 0) hostProcess.on('beforeExit', onHostExit);
   hostExitWaiters.add(waiter);
 }
 
 function unwatchHostExit(waiter: () => void): void {
-  if (hostProcess === null || !hostExitWaiters.delete(waiter)) return;
-  if (hostExitWaiters.size === 0) hostProcess.off('beforeExit', onHostExit);
+  hostExitWaiters.delete(waiter);
 }
 
 /** @internal The host's monotonic clock, in milliseconds: what `loop.time()` reads on a real clock. */
@@ -123,35 +134,40 @@ function afterIdle(loop: EventLoop, instruments: InstrumentRegistry): void {
  * @throws {RuntimeError} the stuck-loop error when nothing could ever wake the loop.
  */
 export async function driveAsync(loop: EventLoop, until: Future<unknown> | null): Promise<void> {
-  for (;;) {
-    loop._runStretch(true);
-    if (loop._stopping && loop._passRemaining === 0) return;
-    if (loop._ready.length > 0) {
-      await yieldToHost(); // out of budget: let the host run, then go on
-      continue;
-    }
-    const next = loop._nextDeadline();
-    if (next !== null && loop._virtual) {
-      // Let host callbacks run once before time jumps, so a resolved Promise gets in first.
-      await yieldToHost();
-      if (loop._ready.length === 0 && !loop._stopping) {
-        const deadline = loop._nextDeadline();
-        if (deadline !== null && deadline !== Infinity && deadline > loop._virtualNow) {
-          if (loop._instruments !== null) beforeIdle(loop, loop._instruments, deadline - loop._virtualNow);
-          loop._virtualNow = deadline;
-          if (loop._instruments !== null) afterIdle(loop, loop._instruments);
-        } else if (deadline === Infinity) {
-          await idle(loop, -1);
-          if (loop._hostExiting) throw stuckError(loop, until);
-        }
+  driverStarted();
+  try {
+    for (;;) {
+      loop._runStretch(true);
+      if (loop._stopping && loop._passRemaining === 0) return;
+      if (loop._ready.length > 0) {
+        await yieldToHost(); // out of budget: let the host run, then go on
+        continue;
       }
-      continue;
+      const next = loop._nextDeadline();
+      if (next !== null && loop._virtual) {
+        // Let host callbacks run once before time jumps, so a resolved Promise gets in first.
+        await yieldToHost();
+        if (loop._ready.length === 0 && !loop._stopping) {
+          const deadline = loop._nextDeadline();
+          if (deadline !== null && deadline !== Infinity && deadline > loop._virtualNow) {
+            if (loop._instruments !== null) beforeIdle(loop, loop._instruments, deadline - loop._virtualNow);
+            loop._virtualNow = deadline;
+            if (loop._instruments !== null) afterIdle(loop, loop._instruments);
+          } else if (deadline === Infinity) {
+            await idle(loop, -1);
+            if (loop._hostExiting) throw stuckError(loop, until);
+          }
+        }
+        continue;
+      }
+      const delay = next === null ? -1 : Math.max(0, next - loop.time());
+      if (loop._instruments !== null) beforeIdle(loop, loop._instruments, delay);
+      await idle(loop, delay);
+      if (loop._instruments !== null) afterIdle(loop, loop._instruments);
+      if (loop._hostExiting) throw stuckError(loop, until);
     }
-    const delay = next === null ? -1 : Math.max(0, next - loop.time());
-    if (loop._instruments !== null) beforeIdle(loop, loop._instruments, delay);
-    await idle(loop, delay);
-    if (loop._instruments !== null) afterIdle(loop, loop._instruments);
-    if (loop._hostExiting) throw stuckError(loop, until);
+  } finally {
+    driverEnded();
   }
 }
 
