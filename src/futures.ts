@@ -222,9 +222,9 @@ class DoneIterator<T> {
  * - `_result`       the value once FINISHED, or the error when `_hasException` (any value can be
  *                   thrown, so the flag tells; one slot for both saves a field per Future and Task)
  * - `_flags`        small-integer bits, one field for every boolean (the object diet, issue #12):
- *                   HAS_EXCEPTION (`_hasException`), LOG_TRACEBACK (`_logTraceback`: asyncio's
+ *                   HAS_EXCEPTION (`_hasException`), LOG_TRACEBACK (asyncio's
  *                   `__log_traceback`, finished with an exception nobody retrieved yet), BLOCKING
- *                   (`_blocking`: asyncio's `_asyncio_future_blocking`, set by `yield*`, checked and
+ *                   (asyncio's `_asyncio_future_blocking`, set by `yield*`, checked and
  *                   cleared by the task); Task keeps its own bits and cancel count above them
  * - `_loop`         the loop that runs the callbacks
  * - `_callbacks`    the done callbacks: null, the one callback (most futures have exactly one), or
@@ -260,16 +260,6 @@ export class Future<T = unknown> implements Awaitable<T> {
   /** @internal Finished with an exception (then `_result` holds it). */
   get _hasException(): boolean {
     return (this._flags & HAS_EXCEPTION) !== 0;
-  }
-
-  /** @internal Finished with an exception nobody retrieved yet (asyncio's `__log_traceback`). */
-  get _logTraceback(): boolean {
-    return (this._flags & LOG_TRACEBACK) !== 0;
-  }
-
-  /** @internal asyncio's `_asyncio_future_blocking`: set by `yield*`, cleared by the awaiting task. */
-  get _blocking(): boolean {
-    return (this._flags & BLOCKING) !== 0;
   }
 
   /** @internal The message a CANCELLED future's fresh CancelledErrors carry, or null. */

@@ -914,11 +914,6 @@ class TimedSleep<T> implements TimerEntry {
     return this;
   }
 
-  /** asyncio's tripwire: set by next(), so a bare `yield sleep(10)` is caught by the task. */
-  get _blocking(): boolean {
-    return (this._bits & SLEEP_BLOCKING) !== 0;
-  }
-
   /** @internal In the loop's timer heap (TimerEntry; the heap sets and clears it). */
   get _scheduled(): boolean {
     return (this._bits & SLEEP_SCHEDULED) !== 0;
