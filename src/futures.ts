@@ -10,6 +10,7 @@ import { describeValue, inspectSymbol, shortRepr } from './internal/repr.ts';
 import { checkHandleCallback, isErrorObject } from './internal/validate.ts';
 import type { EventLoop } from './base-events.ts';
 import type { Awaitable, Suspend } from './types.ts';
+import type { AwaitLabel } from './internal/awaits.ts';
 
 /** @internal Future states, as small integers; toString maps them to asyncio's names. */
 export const PENDING = 0;
@@ -237,7 +238,8 @@ class DoneIterator<T> {
  *                   (`_cancelledExc`), which `_makeCancelledError` hands out (3.13 semantics); while
  *                   FINISHED with an exception, the pending GC report once the loop promoted it
  *                   (`_report`, see the notes above `UnretrievedReport`); a pending Task keeps the
- *                   message of a cancel() it has yet to deliver there
+ *                   message of a cancel() it has yet to deliver there; a waiter future of a Lock,
+ *                   Event, Queue or TaskGroup holds its AwaitLabel there (internal/awaits.ts)
  * @asyncio asyncio.Future
  * @example
  * const fut = getRunningLoop().createFuture<number>();
@@ -250,7 +252,7 @@ export class Future<T = unknown> implements Awaitable<T> {
   _flags: number;
   _loop: EventLoop;
   _callbacks: Runnable | Runnable[] | null;
-  _extra: string | CancelledError | UnretrievedReport | null;
+  _extra: string | CancelledError | UnretrievedReport | AwaitLabel | null;
 
   /** @internal The error once FINISHED with one, else undefined (it shares `_result`'s slot). */
   get _exception(): unknown {

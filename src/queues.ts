@@ -18,7 +18,7 @@ import { describeValue, inspectSymbol, shortRepr } from './internal/repr.ts';
 import { Event } from './locks.ts';
 import { StopAsyncIteration } from './exceptions.ts';
 import type { Future } from './futures.ts';
-import { labelAwait } from './internal/awaits.ts';
+import { AwaitLabel, labelAwaitWith } from './internal/awaits.ts';
 import type { Coroutine, Suspend } from './types.ts';
 
 /**
@@ -256,7 +256,8 @@ function checkMaxsize(maxsize: unknown): number {
  * counts items put and not yet marked done (`_finished` is set exactly when it is 0); an item is
  * in exactly one place: the storage, or the hands of the task that got it.
  * Fields: `_maxsize`, `_queue` (the storage), `_getters`/`_putters` (Futures of blocked tasks),
- * `_unfinishedTasks`, `_finished` (an Event for `join`), `_isShutdown`.
+ * `_unfinishedTasks`, `_finished` (an Event for `join`), `_isShutdown`, `_putLabel`/`_getLabel`
+ * (what a waiter future is labelled with for call graphs).
  * @asyncio asyncio.Queue
  * @example
  * const queue = new Queue<string>(100);
@@ -271,6 +272,9 @@ export class Queue<T = unknown> extends LoopBound {
   _unfinishedTasks: number;
   _finished: Event;
   _isShutdown: boolean;
+  /** How call graphs name a waiting put/get: made once, so a wait allocates no label. */
+  _putLabel: AwaitLabel;
+  _getLabel: AwaitLabel;
 
   /**
    * A queue holding at most `maxsize` items (0 or less: unbounded).
@@ -288,6 +292,8 @@ export class Queue<T = unknown> extends LoopBound {
     this._finished = new Event();
     this._finished.set();
     this._isShutdown = false;
+    this._putLabel = new AwaitLabel('put', this);
+    this._getLabel = new AwaitLabel('get', this);
   }
 
   /**
@@ -340,7 +346,7 @@ export class Queue<T = unknown> extends LoopBound {
     while (this.full()) {
       if (this._isShutdown) throw new QueueShutDown();
       const putter = this._getLoop().createFuture<void>();
-      labelAwait(putter, 'put', this);
+      labelAwaitWith(putter, this._putLabel);
       this._putters.push(putter);
       try {
         yield* putter;
@@ -395,7 +401,7 @@ export class Queue<T = unknown> extends LoopBound {
     while (this._queue.length === 0) {
       if (this._isShutdown) throw new QueueShutDown();
       const getter = this._getLoop().createFuture<void>();
-      labelAwait(getter, 'get', this);
+      labelAwaitWith(getter, this._getLabel);
       this._getters.push(getter);
       try {
         yield* getter;

@@ -1,24 +1,39 @@
 /**
  * What a suspended task awaits, in words: shared by the call graph (graph.ts) and the trace
- * recorder (trace.ts). Primitives that create waiter futures register them here (a WeakMap, so a
- * registration keeps nothing alive and costs one set per wait), which lets a report say
+ * recorder (trace.ts). Primitives that create waiter futures label them here (in the future's own
+ * `_extra` slot: nothing allocated per wait when the label is made once), which lets a report say
  * `Lock.acquire() on <Lock [locked, waiters:1]>` instead of `<Future pending>`.
  * @module
  */
 import { Future } from '../futures.ts';
 import { Task } from '../tasks.ts';
 
-/** What a registered waiter future is for: the operation and the object it was made by. */
-interface AwaitLabel {
+/**
+ * What a waiter future is for: the operation and the object it was made by. It lives in the
+ * future's `_extra` slot, which a plain Future leaves unused while pending and while finished with a
+ * result (a WeakMap entry per wait cost ~15% of a contended Queue's time, mostly in the GC).
+ */
+export class AwaitLabel {
   readonly op: string;
   readonly target: object;
+
+  constructor(op: string, target: object) {
+    this.op = op;
+    this.target = target;
+  }
 }
 
-const labels = new WeakMap<Future<unknown>, AwaitLabel>();
-
-/** @internal Names the waiter future `future` as `op` (e.g. 'Lock.acquire') on `target`. */
+/**
+ * @internal Names the fresh waiter future `future` (from `createFuture()`, pending, never a Task)
+ * as `op` (e.g. 'Lock.acquire') on `target`. A later cancel() replaces the label with its message.
+ */
 export function labelAwait(future: Future<unknown>, op: string, target: object): void {
-  labels.set(future, { op, target });
+  future._extra = new AwaitLabel(op, target);
+}
+
+/** @internal `labelAwait` with a label the primitive made once (no allocation per wait). */
+export function labelAwaitWith(future: Future<unknown>, label: AwaitLabel): void {
+  future._extra = label;
 }
 
 /** A block a task is inside (a timeout, a TaskGroup): describes itself while it guards `task`, else null. */
@@ -57,7 +72,8 @@ export function describeScopes(task: Task<unknown>): string[] {
 
 /** @internal What a registered waiter future was made for (its operation and object), else null. */
 export function awaitTarget(future: Future<unknown>): AwaitLabel | null {
-  return labels.get(future) ?? null;
+  const extra = future._extra;
+  return extra instanceof AwaitLabel ? extra : null;
 }
 
 /** @internal Formats a loop time for reports: integers as is, else to 3 decimals. */
@@ -76,8 +92,8 @@ export function taskLabel(task: Task<unknown>): string {
  */
 export function describeFuture(future: Future<unknown>): string {
   if (future instanceof Task) return taskLabel(future);
-  const label = labels.get(future);
-  if (label !== undefined) {
+  const label = awaitTarget(future);
+  if (label !== null) {
     const describe = (label.target as { _describeAwait?: (op: string) => string })._describeAwait;
     return typeof describe === 'function' ? describe.call(label.target, label.op) : `${label.op}() on ${String(label.target)}`;
   }
