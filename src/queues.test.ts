@@ -140,6 +140,41 @@ describe('Queue basics', () => {
     });
   });
 
+  test('a waiting get() or put() yields its waiter Future (as `yield* future` would), and leaves the queue clean when driven by hand', () => {
+    runSync(function* () {
+      const q = new Queue<string>(1);
+      // Resumed while its waiter is still pending: asyncio's "await wasn't used with future"; the
+      // waiter is dropped, so a later put does not wake a getter that is gone.
+      const get = q.get() as Iterator<unknown, string>;
+      const waiting = get.next();
+      assert.equal(waiting.done, false);
+      const getter = waiting.value; // read at once, as a task does: the op is its own result object
+      assert.equal(getter, q._getters.at(0));
+      assert.throws(() => get.next(), { name: 'RuntimeError', message: "await wasn't used with future" });
+      assert.equal(q._getters.length, 0);
+      assert.ok((getter as { cancelled(): boolean }).cancelled());
+      // return() while waiting (a delegating generator closed with return()): no waiter left behind.
+      q.putNowait('a');
+      const put = q.put('b') as Iterator<unknown, void>;
+      assert.equal(put.next().done, false);
+      assert.equal(q._putters.length, 1);
+      assert.deepEqual(put.return?.(undefined), { value: undefined, done: true });
+      assert.equal(q._putters.length, 0);
+      assert.deepEqual(put.next(), { value: undefined, done: true });
+      const get2 = q.get() as Iterator<unknown, string>;
+      assert.equal(get2.next().value, 'a');
+      const get3 = q.get() as Iterator<unknown, string>;
+      assert.equal(get3.next().done, false);
+      assert.deepEqual(get3.return?.('x'), { value: 'x', done: true });
+      assert.equal(q._getters.length, 0);
+      // throw() into an op that never started: the error comes straight out, nothing changes.
+      const put2 = q.put('c') as Iterator<unknown, void>;
+      assert.throws(() => put2.throw?.(new Error('boom')), { message: 'boom' });
+      assert.equal(q.qsize(), 0);
+      assert.deepEqual(put2.next(), { value: undefined, done: true });
+    });
+  });
+
   test('maxsize: put blocks while the queue is full and resumes when a slot frees', () => {
     runSync(function* () {
       const q = new Queue<number>(2);

@@ -16,8 +16,8 @@ import { Deque } from './internal/deque.ts';
 import { LoopBound } from './internal/loop-bound.ts';
 import { describeValue, inspectSymbol, shortRepr } from './internal/repr.ts';
 import { Event } from './locks.ts';
-import { StopAsyncIteration } from './exceptions.ts';
-import type { Future } from './futures.ts';
+import { RuntimeError, StopAsyncIteration } from './exceptions.ts';
+import { BLOCKING, FINISHED, HAS_EXCEPTION, PENDING, type Future } from './futures.ts';
 import { AwaitLabel, labelAwaitWith } from './internal/awaits.ts';
 import type { Coroutine, Suspend } from './types.ts';
 
@@ -125,29 +125,46 @@ export class QueueIterator<T> {
 }
 
 // put() and get() are the per-item hot path. A generator per call costs a generator object and
-// a resumption; these small iterator objects do the common case (room / an item available) in
-// their first next(), and hand over to the asyncio-shaped generator (`_putWaiting`/`_getWaiting`)
-// only when the task has to wait. Like a coroutine, an op does nothing until it is iterated.
+// a resumption; these small iterator objects are asyncio's `Queue.put` / `Queue.get` written as
+// state machines: the common case (room / an item available) is done in the first next(), and a
+// wait yields the waiter Future itself (with the BLOCKING tripwire `yield* future` would set), so
+// waiting costs the Future and no generator, FutureIterator or result object around it. Like a
+// coroutine, an op does nothing until it is iterated.
 const OP_FRESH = 0;
 const OP_WAITING = 1;
 const OP_DONE = 2;
 const PUT_DONE: IteratorReturnResult<void> = Object.freeze({ value: undefined, done: true });
 
+/**
+ * What `await waiter` raises on resumption, or null if it returns: the waiter's CancelledError (or
+ * error), or, still pending, what FutureIterator says when no task drove it (test_futures test_iter).
+ */
+function raisedBy(waiter: Future<void>): unknown {
+  if (waiter._state === FINISHED && (waiter._flags & HAS_EXCEPTION) === 0) return null;
+  if (waiter._state === PENDING) return new RuntimeError("await wasn't used with future");
+  try {
+    waiter.result();
+  } catch (error) {
+    return error;
+  }
+  return null;
+}
+
 class PutOp<T> {
   private readonly queue: Queue<T>;
   private readonly item: T;
   private state: number;
-  private waiting: Coroutine<void> | null;
+  private putter: Future<void> | null; // while waiting: the Future in `queue._putters`
 
   constructor(queue: Queue<T>, item: T) {
     this.queue = queue;
     this.item = item;
     this.state = OP_FRESH;
-    this.waiting = null;
+    this.putter = null;
   }
 
-  next(value?: unknown): IteratorResult<Suspend, void> {
-    if (this.state === OP_WAITING) return this.finish((this.waiting as Coroutine<void>).next(value));
+  next(): IteratorResult<Suspend, void> {
+    if (this.state === OP_WAITING) return this.resume();
     if (this.state === OP_DONE) return PUT_DONE;
     const queue = this.queue;
     if (!queue.full()) {
@@ -155,73 +172,19 @@ class PutOp<T> {
       queue.putNowait(this.item); // raises QueueShutDown after shutdown, as asyncio's put does
       return PUT_DONE;
     }
-    this.state = OP_WAITING;
-    this.waiting = queue._putWaiting(this.item);
-    return this.finish(this.waiting.next());
+    return this.wait();
   }
 
   throw(error: unknown): IteratorResult<Suspend, void> {
-    if (this.state === OP_WAITING) return this.finish((this.waiting as Coroutine<void>).throw(error));
+    if (this.state === OP_WAITING) this.abandon();
     this.state = OP_DONE;
     throw error;
   }
 
+  // Only reached when a generator that delegates to the op is return()-ed (yieldio never does):
+  // leave the queue as a cancelled wait would.
   return(value: void): IteratorResult<Suspend, void> {
-    if (this.state === OP_WAITING) return this.finish((this.waiting as Coroutine<void>).return(value));
-    this.state = OP_DONE;
-    return PUT_DONE;
-  }
-
-  [Symbol.iterator](): this {
-    return this;
-  }
-
-  private finish(result: IteratorResult<Suspend, void>): IteratorResult<Suspend, void> {
-    if (result.done === true) this.state = OP_DONE;
-    return result;
-  }
-}
-
-// A get that finds an item returns the op itself as its IteratorResult (`value`, `done`), as
-// AgenOp does: no result object per item. A later next() gets a fresh result, never this one.
-class GetOp<T> {
-  value: T | undefined;
-  done: boolean;
-  private readonly queue: Queue<T>;
-  private state: number;
-  private waiting: Coroutine<T> | null;
-
-  constructor(queue: Queue<T>) {
-    this.value = undefined;
-    this.done = false;
-    this.queue = queue;
-    this.state = OP_FRESH;
-    this.waiting = null;
-  }
-
-  next(value?: unknown): IteratorResult<Suspend, T> {
-    if (this.state === OP_WAITING) return this.finish((this.waiting as Coroutine<T>).next(value));
-    if (this.state === OP_DONE) return { value: undefined as T, done: true };
-    const queue = this.queue;
-    if (queue._queue.length !== 0) {
-      this.state = OP_DONE;
-      this.value = queue.getNowait();
-      this.done = true;
-      return this as IteratorReturnResult<T>;
-    }
-    this.state = OP_WAITING;
-    this.waiting = queue._getWaiting();
-    return this.finish(this.waiting.next());
-  }
-
-  throw(error: unknown): IteratorResult<Suspend, T> {
-    if (this.state === OP_WAITING) return this.finish((this.waiting as Coroutine<T>).throw(error));
-    this.state = OP_DONE;
-    throw error;
-  }
-
-  return(value: T): IteratorResult<Suspend, T> {
-    if (this.state === OP_WAITING) return this.finish((this.waiting as Coroutine<T>).return(value));
+    if (this.state === OP_WAITING) this.abandon();
     this.state = OP_DONE;
     return { value, done: true };
   }
@@ -230,9 +193,147 @@ class GetOp<T> {
     return this;
   }
 
-  private finish(result: IteratorResult<Suspend, T>): IteratorResult<Suspend, T> {
-    if (result.done === true) this.state = OP_DONE;
-    return result;
+  /** asyncio's `while self.full():` body up to `await putter`: park a Future and yield it. */
+  private wait(): IteratorResult<Suspend, void> {
+    const queue = this.queue;
+    if (queue._isShutdown) {
+      this.state = OP_DONE;
+      throw new QueueShutDown();
+    }
+    const putter = queue._getLoop().createFuture<void>();
+    labelAwaitWith(putter, queue._putLabel);
+    queue._putters.push(putter);
+    putter._flags |= BLOCKING;
+    this.state = OP_WAITING;
+    this.putter = putter;
+    return { value: putter as unknown as Suspend, done: false };
+  }
+
+  /** Back from `await putter`: check again (another put may have taken the slot), then put. */
+  private resume(): IteratorResult<Suspend, void> {
+    const putter = this.putter as Future<void>;
+    const raised = raisedBy(putter);
+    if (raised !== null) this.fail(raised);
+    const queue = this.queue;
+    if (queue.full()) return this.wait();
+    this.state = OP_DONE;
+    this.putter = null;
+    try {
+      queue.putNowait(this.item);
+    } catch (error) {
+      // A PriorityQueue refused the item (TypeError): the slot we were woken for is still free.
+      if (!queue.full()) queue._wakeupNext(queue._putters);
+      throw error;
+    }
+    return PUT_DONE;
+  }
+
+  /** asyncio's `except:` around `await putter`, then `raise`. */
+  private fail(error: unknown): never {
+    this.abandon();
+    this.state = OP_DONE;
+    throw error;
+  }
+
+  private abandon(): void {
+    const putter = this.putter as Future<void>;
+    const queue = this.queue;
+    this.putter = null;
+    putter.cancel(); // in case it is not done yet
+    queue._putters.remove(putter);
+    // Woken (a slot is free) but cancelled before using it: hand the slot to the next putter.
+    if (!queue.full() && !putter.cancelled()) queue._wakeupNext(queue._putters);
+  }
+}
+
+// A get returns the op itself as its IteratorResult, as AgenOp does: `{ value: getter, done:
+// false }` while it waits, `{ value: item, done: true }` at the end: no result object per item. A
+// later next() gets a fresh result, never this one.
+class GetOp<T> {
+  value: unknown; // while waiting the Future in `queue._getters`, then the item
+  done: boolean;
+  private readonly queue: Queue<T>;
+  private state: number;
+
+  constructor(queue: Queue<T>) {
+    this.value = undefined;
+    this.done = false;
+    this.queue = queue;
+    this.state = OP_FRESH;
+  }
+
+  next(): IteratorResult<Suspend, T> {
+    if (this.state === OP_WAITING) return this.resume();
+    if (this.state === OP_DONE) return { value: undefined as T, done: true };
+    const queue = this.queue;
+    if (queue._queue.length !== 0) return this.take();
+    return this.wait();
+  }
+
+  throw(error: unknown): IteratorResult<Suspend, T> {
+    if (this.state === OP_WAITING) this.abandon();
+    this.state = OP_DONE;
+    throw error;
+  }
+
+  // As PutOp's: a return() while waiting leaves the queue as a cancelled wait would.
+  return(value: T): IteratorResult<Suspend, T> {
+    if (this.state === OP_WAITING) this.abandon();
+    this.state = OP_DONE;
+    return { value, done: true };
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  private take(): IteratorResult<Suspend, T> {
+    this.state = OP_DONE;
+    this.value = this.queue.getNowait();
+    this.done = true;
+    return this as IteratorReturnResult<T>;
+  }
+
+  /** asyncio's `while self.empty():` body up to `await getter`: park a Future and yield it. */
+  private wait(): IteratorResult<Suspend, T> {
+    const queue = this.queue;
+    if (queue._isShutdown) {
+      this.state = OP_DONE;
+      throw new QueueShutDown();
+    }
+    const getter = queue._getLoop().createFuture<void>();
+    labelAwaitWith(getter, queue._getLabel);
+    queue._getters.push(getter);
+    getter._flags |= BLOCKING;
+    this.state = OP_WAITING;
+    this.value = getter;
+    return this as IteratorYieldResult<Suspend>;
+  }
+
+  /** Back from `await getter`: check again (another get may have taken the item), then take. */
+  private resume(): IteratorResult<Suspend, T> {
+    const getter = this.value as Future<void>;
+    const raised = raisedBy(getter);
+    if (raised !== null) this.fail(raised);
+    if (this.queue._queue.length === 0) return this.wait();
+    return this.take();
+  }
+
+  /** asyncio's `except:` around `await getter`, then `raise`. */
+  private fail(error: unknown): never {
+    this.abandon();
+    this.state = OP_DONE;
+    throw error;
+  }
+
+  private abandon(): void {
+    const getter = this.value as Future<void>;
+    const queue = this.queue;
+    this.value = undefined;
+    getter.cancel(); // in case it is not done yet
+    queue._getters.remove(getter);
+    // Woken (an item is there) but cancelled before taking it: the next getter takes it.
+    if (queue._queue.length !== 0 && !getter.cancelled()) queue._wakeupNext(queue._getters);
   }
 }
 
@@ -341,32 +442,6 @@ export class Queue<T = unknown> extends LoopBound {
     return new PutOp(this, item) as unknown as Coroutine<void>;
   }
 
-  /** @internal `put` once it has to wait: asyncio's `Queue.put`, line for line. */
-  *_putWaiting(item: T): Coroutine<void> {
-    while (this.full()) {
-      if (this._isShutdown) throw new QueueShutDown();
-      const putter = this._getLoop().createFuture<void>();
-      labelAwaitWith(putter, this._putLabel);
-      this._putters.push(putter);
-      try {
-        yield* putter;
-      } catch (error) {
-        putter.cancel(); // in case it is not done yet
-        this._putters.remove(putter);
-        // Woken (a slot is free) but cancelled before using it: hand the slot to the next putter.
-        if (!this.full() && !putter.cancelled()) this._wakeupNext(this._putters);
-        throw error;
-      }
-    }
-    try {
-      this.putNowait(item);
-    } catch (error) {
-      // A PriorityQueue refused the item (TypeError): the slot we were woken for is still free.
-      if (!this.full()) this._wakeupNext(this._putters);
-      throw error;
-    }
-  }
-
   /**
    * Puts an item if there is room.
    * @asyncio Queue.put_nowait(item)
@@ -394,26 +469,6 @@ export class Queue<T = unknown> extends LoopBound {
    */
   get(): Coroutine<T> {
     return new GetOp(this) as unknown as Coroutine<T>;
-  }
-
-  /** @internal `get` once it has to wait: asyncio's `Queue.get`, line for line. */
-  *_getWaiting(): Coroutine<T> {
-    while (this._queue.length === 0) {
-      if (this._isShutdown) throw new QueueShutDown();
-      const getter = this._getLoop().createFuture<void>();
-      labelAwaitWith(getter, this._getLabel);
-      this._getters.push(getter);
-      try {
-        yield* getter;
-      } catch (error) {
-        getter.cancel(); // in case it is not done yet
-        this._getters.remove(getter);
-        // Woken (an item is there) but cancelled before taking it: the next getter takes it.
-        if (this._queue.length !== 0 && !getter.cancelled()) this._wakeupNext(this._getters);
-        throw error;
-      }
-    }
-    return this.getNowait();
   }
 
   /**
