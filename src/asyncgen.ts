@@ -324,15 +324,13 @@ class AgenOp<T> {
   _agen: AsyncGen<unknown, unknown, unknown>;
   _kind: number;
   _state: number;
-  _arg: unknown;
 
   constructor(agen: AsyncGen<unknown, unknown, unknown>, kind: number, arg: unknown) {
-    this.value = undefined;
+    this.value = arg; // until the op starts: asend's value or athrow's error (no field of its own)
     this.done = false;
     this._agen = agen;
     this._kind = kind;
     this._state = OP_INIT;
-    this._arg = arg;
   }
 
   next(sent?: unknown): IteratorResult<Suspend, T> {
@@ -376,9 +374,11 @@ class AgenOp<T> {
   private _start(sent: unknown): IteratorResult<Suspend, T> {
     const agen = this._agen;
     const kind = this._kind;
+    const arg = this.value;
+    this.value = undefined;
     // CPython's async_gen_asend_send: a first send of a value other than None replaces the op's
     // own (anext's None): `agen.anext().next(10)` sends 10 in (test_asyncgen anext_05).
-    const input = (kind === OP_ANEXT || kind === OP_ASEND) && sent !== undefined ? sent : this._arg;
+    const input = (kind === OP_ANEXT || kind === OP_ASEND) && sent !== undefined ? sent : arg;
     this._state = OP_DONE; // until the body is entered below
     if (agen._running) {
       throw new RuntimeError(`${OP_NAMES[kind]}(): asynchronous generator is already running: ${agen}`);
@@ -404,7 +404,7 @@ class AgenOp<T> {
     agen._running = true;
     this._state = OP_RUNNING;
     if (kind === OP_ACLOSE) return this._step(true, new GeneratorExit());
-    if (kind === OP_ATHROW) return this._step(true, this._arg);
+    if (kind === OP_ATHROW) return this._step(true, arg);
     return this._step(false, input);
   }
 
