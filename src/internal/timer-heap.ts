@@ -1,6 +1,7 @@
 /**
- * The loop's timer heap: a 4-ary min-heap of timer entries (TimerEntrys, sleep traps) by (`_when`, `_seq`), equal deadlines
- * in scheduling order.
+ * The loop's timer heap: a 4-ary min-heap of timer entries (TimerHandles, sleep traps) by (`_when`,
+ * push order), equal deadlines in scheduling order. The push order (the tie-breaker) lives only
+ * here: no entry carries it (8 bytes less per sleep and per TimerHandle).
  *
  * Why not the generic BinaryHeap: timers fire in an order unrelated to the order they were made,
  * so a heap of objects touches a cold object at every comparison. Here the keys live in parallel
@@ -16,6 +17,7 @@ export class TimerHeap {
   readonly items: TimerEntry[] = [];
   private whens = new Float64Array(64);
   private seqs = new Float64Array(64);
+  private nextSeq = 0;
 
   get length(): number {
     return this.items.length;
@@ -32,7 +34,7 @@ export class TimerHeap {
     const whens = this.whens;
     const seqs = this.seqs;
     const when = timer._when;
-    const seq = timer._seq;
+    const seq = this.nextSeq++;
     items.push(timer);
     while (i > 0) {
       const parent = (i - 1) >> 2;
@@ -56,6 +58,16 @@ export class TimerHeap {
     const moved = items.pop() as TimerEntry;
     if (last > 0) this.refillRoot(moved, this.whens[last] as number, this.seqs[last] as number);
     return top;
+  }
+
+  /** The entries for which keep(timer) is true, in the order they will fire (a new array). */
+  inOrder(keep: (timer: TimerEntry) => boolean): TimerEntry[] {
+    const whens = this.whens;
+    const seqs = this.seqs;
+    const order: number[] = [];
+    for (let i = 0; i < this.items.length; i++) if (keep(this.items[i] as TimerEntry)) order.push(i);
+    order.sort((a, b) => (whens[a] as number) - (whens[b] as number) || (seqs[a] as number) - (seqs[b] as number));
+    return order.map((i) => this.items[i] as TimerEntry);
   }
 
   /** Keeps only the timers for which keep(timer) is true, then rebuilds the heap in O(n). */
