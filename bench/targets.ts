@@ -111,7 +111,7 @@ export const targets: Target[] = [
     cold: 100,
     warm: 100,
     unit: 'ms',
-    note: 'Callgrind, marginal per sleep: ~9-12k instructions, about a third in scavenges copying the 100,000 live tasks out of the young generation, ~1,350 in the heap pop (a 4-ary sift over 100k entries, where TurboFan re-checks the typed arrays at each access), ~1,500 making and first-stepping the task; the clock already jumps deadline to deadline inside one stretch. Timers fire in an order unrelated to creation, so each firing also touches cold objects (sleep trap, task, generator): the wall time is cache misses on top.',
+    note: 'Callgrind, marginal per sleep: ~9-12k instructions, of which ~5.7k remain with a young generation big enough for no scavenge: the rest is the collector copying the 100,000 live tasks out of it. Of the 5.7k, ~1,000 are the heap pop (a 4-ary sift over 100k entries, where TurboFan re-checks the typed arrays at each access) and ~1,500 making and first-stepping the task (~275 of them the claimed-coroutine WeakSet); the clock already jumps deadline to deadline inside one stretch. Timers fire in an order unrelated to creation, so each firing also touches cold objects (sleep trap, task, generator): the wall time is cache misses on top.',
   },
   {
     workload: 'gather of 100,000 coroutines, runSync vs native async + Promise.all',
