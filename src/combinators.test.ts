@@ -213,6 +213,22 @@ describe('gather', () => {
     assert.equal(results[1], 'ok');
   });
 
+  test('gather_bad_argument after a child: the child, once failed, is not reported (bpo-46672), as asyncio', () => {
+    // CPython 3.13: t = create_task(bad()); gather(t, 42) -> TypeError; t fails later; the exception
+    // handler sees nothing (gather's callback on t marks its exception retrieved), after gc too.
+    const seen: string[] = [];
+    runSync(function* () {
+      getRunningLoop().setExceptionHandler((_loop, context) => {
+        seen.push(context.message);
+      });
+      const t = createTask(fail(1, 'x'));
+      assert.throws(() => gather([t, 42 as never]), { name: 'TypeError' });
+      yield* sleep(5);
+      assert.ok(t.done());
+    });
+    assert.deepEqual(seen, []);
+  });
+
   test('gather_duplicate_coroutine: a repeated failing coroutine is reported once per slot with returnExceptions', () => {
     runSync(function* () {
       const error = new Error('boom');

@@ -188,9 +188,13 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
   // asyncio's loop: each distinct argument (arg_to_fut) is wrapped once and counted in `nfuts`; a
   // repeat reuses the first one's future. The callback is registered here, in argument order; a
   // future already done is counted after the GatheringFuture exists (done_futs), in order too.
-  // The callback only runs from the ready queue, after `outer` is set below.
+  // The callback only runs from the ready queue; `outer` is null there only if a later argument
+  // made gather throw (bpo-46672): the child's error is then marked retrieved, as asyncio does.
   let outer: GatheringFuture<unknown[]> | null = null;
-  const onChildDone = (child: Future<unknown>): void => (outer as GatheringFuture<unknown[]>)._childDone(child);
+  const onChildDone = (child: Future<unknown>): void => {
+    if (outer !== null) outer._childDone(child);
+    else if (!child.cancelled()) child.exception();
+  };
   const children: Future<unknown>[] = new Array(n);
   // The repeat check, without hashing in the common case: a coroutine wrapped by this gather is
   // claimed for its task at once (preclaimCoroutine: the WeakSet add its first step would make), so
