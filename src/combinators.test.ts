@@ -4,7 +4,7 @@ import { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, asCompleted, gather, s
 import { CancelledError, StopAsyncIteration, TimeoutError } from './exceptions.ts';
 import { getRunningLoop } from './events.ts';
 import { Future } from './futures.ts';
-import { Task, createTask, currentTask, sleep } from './tasks.ts';
+import { Task, createTask, currentTask, eagerTaskFactory, sleep } from './tasks.ts';
 import { asyncFor } from './asyncgen.ts';
 import { runSync } from './runners.ts';
 import { flavours } from '../test/support/flavours.ts';
@@ -211,6 +211,31 @@ describe('gather', () => {
     assert.ok(results[0] instanceof Error && /^cannot reuse already awaited coroutine/.test(results[0].message), String(results[0]));
     assert.equal(results[2], results[0]);
     assert.equal(results[1], 'ok');
+  });
+
+  test('gather_claimed_coroutine: whichever task steps first keeps a coroutine gather also wrapped (CPython\'s order)', () => {
+    // CPython 3.13 (test/differential/coroutine_reuse): t = create_task(c); gather(c) -> t returns
+    // 'q', the gather slot is RuntimeError; gather(c), then an eager create_task(c) -> the same.
+    runSync(function* () {
+      const loop = getRunningLoop();
+      function* quick(): Coroutine<string> {
+        return 'q';
+      }
+      let c = quick();
+      const before = createTask(c);
+      let g = gather([c], { returnExceptions: true });
+      assert.equal(yield* before, 'q');
+      let [slot] = yield* g;
+      assert.ok(slot instanceof Error && /^cannot reuse already awaited coroutine/.test(slot.message), String(slot));
+      c = quick();
+      g = gather([c], { returnExceptions: true });
+      loop.setTaskFactory(eagerTaskFactory);
+      const eager = createTask(c); // steps now, before gather's task: it takes the coroutine over
+      loop.setTaskFactory(null);
+      assert.equal(yield* eager, 'q');
+      [slot] = yield* g;
+      assert.ok(slot instanceof Error && /^cannot reuse already awaited coroutine/.test(slot.message), String(slot));
+    });
   });
 
   test('gather_bad_argument after a child: the child, once failed, is not reported (bpo-46672), as asyncio', () => {
