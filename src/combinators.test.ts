@@ -4,8 +4,7 @@ import { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, asCompleted, gather, s
 import { CancelledError, StopAsyncIteration, TimeoutError } from './exceptions.ts';
 import { getRunningLoop } from './events.ts';
 import { Future } from './futures.ts';
-import { createTask, currentTask, sleep } from './tasks.ts';
-import type { Task } from './tasks.ts';
+import { Task, createTask, currentTask, eagerTaskFactory, sleep } from './tasks.ts';
 import { asyncFor } from './asyncgen.ts';
 import { runSync } from './runners.ts';
 import { flavours } from '../test/support/flavours.ts';
@@ -140,6 +139,119 @@ describe('gather', () => {
     assert.deepEqual(results, [...Array.from({ length: 40 }, (_, k) => k), 3, 39, 3]);
     assert.equal(runs.size, 40);
     assert.ok([...runs.values()].every((count) => count === 1), `each coroutine runs once, got ${[...runs.values()]}`);
+  });
+
+  flavours('gather_duplicate_future: a repeated Future gets one done callback and counts once, as asyncio\'s arg_to_fut', function* () {
+    // CPython 3.13: f = loop.create_future(); done = ...set_result('d'); g = gather(f, done, f, done)
+    //   len(f._callbacks) == 1; loop.call_soon(f.set_result, 'f'); await g == ['f', 'd', 'f', 'd']
+    const loop = getRunningLoop();
+    const f = loop.createFuture<string>();
+    const done = loop.createFuture<string>();
+    done.setResult('d');
+    const g = gather([f, done, f, done]);
+    assert.ok(f._callbacks !== null && !Array.isArray(f._callbacks), 'one registration on the repeated future');
+    assert.equal(g._nfuts, 2);
+    loop.callSoon(() => f.setResult('f'));
+    assert.deepEqual(yield* g, ['f', 'd', 'f', 'd']);
+  });
+
+  flavours('gather_duplicate: past 16 arguments, repeated coroutines, pending and done futures each count once', function* () {
+    const loop = getRunningLoop();
+    let runs = 0;
+    function* job(k: number): Coroutine<number> {
+      runs++;
+      yield* sleep(1 + (k % 2));
+      return k;
+    }
+    const coros = Array.from({ length: 30 }, (_, k) => job(k));
+    const pending = loop.createFuture<number>();
+    const done = loop.createFuture<number>();
+    done.setResult(-2);
+    const c5 = coros[5] as Coroutine<number>;
+    // A repeat right after its first occurrence, far from it, and after a done Future switched to the map.
+    const args: Awaitable<number>[] = [...coros.slice(0, 10), c5, pending, ...coros.slice(10), pending, done, c5, done, coros[29] as Coroutine<number>];
+    loop.callLater(1, () => pending.setResult(-1));
+    const g = gather(args);
+    assert.equal(g._nfuts, 32);
+    const results = yield* g;
+    assert.deepEqual(results, [...Array.from({ length: 10 }, (_, k) => k), 5, -1, ...Array.from({ length: 20 }, (_, k) => k + 10), -1, -2, 5, -2, 29]);
+    assert.equal(runs, 30);
+  });
+
+  flavours('gather_duplicate_coroutine: a task factory that wraps the coroutine still runs a repeat once', function* () {
+    const loop = getRunningLoop();
+    const previous = loop.getTaskFactory();
+    function* wrapper<T>(coro: Coroutine<T>): Coroutine<T> {
+      return yield* coro;
+    }
+    loop.setTaskFactory((l, coro, opts) => new Task(wrapper(coro), l, opts));
+    let runs = 0;
+    function* once(): Coroutine<string> {
+      runs++;
+      yield* sleep(1);
+      return 'w';
+    }
+    const c = once();
+    try {
+      assert.deepEqual(yield* gather([c, sleep(1, 'x'), c]), ['w', 'x', 'w']);
+    } finally {
+      loop.setTaskFactory(previous);
+    }
+    assert.equal(runs, 1);
+  });
+
+  flavours('gather_claimed_coroutine: a coroutine another task already ran fails its gather slot with "cannot reuse"', function* () {
+    function* quick(): Coroutine<string> {
+      return 'q';
+    }
+    const c = quick();
+    assert.equal(yield* createTask(c), 'q');
+    const results = yield* gather([c, sleep(1, 'ok'), c], { returnExceptions: true });
+    assert.equal(results.length, 3);
+    assert.ok(results[0] instanceof Error && /^cannot reuse already awaited coroutine/.test(results[0].message), String(results[0]));
+    assert.equal(results[2], results[0]);
+    assert.equal(results[1], 'ok');
+  });
+
+  test('gather_claimed_coroutine: whichever task steps first keeps a coroutine gather also wrapped (CPython\'s order)', () => {
+    // CPython 3.13 (test/differential/coroutine_reuse): t = create_task(c); gather(c) -> t returns
+    // 'q', the gather slot is RuntimeError; gather(c), then an eager create_task(c) -> the same.
+    runSync(function* () {
+      const loop = getRunningLoop();
+      function* quick(): Coroutine<string> {
+        return 'q';
+      }
+      let c = quick();
+      const before = createTask(c);
+      let g = gather([c], { returnExceptions: true });
+      assert.equal(yield* before, 'q');
+      let [slot] = yield* g;
+      assert.ok(slot instanceof Error && /^cannot reuse already awaited coroutine/.test(slot.message), String(slot));
+      c = quick();
+      g = gather([c], { returnExceptions: true });
+      loop.setTaskFactory(eagerTaskFactory);
+      const eager = createTask(c); // steps now, before gather's task: it takes the coroutine over
+      loop.setTaskFactory(null);
+      assert.equal(yield* eager, 'q');
+      [slot] = yield* g;
+      assert.ok(slot instanceof Error && /^cannot reuse already awaited coroutine/.test(slot.message), String(slot));
+    });
+  });
+
+  test('gather_bad_argument after a child: the child, once failed, is not reported (bpo-46672), as asyncio', () => {
+    // CPython 3.13: t = create_task(bad()); gather(t, 42) -> TypeError; t fails later; the exception
+    // handler sees nothing (gather's callback on t marks its exception retrieved), after gc too.
+    const seen: string[] = [];
+    runSync(function* () {
+      getRunningLoop().setExceptionHandler((_loop, context) => {
+        seen.push(context.message);
+      });
+      const t = createTask(fail(1, 'x'));
+      assert.throws(() => gather([t, 42 as never]), { name: 'TypeError' });
+      yield* sleep(5);
+      assert.ok(t.done());
+    });
+    assert.deepEqual(seen, []);
   });
 
   test('gather_duplicate_coroutine: a repeated failing coroutine is reported once per slot with returnExceptions', () => {

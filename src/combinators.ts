@@ -17,11 +17,11 @@
  * @module
  */
 import { CancelledError, StopAsyncIteration, TimeoutError } from './exceptions.ts';
-import { getRunningLoop } from './events.ts';
+import { Handle, getRunningLoop } from './events.ts';
 import type { TimerHandle } from './events.ts';
 import type { EventLoop } from './base-events.ts';
-import { Future, isFuture } from './futures.ts';
-import { ensureFuture, isCoroutine } from './tasks.ts';
+import { Future, PENDING, isFuture } from './futures.ts';
+import { ensureFuture, isClaimedCoroutine, isCoroutine, preclaimCoroutine } from './tasks.ts';
 import { DIFFERENT_LOOP } from './tasks.ts';
 import { timeout as makeTimeout } from './timeouts.ts';
 import { checkDelay, checkOptions } from './internal/validate.ts';
@@ -54,7 +54,8 @@ export interface GatherOptions {
  *
  * Fields, beyond Future's: `_children` (one per argument, in order; a repeated argument repeats
  * its future), `_cancelRequested`, `_returnExceptions`, `_nfinished` / `_nfuts` (done callbacks
- * received / expected), `_onChildDone` (the one done callback every child shares).
+ * received / expected: one per distinct child, as asyncio's), `_onChildDone` (the one done
+ * callback every child shares).
  * @asyncio asyncio.tasks._GatheringFuture
  */
 export class GatheringFuture<T> extends Future<T> {
@@ -65,15 +66,15 @@ export class GatheringFuture<T> extends Future<T> {
   _nfuts: number;
   _onChildDone: (child: Future<unknown>) => void;
 
-  /** @internal Made by `gather`. */
-  constructor(children: Future<unknown>[], nfuts: number, returnExceptions: boolean, loop: EventLoop) {
+  /** @internal Made by `gather`, after it registered `onChildDone` (which calls `_childDone`) on the children. */
+  constructor(children: Future<unknown>[], nfuts: number, returnExceptions: boolean, loop: EventLoop, onChildDone: (child: Future<unknown>) => void) {
     super(loop);
     this._children = children;
     this._cancelRequested = false;
     this._returnExceptions = returnExceptions;
     this._nfinished = 0;
     this._nfuts = nfuts;
-    this._onChildDone = (child) => this._childDone(child);
+    this._onChildDone = onChildDone;
   }
 
   /**
@@ -180,67 +181,119 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
   }
   const n = aws.length;
   if (n === 0) {
-    const empty = new GatheringFuture<unknown[]>([], 0, returnExceptions, getRunningLoop());
+    const empty = new GatheringFuture<unknown[]>([], 0, returnExceptions, getRunningLoop(), ignoreChild);
     empty.setResult([]);
     return empty;
   }
+  // asyncio's loop: each distinct argument (arg_to_fut) is wrapped once and counted in `nfuts`; a
+  // repeat reuses the first one's future. The callback is registered here, in argument order; a
+  // future already done is counted after the GatheringFuture exists (done_futs), in order too.
+  // The callback only runs from the ready queue; `outer` is null there only if a later argument
+  // made gather throw (bpo-46672): the child's error is then marked retrieved, as asyncio does.
+  let outer: GatheringFuture<unknown[]> | null = null;
+  const onChildDone = (child: Future<unknown>): void => {
+    if (outer !== null) outer._childDone(child);
+    else if (!child.cancelled()) child.exception();
+  };
   const children: Future<unknown>[] = new Array(n);
-  // Only coroutines and foreign awaitables can be repeated harmfully (wrapping one twice would run
-  // it twice), so only they are checked; a repeated Future just gets one callback per occurrence,
-  // and `nfuts` counts occurrences. Up to SCAN_DEDUP_MAX arguments a scan of the earlier ones is
-  // cheaper than a Set; past it, one Set add per argument. Repeats are rare: `repeats` (which
-  // positions repeat an earlier coroutine) is made only when one is found.
-  const scan = n <= SCAN_DEDUP_MAX;
-  let wrapped: Set<unknown> | null = null;
-  let repeats: boolean[] | null = null;
+  // The repeat check, without hashing in the common case: a coroutine wrapped by this gather is
+  // claimed for its task at once (preclaimCoroutine: the WeakSet add its first step would make), so
+  // a claimed coroutine is the suspect; a pending Future already holds our callback. Anything else
+  // (a done Future, an eager or factory-made task, a foreign awaitable, a coroutine claimed
+  // before) switches to asyncio's own map from argument to future for the rest.
+  let argToFut: Map<unknown, Future<unknown>> | null = null;
+  let doneFuts: Future<unknown>[] | null = null;
   let loop: EventLoop | null = null;
   let nfuts = 0;
   for (let i = 0; i < n; i++) {
     const arg = aws[i];
     let fut: Future<unknown>;
+    if (argToFut === null) {
+      if (arg instanceof Future) {
+        if (loop === null) loop = arg._loop;
+        else if (arg._loop !== loop) throw new RangeError(DIFFERENT_LOOP); // asyncio: ensure_future(arg, loop=loop)
+        if (arg._state === PENDING && arg.addDoneCallback === futureAddDoneCallback) {
+          if (holdsCallback(arg, onChildDone)) {
+            children[i] = arg; // a repeat: its first occurrence registered the callback
+            continue;
+          }
+          arg.addDoneCallback(onChildDone);
+          children[i] = arg;
+          nfuts++;
+          continue;
+        }
+      } else if (isCoroutine(arg) && !isClaimedCoroutine(arg)) {
+        if (loop === null) loop = getRunningLoop();
+        fut = loop.createTask(arg);
+        if (preclaimCoroutine(fut, arg)) {
+          fut.addDoneCallback(onChildDone);
+          children[i] = fut;
+          nfuts++;
+          continue;
+        }
+        // Made, but not claimable (eager start, a factory): remember it, then hash from here on.
+        argToFut = mapOfFirst(aws, children, i);
+        argToFut.set(arg, fut);
+        children[i] = fut;
+        nfuts++;
+        if (fut.done()) (doneFuts ??= []).push(fut);
+        else fut.addDoneCallback(onChildDone);
+        continue;
+      } else if (!isAwaitable(arg)) {
+        throw notAwaitableError(arg, i, arrayForm);
+      }
+      argToFut = mapOfFirst(aws, children, i);
+    } else if (!(arg instanceof Future) && !isAwaitable(arg)) {
+      throw notAwaitableError(arg, i, arrayForm);
+    }
+    const seen = argToFut.get(arg);
+    if (seen !== undefined) {
+      children[i] = seen;
+      continue;
+    }
     if (arg instanceof Future) {
       fut = arg;
       if (loop === null) loop = fut._loop;
-      else if (fut._loop !== loop) throw new RangeError(DIFFERENT_LOOP); // asyncio: ensure_future(arg, loop=loop)
+      else if (fut._loop !== loop) throw new RangeError(DIFFERENT_LOOP);
     } else {
-      if (!isAwaitable(arg)) throw notAwaitableError(arg, i, arrayForm);
-      let repeated: boolean;
-      if (scan) {
-        repeated = i > 0 && aws.indexOf(arg) < i;
-      } else {
-        // One hash operation per argument: add, and a size that did not grow means "seen before".
-        if (wrapped === null) wrapped = new Set();
-        const before = wrapped.size;
-        wrapped.add(arg);
-        repeated = wrapped.size === before;
-      }
-      if (repeated) {
-        // The first occurrence's future is already in children.
-        children[i] = children[aws.indexOf(arg)] as Future<unknown>;
-        if (repeats === null) repeats = [];
-        repeats[i] = true;
-        continue;
-      }
       fut = ensureFuture(arg as Awaitable<unknown>, loop ?? undefined);
       if (loop === null) loop = fut._loop;
     }
+    argToFut.set(arg, fut);
     children[i] = fut;
     nfuts++;
+    if (fut.done()) (doneFuts ??= []).push(fut);
+    else fut.addDoneCallback(onChildDone);
   }
-  const outer = new GatheringFuture<unknown[]>(children, nfuts, returnExceptions, loop as EventLoop);
-  const onChildDone = outer._onChildDone;
-  for (let i = 0; i < n; i++) {
-    const child = children[i] as Future<unknown>;
-    if (repeats !== null && repeats[i] === true) continue; // a repeated coroutine: one callback for its task
-    // A child already done (an eager task) is counted now, in argument order, as asyncio does.
-    if (child.done()) onChildDone(child);
-    else child.addDoneCallback(onChildDone);
-  }
+  outer = new GatheringFuture<unknown[]>(children, nfuts, returnExceptions, loop as EventLoop, onChildDone);
+  // A child already done (an eager task) is counted now, in argument order, as asyncio does.
+  if (doneFuts !== null) for (let i = 0; i < doneFuts.length; i++) outer._childDone(doneFuts[i] as Future<unknown>);
   return outer;
 }
 
-// gather() arguments up to which repeats are found by scanning (no Set).
-const SCAN_DEDUP_MAX = 16;
+function ignoreChild(): void {}
+
+// Read once: a Future whose addDoneCallback is this one keeps our callback where holdsCallback looks.
+const futureAddDoneCallback = Future.prototype.addDoneCallback;
+
+/** Whether `future`'s pending done callbacks include a registration of `callback`. */
+function holdsCallback(future: Future<unknown>, callback: unknown): boolean {
+  const callbacks = future._callbacks;
+  if (callbacks === null) return false;
+  if (!Array.isArray(callbacks)) return callbacks instanceof Handle && callbacks._callback === callback;
+  for (let i = 0; i < callbacks.length; i++) {
+    const cb = callbacks[i];
+    if (cb instanceof Handle && cb._callback === callback) return true;
+  }
+  return false;
+}
+
+/** asyncio's arg_to_fut for the arguments before `end`: each one's first future. */
+function mapOfFirst(aws: readonly unknown[], children: Future<unknown>[], end: number): Map<unknown, Future<unknown>> {
+  const map = new Map<unknown, Future<unknown>>();
+  for (let k = 0; k < end; k++) if (!map.has(aws[k])) map.set(aws[k], children[k] as Future<unknown>);
+  return map;
+}
 
 function isAwaitable(value: unknown): boolean {
   return (

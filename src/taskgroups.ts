@@ -10,7 +10,8 @@
  *   If requests remain after it, they are someone else's (an enclosing timeout, a caller's
  *   `cancel()`), and the CancelledError propagates (gh-155433, gh-116720).
  * - JavaScript has no SystemExit / KeyboardInterrupt, so asyncio's `_base_error` path is gone.
- * - Children are kept in a Set, so an aborting group cancels them in creation order.
+ * - Children are kept in creation order (PendingTasks: an array with a live count, no hashing),
+ *   so an aborting group cancels them in creation order.
  * @module
  */
 import { CancelledError, RuntimeError } from './exceptions.ts';

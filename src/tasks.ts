@@ -72,9 +72,11 @@ const FIRST = 2 << FUTURE_FLAG_BITS;
 const THROW_NEXT = 4 << FUTURE_FLAG_BITS;
 /** cancel() arrived while not waiting: throw CancelledError at the next step. */
 const MUST_CANCEL = 8 << FUTURE_FLAG_BITS;
+/** gather() claimed the coroutine when it made the task (its repeat check): the first step skips the claim. */
+const PRECLAIMED = 16 << FUTURE_FLAG_BITS;
 /** One cancel() request, counted in the bits above the flags (`cancelling()`). */
-const CANCEL_ONE = 16 << FUTURE_FLAG_BITS;
-const CANCEL_SHIFT = FUTURE_FLAG_BITS + 4;
+const CANCEL_ONE = 32 << FUTURE_FLAG_BITS;
+const CANCEL_SHIFT = FUTURE_FLAG_BITS + 5;
 /** Everything that sends a step down the general path. */
 const SLOW_STEP = NATIVE_NEXT | FIRST | THROW_NEXT | MUST_CANCEL;
 // Resuming every coroutine through this one function keeps the call site monomorphic however many
@@ -329,8 +331,8 @@ export class Task<T = unknown> extends Future<T> {
       this._flags &= ~THROW_NEXT;
     }
     if ((flags & FIRST) !== 0) {
-      this._flags &= ~FIRST;
-      if (!claimCoroutine(this._coro)) {
+      this._flags &= ~(FIRST | PRECLAIMED);
+      if ((flags & PRECLAIMED) === 0 && !claimCoroutine(this._coro) && !this._takeOverPreclaim()) {
         this._failReused();
         return;
       }
@@ -471,6 +473,21 @@ export class Task<T = unknown> extends Future<T> {
   }
 
   /**
+   * The coroutine is claimed, but perhaps only by a task gather() made that has not stepped yet:
+   * the first task to step wins, as when the claim is made at the first step; that task fails instead.
+   */
+  private _takeOverPreclaim(): boolean {
+    const coro = this._coro;
+    for (const other of this._loop._tasks) {
+      if (other._coro === coro && (other._flags & PRECLAIMED) !== 0) {
+        other._flags &= ~PRECLAIMED; // its first step claims, and fails
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * The coroutine already belongs to another task: fail as CPython's `coro.send()` does on it
    * (even if cancel() arrived first, as there), without touching the other task's coroutine.
    */
@@ -603,6 +620,23 @@ function claimCoroutine(coro: object): boolean {
   if (coro === (sleep0Iterator as object)) return true;
   if (claimedCoroutines.has(coro)) return false;
   claimedCoroutines.add(coro);
+  return true;
+}
+
+/** @internal Whether a task claimed `coro` (gather's repeat check: a coroutine it already wrapped is claimed). */
+export function isClaimedCoroutine(coro: object): boolean {
+  return claimedCoroutines.has(coro);
+}
+
+/**
+ * @internal gather() claims the coroutine of the task it just made for it, so a repeat of that
+ * coroutine is found claimed (one WeakSet add, the one the first step would make). False when
+ * `task` is not a plain Task that has yet to run `coro` (a factory's wrapper, an eager start).
+ */
+export function preclaimCoroutine(task: Future<unknown>, coro: object): boolean {
+  if (!(task instanceof Task) || (task._flags & FIRST) === 0 || task._coro !== coro || coro === (sleep0Iterator as object)) return false;
+  claimedCoroutines.add(coro);
+  task._flags |= PRECLAIMED;
   return true;
 }
 

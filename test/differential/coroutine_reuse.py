@@ -47,6 +47,20 @@ async def main():
             t2 = asyncio.create_task(c)
             await outcome('cancelled first t1', t1)
             await outcome('cancelled first t2', t2)
+            # gather wraps a coroutine a task already holds: the task steps first and keeps it.
+            c = quick()
+            t1 = asyncio.create_task(c)
+            g = asyncio.gather(c, return_exceptions=True)
+            await outcome('task then gather t1', t1)
+            print('task then gather', [type(r).__name__ for r in await g])
+            # An eager task given gather's coroutine steps before gather's task: it keeps it.
+            c = quick()
+            g = asyncio.gather(c, return_exceptions=True)
+            loop.set_task_factory(asyncio.eager_task_factory)
+            t2 = asyncio.create_task(c)
+            loop.set_task_factory(None)
+            await outcome('gather then eager task t2', t2)
+            print('gather then eager task', [type(r).__name__ for r in await g])
         c = quick()
         print('gather', await asyncio.gather(c, c))
 

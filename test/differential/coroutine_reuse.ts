@@ -23,6 +23,10 @@ function* outcome(log: Log, label: string, t: Task<unknown>): Coroutine<void> {
   }
 }
 
+function errorName(r: unknown): string {
+  return r instanceof Error ? r.name : typeof r;
+}
+
 export default function main(log: Log): void {
   runSync(function* () {
     for (const eager of [false, true]) {
@@ -49,6 +53,20 @@ export default function main(log: Log): void {
         t2 = createTask(c);
         yield* outcome(log, 'cancelled first t1', t1);
         yield* outcome(log, 'cancelled first t2', t2);
+        // gather wraps a coroutine a task already holds: the task steps first and keeps it.
+        c = quick();
+        const t0 = createTask(c);
+        let g = gather([c], { returnExceptions: true });
+        yield* outcome(log, 'task then gather t1', t0);
+        log(`task then gather ['${(yield* g).map(errorName).join("', '")}']`);
+        // An eager task given gather's coroutine steps before gather's task: it keeps it.
+        c = quick();
+        g = gather([c], { returnExceptions: true });
+        getRunningLoop().setTaskFactory(eagerTaskFactory);
+        const te = createTask(c);
+        getRunningLoop().setTaskFactory(null);
+        yield* outcome(log, 'gather then eager task t2', te);
+        log(`gather then eager task ['${(yield* g).map(errorName).join("', '")}']`);
       }
       const c = quick();
       log(`gather ['${(yield* gather([c, c])).join("', '")}']`);
