@@ -165,7 +165,7 @@ export const targets: Target[] = [
     kind: 'min-speedup',
     cold: 2,
     warm: 2,
-    note: 'Each class `next()` makes a Promise and an async-function frame and resumes through the microtask queue; the yieldio stages resume synchronously inside one task step.',
+    note: 'The classes cost ~2,000 instructions per item (callgrind) against ~1,310 for the anext() loops: each `next()` makes a Promise and an async-function frame and resumes through the microtask queue, while the yieldio stages resume synchronously inside one task step.',
   },
   {
     workload: 'the same pipeline vs native `async function*` + for await',
