@@ -143,7 +143,7 @@ export class Task<T = unknown> extends Future<T> {
     if (loop._instruments !== null) loop._instruments.taskSpawned(this as Task<unknown>);
     if (options?.eagerStart === true && getRunningLoopOrNull() === loop) {
       // The one deliberate exception to "callbacks never run inline": eager start (3.12).
-      this._step();
+      this._stepGeneral(); // the first step always takes the general path (FIRST claims the coroutine)
       // 3.13 (gh-122332): a task that finished during its eager start lets go of its coroutine.
       if (this._state !== PENDING) (this as { _coro: Coroutine<T> | null })._coro = null;
     } else {
@@ -286,15 +286,19 @@ export class Task<T = unknown> extends Future<T> {
   }
 
   /**
-   * @internal One step: send a value or throw an error into the coroutine, then look at what it
-   * yielded. asyncio's `__step` + `__step_run_and_handle_result`. This is the fast path, small
-   * enough for V8 to inline into the ready queue's loop: a generator to resume with a value, no
-   * step hook, no instrument, no explicit context; everything else goes through `_stepGeneral`.
+   * @internal The ready queue runs a scheduled step through this. One step: send a value or throw
+   * an error into the coroutine, then look at what it yielded. asyncio's `__step` +
+   * `__step_run_and_handle_result`. This is the fast path, small enough for V8 to inline into the
+   * ready queue's loop: a pending task, a generator to resume with a value, no step hook, no
+   * instrument, no explicit context; everything else goes through `_runSlow`. One method, not a
+   * wrapper around a step method: V8 counts what a callee already inlined against the loop's
+   * inlining budget, and the wrapper's copy of the step (with the return path, once tasks had
+   * ended) was too big for the loop to inline after a deopt (callgrind: ~+70 instructions per switch warm).
    */
-  _step(): void {
+  _run(): void {
     const loop = this._loop;
     if ((this._flags & SLOW_STEP) !== NATIVE_NEXT || this._state !== PENDING || stepHook !== null || loop._instruments !== null || hasExplicitContext()) {
-      this._stepGeneral();
+      this._runSlow();
       return;
     }
     const value = this._result;
@@ -322,7 +326,7 @@ export class Task<T = unknown> extends Future<T> {
     }
   }
 
-  /** The step with everything the fast path leaves out: first step, errors to throw, hooks, instruments. */
+  /** The step with everything `_run`'s fast path leaves out: first step, errors to throw, hooks, instruments. */
   private _stepGeneral(): void {
     if (this._state !== PENDING) throw internalError(`_step(): already done: ${this}`);
     const flags = this._flags;
@@ -546,8 +550,8 @@ export class Task<T = unknown> extends Future<T> {
     this._loop._pushReady(this);
   }
 
-  /** @internal The ready queue runs a scheduled step through this. */
-  _run(): void {
+  /** `_run` off its fast path: a task already done (an error report), or the general step. */
+  private _runSlow(): void {
     if (this._state !== PENDING) {
       // Finished behind the step's back (Future.prototype.setResult.call(task, ...)): asyncio's
       // __step raises this inside its handle, so it reaches the exception handler, never the caller.
@@ -558,7 +562,7 @@ export class Task<T = unknown> extends Future<T> {
       });
       return;
     }
-    this._step();
+    this._stepGeneral();
   }
 
   /** @internal How debug reports and errors name a scheduled step. */
