@@ -113,7 +113,6 @@ function isAliveTimer(timer: TimerEntry): boolean {
  * - `_passRemaining`    callbacks of the current pass (asyncio's ntodo) not yet run
  * - `_scheduled`        the timer heap, by (deadline, sequence)
  * - `_timerCancelledCount` cancelled timers still in the heap (for compaction)
- * - `_timerSeq`         the next timer's sequence number (tie-breaker)
  * - `_virtual`, `_virtualNow`  the virtual clock and its reading
  * - `_running`, `_stopping`, `_closed`  lifecycle flags
  * - `_currentTask`      the task whose step is on the stack
@@ -133,7 +132,6 @@ export class EventLoop {
   _ready: Deque<Runnable>;
   _scheduled: TimerHeap;
   _timerCancelledCount: number;
-  _timerSeq: number;
   _virtual: boolean;
   _virtualNow: number;
   _running: boolean;
@@ -169,7 +167,6 @@ export class EventLoop {
     this._ready = new Deque();
     this._scheduled = new TimerHeap();
     this._timerCancelledCount = 0;
-    this._timerSeq = 0;
     this._virtual = clock === 'virtual';
     this._virtualNow = 0;
     this._running = false;
@@ -315,7 +312,6 @@ export class EventLoop {
   _callAtInternal(when: number, callback: (...args: never[]) => unknown, args: unknown[], context: Context | ContextValues | null = null): TimerHandle {
     const timer = new TimerHandle(
       when,
-      0, // _pushTimer numbers it
       callback,
       args.length === 1 ? args[0] : undefined,
       args.length !== 1 ? args : null,
@@ -328,7 +324,6 @@ export class EventLoop {
 
   /** @internal Puts an entry (a TimerHandle, a sleep trap) whose `_when` is set into the timer heap. */
   _pushTimer(timer: TimerEntry): void {
-    timer._seq = this._timerSeq++;
     timer._scheduled = true;
     this._scheduled.push(timer);
     if (this._instruments !== null) this._instruments.timerArmed(timer);

@@ -26,7 +26,6 @@ export interface Runnable {
  */
 export interface TimerEntry extends Runnable {
   _when: number;
-  _seq: number;
   _scheduled: boolean;
   /** The loop whose heap holds it (a sleep trap's: null once it wakes no task). */
   readonly _loop: EventLoop | null;
@@ -172,20 +171,18 @@ export class Handle implements Runnable {
 
 /**
  * A callback scheduled for a time by `callLater` / `callAt`.
- * Heap order: `_when`, then `_seq` (scheduling order, so equal deadlines fire FIFO).
+ * Heap order: `_when`, then scheduling order (the heap numbers its entries: equal deadlines fire FIFO).
  * @asyncio asyncio.TimerHandle
  */
 export class TimerHandle extends Handle {
   _when: number;
-  _seq: number;
   /** In the loop's timer heap (asyncio's `_scheduled`): cancel() must tell the loop. */
   _scheduled: boolean;
 
   /** @internal Use `loop.callLater` / `loop.callAt`. */
-  constructor(when: number, seq: number, callback: AnyFunction, arg0: unknown, args: unknown[] | null, loop: EventLoop, context: Context | ContextValues) {
+  constructor(when: number, callback: AnyFunction, arg0: unknown, args: unknown[] | null, loop: EventLoop, context: Context | ContextValues) {
     super(callback, arg0, args, loop, context);
     this._when = when;
-    this._seq = seq;
     this._scheduled = false;
   }
 

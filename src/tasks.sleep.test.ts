@@ -7,6 +7,7 @@ import { getRunningLoop } from './events.ts';
 import { createTask, sleep, type Task } from './tasks.ts';
 import { runSync } from './runners.ts';
 import { captureCallGraph, formatCallGraph } from './graph.ts';
+import { asyncFor, asyncGenerator } from './asyncgen.ts';
 import { flavours } from '../test/support/flavours.ts';
 import { catching } from '../test/support/coroutines.ts';
 import type { Coroutine } from './types.ts';
@@ -164,5 +165,25 @@ describe('sleep as a trap', () => {
       );
       yield* outer;
     });
+  });
+
+  // The value rides on the task while it sleeps (the trap hands it over when armed, the task sends
+  // it back): it must survive forwarding through an async generator's body, and a cancel replaces it.
+  flavours('a value sleep inside an async generator body returns its value; a cancelled one raises instead', function* () {
+    const values = asyncGenerator(function* values() {
+      yield yield* sleep(10, 'a');
+      yield yield* sleep(20, { b: 2 });
+    });
+    const seen: unknown[] = [];
+    yield* asyncFor(values(), function* (v) {
+      seen.push(v);
+    });
+    assert.deepEqual(seen, ['a', { b: 2 }]);
+    const t = createTask(sleep(1_000, 'never'));
+    yield* sleep(1);
+    t.cancel('stop');
+    const e = yield* catching(t);
+    assert.ok(e instanceof CancelledError);
+    assert.equal(e.message, 'stop');
   });
 });

@@ -902,7 +902,9 @@ export function closeCoroutine(coro: unknown): void {
  * No Future, no done callback, no TimerHandle: a sleep allocates this object only, which is its own
  * entry in the loop's timer heap. Cancelling the task disarms the timer (Task.cancel). The object
  * is also its own `{ value, done: false }` result (`value` a getter, `done` on the prototype: no
- * field for either). Its booleans and state share one small integer, `_bits` (issue #12's diet).
+ * field for either). Its booleans and state share one small integer, `_bits` (issue #12's diet), and
+ * the value it returns shares a slot with the sleeping task: armed, it hands the value to the
+ * task, whose next step sends it back into `next()` (four fields: 56 B, was 72 B).
  * Differs from asyncio only inside: asyncio awaits a Future set by `call_later`; the observable
  * behaviour (timing, cancellation, the CancelledError and its message) is the same.
  */
@@ -910,23 +912,24 @@ class TimedSleep<T> implements TimerEntry {
   /** `{ value, done }` while suspended: false, from the prototype. */
   declare done: false; // set only here, on the prototype, below the class
   _delay: number;
-  private readonly result: T;
-  /** The sleeping task while armed (in the loop's timer heap), else null. */
-  _task: Task<unknown> | null;
-  // The timer-heap entry (TimerEntry): the deadline and its tie-breaker; whether it is in the heap
-  // and whether it was disarmed there (the heap drops disarmed entries lazily) are bits of _bits.
+  /** Until armed, the value the sleep returns; armed (SLEEP_ARMED), the sleeping task; then null. */
+  _slot: T | Task<unknown> | null;
+  // The timer-heap entry (TimerEntry): the deadline (the heap keeps the tie-breaker); whether it
+  // is in the heap and whether it was disarmed there (dropped lazily) are bits of _bits.
   _when: number;
-  _seq: number;
-  /** SLEEP_STARTED/SLEEP_FINISHED (the iterator's state), SLEEP_BLOCKING, SLEEP_SCHEDULED, SLEEP_CANCELLED. */
+  /** SLEEP_STARTED/SLEEP_FINISHED (the iterator's state), SLEEP_BLOCKING, SLEEP_SCHEDULED, SLEEP_CANCELLED, SLEEP_ARMED. */
   _bits: number;
 
   constructor(delay: number, result: T) {
     this._delay = delay;
-    this.result = result;
-    this._task = null;
+    this._slot = result;
     this._when = 0;
-    this._seq = 0;
     this._bits = 0;
+  }
+
+  /** The sleeping task while armed (in the loop's timer heap), else null. */
+  get _task(): Task<unknown> | null {
+    return (this._bits & SLEEP_ARMED) !== 0 ? (this._slot as Task<unknown>) : null;
   }
 
   /** `{ value, done }` while suspended: the object itself is what the task receives. */
@@ -948,15 +951,15 @@ class TimedSleep<T> implements TimerEntry {
     return (this._bits & SLEEP_CANCELLED) !== 0;
   }
 
-  next(): IteratorResult<Suspend, T> {
+  next(sent?: unknown): IteratorResult<Suspend, T> {
     const bits = this._bits;
     if ((bits & (SLEEP_STARTED | SLEEP_FINISHED)) === 0) {
       this._bits = bits | SLEEP_STARTED | SLEEP_BLOCKING;
       return this as unknown as IteratorYieldResult<Suspend>;
     }
-    // Resumed: the timer fired (it cleared _task) and the task stepped us.
+    // Resumed: the timer fired and the task stepped us, sending the value _arm handed it.
     this._bits = bits | SLEEP_FINISHED;
-    return this.result === undefined ? (sleepDone as IteratorResult<Suspend, T>) : { value: this.result, done: true };
+    return sent === undefined ? (sleepDone as IteratorResult<Suspend, T>) : { value: sent as T, done: true };
   }
 
   throw(error: unknown): never {
@@ -978,26 +981,34 @@ class TimedSleep<T> implements TimerEntry {
   /** @internal Called by the task that received this object: wake `task` after the delay. */
   _arm(task: Task<unknown>): void {
     const loop = task._loop;
-    this._task = task;
+    const result = this._slot;
+    // The task sends it at its next step (its `_result` is free while it sleeps); a cancel
+    // replaces it with the CancelledError to throw.
+    if (result !== undefined) task._result = result;
+    this._slot = task;
+    this._bits |= SLEEP_ARMED;
     this._when = loop.time() + this._delay;
     loop._pushTimer(this);
   }
 
   /** @internal Keeps the timer from waking the task; the heap drops the entry lazily. */
   disarm(): void {
-    const task = this._task;
-    if (task !== null) {
-      this._task = null;
-      this._bits |= SLEEP_CANCELLED;
-      if ((this._bits & SLEEP_SCHEDULED) !== 0) task._loop._timerHandleCancelled();
+    const bits = this._bits;
+    if ((bits & SLEEP_ARMED) !== 0) {
+      const task = this._slot as Task<unknown>;
+      this._slot = null;
+      this._bits = (bits & ~SLEEP_ARMED) | SLEEP_CANCELLED;
+      if ((bits & SLEEP_SCHEDULED) !== 0) task._loop._timerHandleCancelled();
     }
   }
 
   /** @internal The heap moved the due timer to the ready queue: put the sleeping task back on it. */
   _run(): void {
-    const task = this._task;
-    if (task !== null) {
-      this._task = null;
+    const bits = this._bits;
+    if ((bits & SLEEP_ARMED) !== 0) {
+      const task = this._slot as Task<unknown>;
+      this._slot = null;
+      this._bits = bits & ~SLEEP_ARMED;
       if (task._waitingOn === this) task._waitingOn = null;
       task._loop._pushReady(task);
     }
@@ -1039,6 +1050,7 @@ const SLEEP_FINISHED = 2; // resumed, thrown into or returned: the iterator is d
 const SLEEP_BLOCKING = 4;
 const SLEEP_SCHEDULED = 8;
 const SLEEP_CANCELLED = 16;
+const SLEEP_ARMED = 32; // _slot holds the sleeping task
 /** @internal The task a timer-heap entry wakes if it is a sleep trap, else null (for instruments). */
 export function sleeperOfTimer(timer: unknown): Task<unknown> | null {
   return timer instanceof TimedSleep ? timer._task : null;

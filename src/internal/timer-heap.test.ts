@@ -2,15 +2,17 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { TimerHeap } from './timer-heap.ts';
-import type { TimerHandle } from '../events.ts';
+import type { TimerEntry } from '../events.ts';
 
-function timer(when: number, seq: number): TimerHandle {
-  return { _when: when, _seq: seq, _cancelled: false } as unknown as TimerHandle;
+// A fake entry; `_seq` is the test's own label (the push order), checked against the heap's tie-breaking.
+type Fake = TimerEntry & { _seq: number };
+function timer(when: number, seq: number): Fake {
+  return { _when: when, _seq: seq, _cancelled: false } as unknown as Fake;
 }
 
 function drain(heap: TimerHeap): [number, number][] {
   const out: [number, number][] = [];
-  for (let t = heap.pop(); t !== undefined; t = heap.pop()) out.push([t._when, t._seq]);
+  for (let t = heap.pop() as Fake | undefined; t !== undefined; t = heap.pop() as Fake | undefined) out.push([t._when, t._seq]);
   return out;
 }
 
@@ -19,7 +21,11 @@ describe('TimerHeap', () => {
     const heap = new TimerHeap();
     [timer(30, 0), timer(10, 1), timer(10, 2), timer(20, 3), timer(10, 4)].forEach((t) => heap.push(t));
     assert.equal(heap.length, 5);
-    assert.equal(heap.peek()?._seq, 1);
+    assert.equal((heap.peek() as Fake)._seq, 1);
+    assert.deepEqual(
+      heap.inOrder((t) => (t as Fake)._seq !== 2).map((t) => (t as Fake)._seq),
+      [1, 4, 3, 0],
+    );
     assert.deepEqual(drain(heap), [
       [10, 1],
       [10, 2],
@@ -45,11 +51,11 @@ describe('TimerHeap', () => {
             if (op.pop) {
               model.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
               const expected = model.shift();
-              const got = heap.pop();
+              const got = heap.pop() as Fake | undefined;
               assert.deepEqual([got?._when, got?._seq], expected);
             }
           });
-          heap.filterInPlace((t) => !dropped.has(t._seq));
+          heap.filterInPlace((t) => !dropped.has((t as Fake)._seq));
           const rest = model.filter(([, seq]) => !dropped.has(seq)).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
           assert.deepEqual(drain(heap), rest);
         },

@@ -1,6 +1,7 @@
 /**
- * The loop's timer heap: a 4-ary min-heap of timer entries (TimerEntrys, sleep traps) by (`_when`, `_seq`), equal deadlines
- * in scheduling order.
+ * The loop's timer heap: a 4-ary min-heap of timer entries (TimerHandles, sleep traps) by (`_when`,
+ * push order), equal deadlines in scheduling order. The push order (the tie-breaker) lives only
+ * here: no entry carries it (8 bytes less per sleep and per TimerHandle).
  *
  * Why not the generic BinaryHeap: timers fire in an order unrelated to the order they were made,
  * so a heap of objects touches a cold object at every comparison. Here the keys live in parallel
@@ -16,6 +17,7 @@ export class TimerHeap {
   readonly items: TimerEntry[] = [];
   private whens = new Float64Array(64);
   private seqs = new Float64Array(64);
+  private nextSeq = 0;
 
   get length(): number {
     return this.items.length;
@@ -32,7 +34,7 @@ export class TimerHeap {
     const whens = this.whens;
     const seqs = this.seqs;
     const when = timer._when;
-    const seq = timer._seq;
+    const seq = this.nextSeq++;
     items.push(timer);
     while (i > 0) {
       const parent = (i - 1) >> 2;
@@ -54,8 +56,18 @@ export class TimerHeap {
     if (last < 0) return undefined;
     const top = items[0] as TimerEntry;
     const moved = items.pop() as TimerEntry;
-    if (last > 0) this.siftDown(0, moved, this.whens[last] as number, this.seqs[last] as number);
+    if (last > 0) this.refillRoot(moved, this.whens[last] as number, this.seqs[last] as number);
     return top;
+  }
+
+  /** The entries for which keep(timer) is true, in the order they will fire (a new array). */
+  inOrder(keep: (timer: TimerEntry) => boolean): TimerEntry[] {
+    const whens = this.whens;
+    const seqs = this.seqs;
+    const order: number[] = [];
+    for (let i = 0; i < this.items.length; i++) if (keep(this.items[i] as TimerEntry)) order.push(i);
+    order.sort((a, b) => (whens[a] as number) - (whens[b] as number) || (seqs[a] as number) - (seqs[b] as number));
+    return order.map((i) => this.items[i] as TimerEntry);
   }
 
   /** Keeps only the timers for which keep(timer) is true, then rebuilds the heap in O(n). */
@@ -74,6 +86,52 @@ export class TimerHeap {
     }
     items.length = j;
     for (let i = (j - 2) >> 2; i >= 0; i--) this.siftDown(i, items[i] as TimerEntry, whens[i] as number, seqs[i] as number);
+  }
+
+  /**
+   * The pop's sift, bottom-up (Floyd): the root's hole follows the earliest child down to a leaf,
+   * then the moved last entry rises from there. The last entry almost always belongs near the
+   * bottom, so this skips comparing it at every level (one compare in four, 4-ary), and rising
+   * back is mostly zero or one step.
+   */
+  private refillRoot(timer: TimerEntry, when: number, seq: number): void {
+    const items = this.items;
+    const whens = this.whens;
+    const seqs = this.seqs;
+    const n = items.length;
+    let i = 0;
+    for (;;) {
+      const first = 4 * i + 1;
+      if (first >= n) break;
+      let best = first;
+      let bestWhen = whens[first] as number;
+      let bestSeq = seqs[first] as number;
+      const end = first + 4 < n ? first + 4 : n;
+      for (let c = first + 1; c < end; c++) {
+        const w = whens[c] as number;
+        if (w < bestWhen || (w === bestWhen && (seqs[c] as number) < bestSeq)) {
+          best = c;
+          bestWhen = w;
+          bestSeq = seqs[c] as number;
+        }
+      }
+      items[i] = items[best] as TimerEntry;
+      whens[i] = bestWhen;
+      seqs[i] = bestSeq;
+      i = best;
+    }
+    while (i > 0) {
+      const parent = (i - 1) >> 2;
+      const pw = whens[parent] as number;
+      if (pw < when || (pw === when && (seqs[parent] as number) < seq)) break;
+      items[i] = items[parent] as TimerEntry;
+      whens[i] = pw;
+      seqs[i] = seqs[parent] as number;
+      i = parent;
+    }
+    items[i] = timer;
+    whens[i] = when;
+    seqs[i] = seq;
   }
 
   private siftDown(start: number, timer: TimerEntry, when: number, seq: number): void {

@@ -402,7 +402,9 @@ export class StreamWriter {
     }
     // Let a pending 'close' arrive, so drain() after close() reports a lost connection.
     if (this._transport.isClosing()) yield* sleep(0);
-    yield* this._protocol._drainHelper();
+    const protocol = this._protocol;
+    // Not paused, not lost (the common case): return without starting _drainHelper's generator.
+    if (protocol._paused || protocol._connectionLost) yield* protocol._drainHelper();
   }
 
   /**

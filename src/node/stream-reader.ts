@@ -237,7 +237,9 @@ export class StreamReader {
     chunks[this._head] = undefined as never;
     this._head++;
     if (this._head === chunks.length) {
-      chunks.length = 0;
+      // pop() keeps the array's backing store (`length = 0` drops it): the next push allocates none.
+      if (chunks.length === 1) chunks.pop();
+      else chunks.length = 0;
       this._head = 0;
     } else if (this._head >= 64 && this._head * 2 >= chunks.length) {
       // Compact now and then, so the array does not grow with every chunk ever fed.
@@ -298,8 +300,12 @@ export class StreamReader {
     return true;
   }
 
-  /** Waits until feedData or feedEof (or an error) wakes this reader. */
-  private *_waitForData(funcName: string): Coroutine<void> {
+  /**
+   * The Future a read waits on until feedData or feedEof (or an error) wakes this reader; the
+   * caller awaits it and clears `_waiter` after (read and readexactly do that inline, so a wait
+   * starts no second generator).
+   */
+  private _newWaiter(funcName: string): Future<void> {
     if (this._waiter !== null) {
       throw new RuntimeError(`${funcName}() called while another coroutine is already waiting for incoming data`);
     }
@@ -312,6 +318,12 @@ export class StreamReader {
     }
     const waiter = getRunningLoop().createFuture<void>();
     this._waiter = waiter;
+    return waiter;
+  }
+
+  /** Waits until feedData or feedEof (or an error) wakes this reader. */
+  private *_waitForData(funcName: string): Coroutine<void> {
+    const waiter = this._newWaiter(funcName);
     try {
       yield* waiter;
     } finally {
@@ -432,7 +444,14 @@ export class StreamReader {
       }
       return all;
     }
-    if (this._size === 0 && !this._eof) yield* this._waitForData('read');
+    if (this._size === 0 && !this._eof) {
+      const waiter = this._newWaiter('read');
+      try {
+        yield* waiter;
+      } finally {
+        if (this._waiter === waiter) this._waiter = null;
+      }
+    }
     const data = this._take(Math.min(n, this._size));
     this._maybeResumeTransport();
     return data;
@@ -457,7 +476,12 @@ export class StreamReader {
       while (this._size < n) {
         if (this._eof) throw new IncompleteReadError(this._clear(), n);
         this._wanted = n;
-        yield* this._waitForData('readexactly');
+        const waiter = this._newWaiter('readexactly');
+        try {
+          yield* waiter;
+        } finally {
+          if (this._waiter === waiter) this._waiter = null;
+        }
       }
     } finally {
       this._wanted = 0;

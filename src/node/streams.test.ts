@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { existsSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
+import { Duplex } from 'node:stream';
 import { spawnSync } from 'node:child_process';
 import { run, runSync } from '../runners.ts';
 import { createTask, sleep } from '../tasks.ts';
@@ -511,6 +512,61 @@ describe('TCP streams on 127.0.0.1 (real sockets)', () => {
       writer.writeEof();
       writer.write('late');
     }), { name: 'RuntimeError', message: 'Cannot call write() after writeEof()' });
+  });
+});
+
+describe('the write path', () => {
+  // A small write into an empty buffer goes to Node without a callback (Node then skips a
+  // nextTick per write); close() must still wait until it is sent, so it writes an empty
+  // buffer with the callback behind it.
+  test('close() after a quiet write that stays buffered closes only once it is sent', async () => {
+    const sent: number[] = [];
+    let release: (() => void) | null = null;
+    const stream = new Duplex({
+      read() {},
+      write(chunk: Buffer, _encoding, callback) {
+        sent.push(chunk.length);
+        if (chunk.length === 0) callback();
+        else release = () => callback(); // the bytes stay in Node's buffer until released
+      },
+    });
+    const events = await run(function* () {
+      const reader = new StreamReader();
+      const transport = new StreamTransport(getRunningLoop(), stream, reader);
+      const writer = new StreamWriterClass(transport, reader);
+      const seen: string[] = [];
+      writer.write(new Uint8Array(10));
+      seen.push(`quiet ${transport._quietTail}, buffered ${writer.getWriteBufferSize()}`);
+      writer.close();
+      for (let i = 0; i < 3; i++) yield* sleep(0);
+      seen.push(`closed before release: ${stream.destroyed}`);
+      release!();
+      yield* writer.waitClosed();
+      seen.push(`closed after release: ${stream.destroyed}`);
+      return seen;
+    });
+    assert.deepEqual(events, ['quiet true, buffered 10', 'closed before release: false', 'closed after release: true']);
+    assert.deepEqual(sent, [10, 0]);
+  });
+
+  test('a write into a non-empty buffer, a large one, or one while closing carries the callback', async () => {
+    const quiet = await run(function* () {
+      const stream = new Duplex({ read() {}, write(_chunk, _encoding, callback) { setImmediate(callback); } });
+      const reader = new StreamReader();
+      const transport = new StreamTransport(getRunningLoop(), stream, reader);
+      const seen: boolean[] = [];
+      transport.write(new Uint8Array(8));
+      seen.push(transport._quietTail); // empty buffer, small: quiet
+      transport.write(new Uint8Array(8));
+      seen.push(transport._quietTail); // the first is still buffered
+      while (transport.getWriteBufferSize() > 0) yield* sleep(1);
+      transport.write(new Uint8Array(16 * 1024 + 1));
+      seen.push(transport._quietTail); // over the low limit
+      while (transport.getWriteBufferSize() > 0) yield* sleep(1);
+      transport.close();
+      return seen;
+    });
+    assert.deepEqual(quiet, [true, false, false]);
   });
 });
 

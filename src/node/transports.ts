@@ -40,6 +40,9 @@ import type { Future } from '../futures.ts';
 /** asyncio's constants.LOG_THRESHOLD_FOR_CONNLOST_WRITES: writes to a lost connection logged from this many on. */
 const LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
 
+// What close() writes to hear when a quiet write (one without a callback) has gone out.
+const EMPTY = Buffer.alloc(0);
+
 /** The Node side of a connection: a net.Socket, a child process's pipe, or a merging PassThrough. */
 type NodeStream = Duplex;
 
@@ -65,6 +68,7 @@ export function settleOk(future: Future<void>): void {
  * - `_high`, `_low`  the write buffer limits (asyncio's set_write_buffer_limits)
  * - `_writePaused`   pauseWriting() was called and resumeWriting() not yet
  * - `_resumePosted`  a resume check is posted into the loop and has not run yet
+ * - `_quietTail`     the last write went out without a callback (see write()) and may still be buffered
  * - `_eofWritten`    writeEof() was called
  * - `_connectWaiter` openConnection's future until 'connect'
  * - `_server`        the Server that accepted this connection, or null
@@ -92,6 +96,7 @@ export class StreamTransport {
   _low: number;
   _writePaused: boolean;
   _resumePosted: boolean;
+  _quietTail: boolean;
   _eofWritten: boolean;
   _connectWaiter: Future<void> | null;
   _server: Server | null;
@@ -141,6 +146,7 @@ export class StreamTransport {
     this._low = 16 * 1024;
     this._writePaused = false;
     this._resumePosted = false;
+    this._quietTail = false;
     this._eofWritten = false;
     this._connectWaiter = null;
     this._server = null;
@@ -265,7 +271,8 @@ export class StreamTransport {
       this.stream.destroy();
       return;
     }
-    this.loop.callSoonThreadsafe(callback, arg);
+    // callSoonThreadsafe without its argument checks and rest array: `callback` is ours.
+    this.loop._callSoonInternal(callback as (arg: never) => void, arg);
   }
 
   /** @internal asyncio's _call_connection_lost: the connect waiter, the protocol's connectionLost, the server. */
@@ -368,9 +375,17 @@ export class StreamTransport {
       this._connLost++;
       return;
     }
+    const stream = this.stream;
+    // A write into an empty buffer that is small (at most the low limit) goes without a callback:
+    // Node then skips the nextTick and the record it makes per write with one (most writes are
+    // sent at once). Its bytes, if they stay buffered, are below the low limit, and every later
+    // write has the callback, so pausing and resuming see each completion that matters; close()
+    // covers a quiet write still buffered.
+    const quiet = stream.writableLength === 0 && bytes.length <= this._low && !this._closing && !this._writePaused;
+    this._quietTail = quiet;
     // Past Node's highWaterMark write() returns false; below it the buffer can pass our high
     // limit only if that limit was set lower (setWriteBufferLimits), so the check is skipped then.
-    if (!this.stream.write(bytes, this._onWritten) || this._high < this.stream.writableHighWaterMark) this._maybePauseProtocol();
+    if (!(quiet ? stream.write(bytes) : stream.write(bytes, this._onWritten)) || this._high < stream.writableHighWaterMark) this._maybePauseProtocol();
   }
 
   /**
@@ -447,7 +462,11 @@ export class StreamTransport {
       // asyncio 3.11's ssl_shutdown_timeout: flushing and the TLS shutdown may take this long.
       this._shutdownTimer = this.loop.callLater(this._shutdownTimeout, () => this._forceClose(new TimeoutError('SSL shutdown timed out')));
     }
-    if (stream.writable && !stream.writableEnded && stream.writableLength > 0) return; // _onWritten finishes
+    if (stream.writable && !stream.writableEnded && stream.writableLength > 0) {
+      // _onWritten finishes; a quiet last write has no callback: an empty write after it does.
+      if (this._quietTail) stream.write(EMPTY, this._onWritten);
+      return;
+    }
     this._finishClose();
   }
 

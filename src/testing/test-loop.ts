@@ -16,7 +16,7 @@
  */
 import { EventLoop } from '../base-events.ts';
 import { RuntimeError } from '../exceptions.ts';
-import { getRunningLoopOrNull, type TimerEntry, type TimerHandle } from '../events.ts';
+import { getRunningLoopOrNull, type TimerHandle } from '../events.ts';
 import { describeValue } from '../internal/repr.ts';
 import { checkInteger, checkOptions } from '../internal/validate.ts';
 
@@ -32,10 +32,6 @@ export interface TestLoopOptions {
 }
 
 const DEFAULT_MAX_ITERATIONS = 1_000_000;
-
-function timerOrder(a: TimerEntry, b: TimerEntry): number {
-  return a._when - b._when || a._seq - b._seq;
-}
 
 /**
  * An event loop on a manual virtual clock: `advance(ms)` moves time and runs what falls due,
@@ -123,7 +119,7 @@ export class TestLoop extends EventLoop {
    * assert.deepEqual(loop.pendingTimers().map((t) => t.when()), [5_000]);
    */
   pendingTimers(): Pick<TimerHandle, 'when' | 'cancel' | 'cancelled' | 'toString'>[] {
-    return this._scheduled.items.filter((timer) => !timer._cancelled).sort(timerOrder);
+    return this._scheduled.inOrder((timer) => !timer._cancelled);
   }
 
   /** Runs until idle at `target`, jumping the clock from deadline to deadline; returns callbacks run. */
