@@ -38,7 +38,7 @@ export const SLEEP0: Suspend = Object.freeze({ toString: () => '<sleep(0)>' }) a
  * compares it with undefined, and V8 compiles object-or-undefined `===` to one pointer compare
  * (a symbol there costs a StrictEqual builtin call, ~12 instructions, twice per switch).
  */
-const SLEEP0_RESUME = Object.freeze({ toString: () => '<sleep(0) resume>' });
+const SLEEP0_RESUME = Object.freeze({});
 /** What a step that throws nothing in passes as its error (any value, null too, can be thrown). */
 const NO_ERROR: unique symbol = Symbol('yieldio.noError');
 
@@ -854,10 +854,11 @@ const sleep0Iterator = {
 // a coroutine's `return` and bare `yield` produce: the step's `result.done` read sees one map, not
 // two (a second map deopted the switch loop when the first task finished, and the re-optimized
 // loop no longer inlined the step). Not frozen, for the same reason (freezing changes the map).
-const sleep0Yield = (function* (): Generator<Suspend, void, unknown> {
+const sleep0Results = (function* (): Generator<Suspend, void, unknown> {
   yield SLEEP0;
-})().next() as IteratorResult<Suspend, void>;
-const sleep0Done = (function* (): Generator<Suspend, void, unknown> {})().next() as IteratorResult<Suspend, void>;
+})();
+const sleep0Yield: IteratorResult<Suspend, void> = sleep0Results.next();
+const sleep0Done: IteratorResult<Suspend, void> = sleep0Results.next();
 
 // Debug mode: a coroutine yieldio hands out that is collected without ever being started was
 // never awaited (asyncio's "coroutine ... was never awaited" RuntimeWarning).
