@@ -412,12 +412,18 @@ export class EventLoop {
     if (this._debug) {
       for (let i = 0; i < count; i++) this._runHandleDebug(ready.shift() as Runnable);
     } else {
-      for (let i = 0; i < count; i++) {
-        const handle = ready.shift() as Runnable;
-        if (!handle._cancelled) handle._run();
-      }
+      this._runReady(ready, count);
     }
     return count;
+  }
+
+  // The hot loop, apart from the pass's start (moving due timers): V8 then spends this function's
+  // inlining budget on the task step (Task._run) alone, and keeps it inlined after a re-optimization.
+  private _runReady(ready: Deque<Runnable>, count: number): void {
+    for (let i = 0; i < count; i++) {
+      const handle = ready.shift() as Runnable;
+      if (!handle._cancelled) handle._run();
+    }
   }
 
   private _moveDueTimers(): void {

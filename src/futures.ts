@@ -40,7 +40,7 @@ export type DoneCallback<F> = (future: F) => void;
 // 2. When the loop goes idle (every awaiter woken by the failure has run), or `_failed` grows
 //    large, the ones still unretrieved are promoted: their exception's stack is formatted and a
 //    GC report is registered. Formatting matters: an Error whose `.stack` was never read keeps
-//    V8's structured call sites, whose receivers include `Task._step`'s task, so the report's own
+//    V8's structured call sites, whose receivers include `Task._run`'s task, so the report's own
 //    hold on the exception would keep the task reachable forever (the 1.6 GB per 1M tasks leak).
 //    A formatted stack is a string and holds nothing.
 // The GC reports a promoted future that nobody can reach any more; `loop.close()` reports every

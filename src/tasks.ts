@@ -33,8 +33,12 @@ export interface TaskOptions {
 // coroutine with SLEEP0_RESUME, which tells the shared sleep(0) iterator that its trip is over.
 /** @internal The `sleep(0)` marker a coroutine yields (async generators must tell it from values). */
 export const SLEEP0: Suspend = Object.freeze({ toString: () => '<sleep(0)>' }) as unknown as Suspend;
-/** @internal What the task sends back after a `sleep(0)` trip. */
-const SLEEP0_RESUME: unique symbol = Symbol('yieldio.sleep0.resume');
+/**
+ * @internal What the task sends back after a `sleep(0)` trip. An object, not a symbol: `next()`
+ * compares it with undefined, and V8 compiles object-or-undefined `===` to one pointer compare
+ * (a symbol there costs a StrictEqual builtin call, ~12 instructions, twice per switch).
+ */
+const SLEEP0_RESUME = Object.freeze({});
 /** What a step that throws nothing in passes as its error (any value, null too, can be thrown). */
 const NO_ERROR: unique symbol = Symbol('yieldio.noError');
 
@@ -121,6 +125,8 @@ export class Task<T = unknown> extends Future<T> {
   _context: Context | ContextValues;
   _prevLinked: Task<unknown> | null | undefined;
   _nextLinked: Task<unknown> | null | undefined;
+  /** GenNext, on the prototype (see below the class). */
+  declare _genNext: typeof GenNext;
 
   /** @internal Use `createTask(coro)`. */
   constructor(coro: Coroutine<T>, loop: EventLoop, options?: TaskOptions) {
@@ -139,7 +145,7 @@ export class Task<T = unknown> extends Future<T> {
     if (loop._instruments !== null) loop._instruments.taskSpawned(this as Task<unknown>);
     if (options?.eagerStart === true && getRunningLoopOrNull() === loop) {
       // The one deliberate exception to "callbacks never run inline": eager start (3.12).
-      this._step();
+      this._stepGeneral(); // the first step always takes the general path (FIRST claims the coroutine)
       // 3.13 (gh-122332): a task that finished during its eager start lets go of its coroutine.
       if (this._state !== PENDING) (this as { _coro: Coroutine<T> | null })._coro = null;
     } else {
@@ -282,15 +288,19 @@ export class Task<T = unknown> extends Future<T> {
   }
 
   /**
-   * @internal One step: send a value or throw an error into the coroutine, then look at what it
-   * yielded. asyncio's `__step` + `__step_run_and_handle_result`. This is the fast path, small
-   * enough for V8 to inline into the ready queue's loop: a generator to resume with a value, no
-   * step hook, no instrument, no explicit context; everything else goes through `_stepGeneral`.
+   * @internal The ready queue runs a scheduled step through this. One step: send a value or throw
+   * an error into the coroutine, then look at what it yielded. asyncio's `__step` +
+   * `__step_run_and_handle_result`. This is the fast path, small enough for V8 to inline into the
+   * ready queue's loop: a pending task, a generator to resume with a value, no step hook, no
+   * instrument, no explicit context; everything else goes through `_runSlow`. One method, not a
+   * wrapper around a step method: V8 counts what a callee already inlined against the loop's
+   * inlining budget, and the wrapper's copy of the step (with the return path, once tasks had
+   * ended) was too big for the loop to inline after a deopt (callgrind: ~+70 instructions per switch warm).
    */
-  _step(): void {
+  _run(): void {
     const loop = this._loop;
     if ((this._flags & SLOW_STEP) !== NATIVE_NEXT || this._state !== PENDING || stepHook !== null || loop._instruments !== null || hasExplicitContext()) {
-      this._stepGeneral();
+      this._runSlow();
       return;
     }
     const value = this._result;
@@ -300,7 +310,7 @@ export class Task<T = unknown> extends Future<T> {
     loop._currentTask = this as Task<unknown>;
     let result: IteratorResult<Suspend, unknown>;
     try {
-      result = GenNext.call(this._coro, value);
+      result = this._genNext.call(this._coro, value);
     } catch (thrown) {
       loop._currentTask = previousTask;
       this._stepRaised(thrown, NO_ERROR, null);
@@ -318,7 +328,7 @@ export class Task<T = unknown> extends Future<T> {
     }
   }
 
-  /** The step with everything the fast path leaves out: first step, errors to throw, hooks, instruments. */
+  /** The step with everything `_run`'s fast path leaves out: first step, errors to throw, hooks, instruments. */
   private _stepGeneral(): void {
     if (this._state !== PENDING) throw internalError(`_step(): already done: ${this}`);
     const flags = this._flags;
@@ -557,8 +567,8 @@ export class Task<T = unknown> extends Future<T> {
     this._loop._pushReady(this);
   }
 
-  /** @internal The ready queue runs a scheduled step through this. */
-  _run(): void {
+  /** `_run` off its fast path: a task already done (an error report), or the general step. */
+  private _runSlow(): void {
     if (this._state !== PENDING) {
       // Finished behind the step's back (Future.prototype.setResult.call(task, ...)): asyncio's
       // __step raises this inside its handle, so it reaches the exception handler, never the caller.
@@ -569,7 +579,7 @@ export class Task<T = unknown> extends Future<T> {
       });
       return;
     }
-    this._step();
+    this._stepGeneral();
   }
 
   /** @internal How debug reports and errors name a scheduled step. */
@@ -611,6 +621,10 @@ export class Task<T = unknown> extends Future<T> {
 }
 
 Task.prototype._cancelled = false;
+// GenNext read from the prototype: after the step's map check V8 folds it to a constant and calls
+// the builtin directly; read from the module scope it is a variable, called through the generic
+// Call builtin (~21 instructions per switch, callgrind).
+Task.prototype._genNext = GenNext;
 // Read once: a Future whose addDoneCallback is this one gets the allocation-free waiter path.
 const futureAddDoneCallback = Future.prototype.addDoneCallback;
 
@@ -870,8 +884,15 @@ const sleep0Iterator = {
     return this;
   },
 };
-const sleep0Yield: IteratorResult<Suspend, void> = Object.freeze({ value: SLEEP0, done: false });
-const sleep0Done: IteratorResult<Suspend, void> = Object.freeze({ value: undefined, done: true });
+// Both results are made by a generator, so they have the engine's own iterator-result map, the one
+// a coroutine's `return` and bare `yield` produce: the step's `result.done` read sees one map, not
+// two (a second map deopted the switch loop when the first task finished, and the re-optimized
+// loop no longer inlined the step). Not frozen, for the same reason (freezing changes the map).
+const sleep0Results = (function* (): Generator<Suspend, void, unknown> {
+  yield SLEEP0;
+})();
+const sleep0Yield: IteratorResult<Suspend, void> = sleep0Results.next();
+const sleep0Done: IteratorResult<Suspend, void> = sleep0Results.next();
 
 // Debug mode: a coroutine yieldio hands out that is collected without ever being started was
 // never awaited (asyncio's "coroutine ... was never awaited" RuntimeWarning).

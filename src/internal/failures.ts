@@ -1,7 +1,7 @@
 /**
  * Failure reports that say where a failure happened and who awaited it:
  * `in Task 'service-api' (created at server.ts:12), awaited by gather in Task 'main' (created at main.ts:3)`,
- * and stacks without yieldio's own frames (`Task._step`, `EventLoop._runSome`, ...).
+ * and stacks without yieldio's own frames (`Task._run`, `EventLoop._runSome`, ...).
  *
  * Design notes.
  * - Nothing here runs per step. Creation sites come from ./creations.ts (debug mode only).

@@ -61,7 +61,7 @@ for (const mode of ['run', 'runSync']) {
     assert.equal(code, 1, stderr);
     const lines = report(stderr, 'RangeError: upstream refused');
     assert.deepEqual(lines.slice(0, 5), ['RangeError: upstream refused', userFrames[0], '    at handle.next (<anonymous>)', userFrames[1], '    at serviceApi.next (<anonymous>)']);
-    assert.match(stderr, /at Task\._step \(.*\/src\/tasks\.ts:\d+:\d+\)/);
+    assert.match(stderr, /at Task\._run \(.*\/src\/tasks\.ts:\d+:\d+\)/);
     assert.match(stderr, /at EventLoop\._runSome \(.*\/src\/base-events\.ts:\d+:\d+\)/);
     assert.doesNotMatch(stderr, /yieldio loop/);
     assert.equal(lines.at(-1), `    in Task 'service-api' (created at who-awaited.ts:31), awaited by gather in Task 'main' (created at who-awaited.ts:${mode === 'run' ? 42 : 36})`);
@@ -75,7 +75,7 @@ test('"Task exception was never retrieved": the report names the task the error 
   assert.equal(lines[1], "future: <Task finished name='service-api' coro=<coroutine> exception=RangeError('upstream refused')>");
   assert.deepEqual(lines.slice(2, 6), ['RangeError: upstream refused', userFrames[0], '    at <yieldio loop> (1 frame hidden; debug mode shows them)', userFrames[1]]);
   assert.equal(lines.at(-1), "    in Task 'service-api'");
-  assert.doesNotMatch(stderr, /Task\._step|\/src\//);
+  assert.doesNotMatch(stderr, /Task\._run|Task\._step|\/src\//);
 });
 
 test('"Task exception was never retrieved" in debug mode: the creation site, and every frame', async () => {
@@ -83,5 +83,5 @@ test('"Task exception was never retrieved" in debug mode: the creation site, and
   assert.equal(code, 0, stderr);
   const lines = report(stderr, 'Task exception was never retrieved');
   assert.equal(lines.at(-1), "    in Task 'service-api' (created at who-awaited.ts:27)");
-  assert.match(stderr, /at Task\._step \(/);
+  assert.match(stderr, /at Task\._run \(/);
 });
