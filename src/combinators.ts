@@ -197,7 +197,7 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
   };
   const children: Future<unknown>[] = new Array(n);
   // The repeat check, without hashing in the common case: a coroutine wrapped by this gather is
-  // claimed for its task at once (preclaimCoroutine: the WeakSet add its first step would make), so
+  // claimed for its task at once (preclaimCoroutine: the claim its first step would make), so
   // a claimed coroutine is the suspect; a pending Future already holds our callback. Anything else
   // (a done Future, an eager or factory-made task, a foreign awaitable, a coroutine claimed
   // before) switches to asyncio's own map from argument to future for the rest.

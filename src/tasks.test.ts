@@ -701,6 +701,51 @@ describe('Task bad yields and misuse', () => {
     }
   });
 
+  // The claim is a private field stamped on the coroutine: nothing its owner can see or trap.
+  flavours('coroutine reuse: the claim adds nothing visible and runs no Proxy trap, and a frozen coroutine object is claimed too', function* () {
+    function* body(): Coroutine<string> {
+      yield* sleep(0);
+      return 'done';
+    }
+    const coro = body();
+    const keysBefore = Reflect.ownKeys(coro);
+    assert.equal(yield* createTask(coro), 'done');
+    assert.deepEqual(Reflect.ownKeys(coro), keysBefore);
+    assert.equal(Object.isExtensible(coro), true);
+
+    // A hand-written coroutine object, frozen: claimed all the same, and a second task refused.
+    const frozen = Object.freeze({
+      next: () => ({ done: true as const, value: 'f' }),
+      throw: (e: unknown) => {
+        throw e;
+      },
+      return: (v: unknown) => ({ done: true as const, value: v }),
+      [Symbol.iterator]() {
+        return this;
+      },
+    }) as unknown as Coroutine<string>;
+    assert.equal(yield* createTask(frozen), 'f');
+    assert.match(((yield* errorOf(createTask(frozen))) as Error).message, REUSED);
+
+    // A Proxy over a generator: the claim goes on the proxy itself and calls none of its traps.
+    const traps: string[] = [];
+    const target = body();
+    const handler: ProxyHandler<object> = {};
+    for (const trap of ['get', 'set', 'has', 'defineProperty', 'getOwnPropertyDescriptor', 'ownKeys', 'isExtensible', 'preventExtensions'] as const) {
+      (handler as Record<string, unknown>)[trap] = (...args: unknown[]) => {
+        if (trap !== 'get') traps.push(trap);
+        return (Reflect[trap] as (...a: unknown[]) => unknown)(...args);
+      };
+    }
+    const proxied = new Proxy(target, handler) as Coroutine<string>;
+    const viaProxy = createTask(proxied);
+    assert.match(((yield* errorOf(createTask(proxied))) as Error).message, REUSED);
+    traps.length = 0;
+    void viaProxy.cancel();
+    yield* errorOf(viaProxy);
+    assert.deepEqual(traps, []);
+  });
+
   // Lazy tasks only: under the eager factory no task can be cancelled before its first step.
   test('coroutine reuse: refused even when the second task was cancelled before its first step', () => runSync(function* () {
     const coro = value('v');
