@@ -735,12 +735,16 @@ describe('reprs and writes after the loss (asyncio streams.py / selector_events.
   });
 });
 
-/** The keep-alive timer of our end of a TCP connection, from Linux's /proc/net/tcp ('02' when armed), or null. */
+/**
+ * The keep-alive timer of our end of an established TCP connection, from Linux's /proc/net/tcp
+ * ('02' when armed), or null. Only state 01 (ESTABLISHED) counts: another process's closed
+ * connection on the same port number lingers in TIME_WAIT (timer '03').
+ */
 function keepAliveTimer(localPort: number): string | null {
   const hex = localPort.toString(16).toUpperCase().padStart(4, '0');
   for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
     const fields = line.trim().split(/\s+/);
-    if (fields[1]?.endsWith(`:${hex}`)) return fields[5]!.slice(0, 2);
+    if (fields[1]?.endsWith(`:${hex}`) && fields[3] === '01') return fields[5]!.slice(0, 2);
   }
   return null;
 }
@@ -805,7 +809,7 @@ describe('stream options (asyncio create_connection / create_server)', () => {
       const ours = (w: StreamWriter): number => (w.getExtraInfo('sockname') as [string, number])[1];
       // The accepted end's local port is the server's; find it by the client's port as its remote.
       const serverSide = readFileSync('/proc/net/tcp', 'utf8').split('\n').map((l) => l.trim().split(/\s+/))
-        .find((f) => f[2]?.endsWith(`:${ours(toKaServer).toString(16).toUpperCase().padStart(4, '0')}`) && f[1]?.endsWith(`:${portOf(server).toString(16).toUpperCase().padStart(4, '0')}`));
+        .find((f) => f[3] === '01' && f[2]?.endsWith(`:${ours(toKaServer).toString(16).toUpperCase().padStart(4, '0')}`) && f[1]?.endsWith(`:${portOf(server).toString(16).toUpperCase().padStart(4, '0')}`));
       const timers = { client: keepAliveTimer(ours(withKa)), plain: keepAliveTimer(ours(without)), accepted: serverSide?.[5]?.slice(0, 2) ?? null };
       for (const w of [withKa, without, toKaServer]) w.close();
       server.close();
