@@ -9,6 +9,8 @@ import { createTask, sleep } from '../tasks.ts';
 import { getRunningLoop } from '../events.ts';
 import { IncompleteReadError, LimitOverrunError, RuntimeError } from '../exceptions.ts';
 import { catching } from '../../test/support/coroutines.ts';
+import { captureCallGraph, formatCallGraph } from '../graph.ts';
+import { CancelledError } from '../exceptions.ts';
 import { StreamReader, type ReadTransport } from './stream-reader.ts';
 
 const DATA = 'line1\nline2\nline3\n';
@@ -384,6 +386,61 @@ describe('StreamReader: CPython test_streams, ported', () => {
     withTransport.setTransport({ pauseReading() {}, resumeReading() {}, toString: () => '<Transport>' });
     assert.equal(String(withTransport), '<StreamReader transport=<Transport>>');
     assert.throws(() => withTransport.setTransport({ pauseReading() {}, resumeReading() {} }), { name: 'RuntimeError', message: 'Transport already set' });
+  });
+});
+
+describe('StreamReader: a waiting read, as seen from outside', () => {
+  test('a waiting read is seen as before: the task waits for the reader\'s waiter (repr, call graph), and data wakes it', () => {
+    sync(function* () {
+      for (const start of [(r: StreamReader) => r.read(10), (r: StreamReader) => r.readexactly(2), (r: StreamReader) => r.readline()]) {
+        const r = new StreamReader();
+        const task = createTask(start(r));
+        yield* sleep(0);
+        const waiter = r._waiter;
+        assert.notEqual(waiter, null);
+        assert.match(String(task), /wait_for=<Future pending cb=\[Task\.task_wakeup\(\)\]>>$/);
+        const graph = captureCallGraph(task);
+        assert.deepEqual(graph?.awaiting, [waiter]);
+        assert.match(formatCallGraph(task), /^\* Task\(name='Task-\d+', state=pending\)\n {2}\+ Awaiting:\n {2}\| {3}<Future pending>$/);
+        r.feedData('a\n');
+        assert.equal(text(yield* task), 'a\n');
+        assert.equal(r._waiter, null);
+        assert.equal(waiter?.done(), true);
+      }
+    });
+  });
+
+  test('test_read_cancel / readexactly: cancelling the task cancels the read\'s waiter and the read raises CancelledError; the next read waits on a new one', () => {
+    sync(function* () {
+      const r = new StreamReader();
+      const task = createTask(r.readexactly(4));
+      yield* sleep(0);
+      const first = r._waiter;
+      task.cancel('stop');
+      const error = yield* catching(task);
+      assert.ok(error instanceof CancelledError);
+      assert.equal(error.message, 'stop');
+      assert.equal(first?.cancelled(), true);
+      assert.equal(r._waiter, null);
+      assert.equal(r._wanted, 0);
+      const again = createTask(r.readexactly(4));
+      yield* sleep(0);
+      assert.notEqual(r._waiter, first);
+      r.feedData('abcd');
+      assert.equal(text(yield* again), 'abcd');
+    });
+  });
+
+  test('a read resumed by hand while its waiter is pending fails as `yield* future` does (asyncio test_iter): "await wasn\'t used with future"', () => {
+    sync(function* () {
+      const r = new StreamReader();
+      const read = r.read(10);
+      const step = read.next();
+      assert.equal(step.done, false);
+      assert.equal(step.value as unknown, r._waiter); // the waiter itself, marked as awaited
+      assert.throws(() => read.next(), { name: 'RuntimeError', message: "await wasn't used with future" });
+      assert.equal(r._waiter, null); // the read is over: another may wait
+    });
   });
 });
 
