@@ -515,6 +515,58 @@ describe('TCP streams on 127.0.0.1 (real sockets)', () => {
   });
 });
 
+describe('the read path: data events enter the loop', () => {
+  // Each 'data' event is a callback of its own on the ready queue, in the order Node emitted them.
+  test('data events keep their order among other callbacks', async () => {
+    const stream = new Duplex({ read() {}, write(_chunk, _encoding, callback) { callback(); } });
+    const seen = await run(function* () {
+      const loop = getRunningLoop();
+      const log: string[] = [];
+      const reader = new StreamReader();
+      const feed = reader.feedData.bind(reader);
+      reader.feedData = (data) => {
+        log.push(`data ${text(data as Uint8Array)}`);
+        feed(data);
+      };
+      const transport = new StreamTransport(loop, stream, reader);
+      stream.emit('data', Buffer.from('a'));
+      loop.callSoon(() => log.push('callback'));
+      stream.emit('data', Buffer.from('b')); // behind the callback
+      yield* sleep(0);
+      stream.emit('data', Buffer.from('c'));
+      log.push('emitted c');
+      yield* sleep(0);
+      log.push(`read ${text(yield* reader.read(10))}`);
+      transport.abort();
+      return log;
+    });
+    assert.deepEqual(seen, ['data a', 'callback', 'data b', 'emitted c', 'data c', 'read abc']);
+  });
+
+  test('a protocol whose dataReceived raises: reported per event as "Exception in callback", later events still delivered', async () => {
+    const stream = new Duplex({ read() {}, write(_chunk, _encoding, callback) { callback(); } });
+    const seen = await run(function* () {
+      const loop = getRunningLoop();
+      const reports: string[] = [];
+      loop.setExceptionHandler((_loop, context) => reports.push(`${context.message.split(':')[0]}: ${String(context.exception)}`));
+      const reader = new StreamReader();
+      reader.feedData = (data) => {
+        throw new RangeError(`no ${text(data as Uint8Array)}`);
+      };
+      const transport = new StreamTransport(loop, stream, reader);
+      stream.emit('data', Buffer.from('x'));
+      yield* sleep(0);
+      stream.emit('data', Buffer.from('y'));
+      yield* sleep(0);
+      transport.abort();
+      return reports;
+    });
+    assert.equal(seen.length, 2);
+    assert.match(seen[0]!, /^Exception in callback .*: RangeError: no x$/);
+    assert.match(seen[1]!, /^Exception in callback .*: RangeError: no y$/);
+  });
+});
+
 describe('the write path', () => {
   // A small write into an empty buffer goes to Node without a callback (Node then skips a
   // nextTick per write); close() must still wait until it is sent, so it writes an empty
