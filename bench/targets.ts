@@ -188,7 +188,7 @@ export const targets: Target[] = [
     kind: 'min-speedup',
     cold: 0.9,
     warm: 0.9,
-    note: 'Both ends are in the benchmark process, so each round trip pays yieldio\'s per-read cost twice (client and server). Callgrind, 4,000 to 16,000 round trips marginal: 42.1k instructions per round trip vs raw net\'s 28.6k (52.2k before the allocation-free idle and the callback-less small writes), the same syscalls (2 epoll waits, 2 reads, 2 writes); what is left is allocation (3.9 KB per round trip vs 2.1 KB: per read a generator, a Future and its iterator, per host event a Handle and a microtask) and the task steps.',
+    note: 'Both ends are in the benchmark process, so each round trip pays yieldio\'s per-read cost twice (client and server). Callgrind, 4,000 to 16,000 round trips marginal: 40.3k instructions per round trip vs raw net\'s 30.3k (52.2k before round 1), the same syscalls. The per-read allocations are not what is left: awaiting the read\'s waiter inline (no Future iterator) and one reused data Handle per transport both measured within noise (40.1k, 41.4k); one reused waiter Future per reader gains ~1.2k (39.1k) but a call graph captured during a wait holds that Future (FutureCallGraph.awaiting), so it would read pending again later, and it was not done.',
   },
   {
     workload: 'TCP ping-pong, 100 connections, 64 B, vs raw `net` (round trips/s)',
@@ -199,7 +199,7 @@ export const targets: Target[] = [
     kind: 'min-speedup',
     cold: 0.85,
     warm: 0.85,
-    note: 'Callgrind, 100 connections, 4,000 to 16,000 round trips marginal: 39.7k instructions per round trip vs raw net\'s 26.8k (62.6k before); the same per-read allocations as one connection limit it.',
+    note: 'Callgrind, 100 connections, 4,000 to 16,000 round trips marginal: 37.4k instructions per round trip vs raw net\'s 26.2k (62.6k before round 1); as with one connection, neither an inline await of the read\'s waiter (37.9k) nor a reused data Handle per transport (37.3k) gains.',
   },
   {
     workload: 'TCP bulk one way (1 GiB in a full run), vs raw `net` (throughput)',
