@@ -112,7 +112,7 @@ export const targets: Target[] = [
     cold: 100,
     warm: 100,
     unit: 'ms',
-    note: 'Callgrind, marginal per sleep: ~9-12k instructions, of which ~5.7k remain with a young generation big enough for no scavenge: the rest is the collector copying the 100,000 live tasks out of it. Of the 5.7k, ~1,000 are the heap pop (a 4-ary sift over 100k entries, where TurboFan re-checks the typed arrays at each access) and ~1,500 making and first-stepping the task (~275 of them the claimed-coroutine WeakSet); the clock already jumps deadline to deadline inside one stretch. Timers fire in an order unrelated to creation, so each firing also touches cold objects (sleep trap, task, generator): the wall time is cache misses on top.',
+    note: 'Callgrind, marginal per sleep: ~9-12k instructions, of which ~5.7k remain with a young generation big enough for no scavenge: the rest is the collector copying the 100,000 live tasks out of it. Of the 5.7k, ~1,000 are the heap pop (a 4-ary sift over 100k entries, where TurboFan re-checks the typed arrays at each access) and ~1,500 making and first-stepping the task (~275 of them were the claimed-coroutine WeakSet, now a private-field stamp); the clock already jumps deadline to deadline inside one stretch. Timers fire in an order unrelated to creation, so each firing also touches cold objects (sleep trap, task, generator): the wall time is cache misses on top.',
   },
   {
     workload: 'gather of 100,000 coroutines, runSync vs native async + Promise.all',
@@ -122,7 +122,7 @@ export const targets: Target[] = [
     anchor: 'native async (await null) + Promise.all',
     kind: 'max-ratio',
     cold: 1.5,
-    note: 'Cold, ~11.8k instructions per child against native\'s 7.3k (callgrind, fresh process; ~1.1k of it is first-run JIT, gone after a 2,000-child warm-up), with as many bytes promoted per child as native (~365 B): the dedup no longer needs a Set (a coroutine is claimed for its task at once), so gather(coroutines) is within a few % of gather(tasks). What is left is per Task: making it, two steps, the claim\'s WeakSet add, one done-callback Handle, and first-run JIT (the ready-queue loop deopts at each phase change).',
+    note: 'Cold, ~11.8k instructions per child against native\'s 7.3k (callgrind, fresh process; ~1.1k of it is first-run JIT, gone after a 2,000-child warm-up), with as many bytes promoted per child as native (~365 B): the dedup no longer needs a Set (a coroutine is claimed for its task at once), so gather(coroutines) is within a few % of gather(tasks). What is left is per Task: making it, two steps, the claim (a WeakSet add when measured, now a private-field stamp), one done-callback Handle, and first-run JIT (the ready-queue loop deopts at each phase change).',
   },
   {
     workload: 'TaskGroup of 100,000 tasks, runSync vs native async + Promise.all',
@@ -133,7 +133,7 @@ export const targets: Target[] = [
     kind: 'max-ratio',
     cold: 1.2,
     warm: 1.2,
-    note: 'The group\'s own bookkeeping is an array push and a live count per child; the cost is per Task (~12k instructions per child cold against native\'s 7.3k): the claim\'s WeakSet add at the first step (3% of cold instructions but about a quarter of a warm CPU profile: its table grows with dead entries across runs), one done-callback Handle per child (~72 B, live until the group ends), and GC promoting ~390 B per child.',
+    note: 'The group\'s own bookkeeping is an array push and a live count per child; the cost is per Task (~12k instructions per child cold against native\'s 7.3k): the coroutine claim (measured as a WeakSet add: 3% of cold instructions but about a quarter of a warm CPU profile, its table growing with dead entries across runs; since replaced by a private-field stamp in the Task constructor), one done-callback Handle per child (~72 B, live until the group ends), and GC promoting ~390 B per child.',
   },
   {
     workload: 'Queue(100), 10 producers × 10 consumers, 1,000,000 items, runSync vs asyncio',

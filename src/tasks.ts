@@ -42,12 +42,13 @@ const SLEEP0_RESUME = Object.freeze({});
 /** What a step that throws nothing in passes as its error (any value, null too, can be thrown). */
 const NO_ERROR: unique symbol = Symbol('yieldio.noError');
 
-// A new task's first step (the FIRST flag below, off the fast path) claims the coroutine, so a
-// second task given the same coroutine object fails at its first step with asyncio's "cannot
-// reuse already awaited coroutine" instead of resuming (or silently "finishing") the first task's
-// coroutine. The claim is a private field stamped on the coroutine through a constructor that
-// returns it: invisible to its owner (no reflection, no Proxy trap) and 8 B, where a WeakSet add
-// cost ~1.5 µs and 42 B per live coroutine at 100k (ephemeron table growth and rehash).
+// A new task claims its coroutine (a lazy one in its constructor, an eager one at its first
+// step, off the fast path; PRECLAIMED and FIRST below), so a second task given the same coroutine
+// object fails at its first step with asyncio's "cannot reuse already awaited coroutine" instead
+// of resuming (or silently "finishing") the first task's coroutine. The claim is a private field
+// stamped on the coroutine through a constructor that returns it: invisible to its owner (no
+// reflection, no Proxy trap) and ~8 B, where a WeakSet entry cost ~40 B per live coroutine and
+// its adds were 12% of a 100k spawn+join CPU profile (ephemeron table growth and rehash).
 const ReturnsItsArgument = function (this: unknown, target: object) {
   return target;
 } as unknown as new (target: object) => object;
@@ -101,13 +102,13 @@ export function setStepHook(hook: StepHook | null): StepHook | null {
 // The bits Task keeps in `Future._flags`, above Future's own, and the cancel count above those.
 /** The coroutine's `next` is Generator.prototype.next: a step may call it directly (fast path). */
 const NATIVE_NEXT = 1 << FUTURE_FLAG_BITS;
-/** The first step is still to come: it claims the coroutine (see CoroutineClaim's note). */
+/** The first step is still to come: it claims the coroutine unless PRECLAIMED (see CoroutineClaim's note). */
 const FIRST = 2 << FUTURE_FLAG_BITS;
 /** The next step throws `_result` into the coroutine instead of sending it. */
 const THROW_NEXT = 4 << FUTURE_FLAG_BITS;
 /** cancel() arrived while not waiting: throw CancelledError at the next step. */
 const MUST_CANCEL = 8 << FUTURE_FLAG_BITS;
-/** gather() claimed the coroutine when it made the task (its repeat check): the first step skips the claim. */
+/** The coroutine was claimed before the first step (by a lazy task's constructor, or by gather): the first step skips the claim. */
 const PRECLAIMED = 16 << FUTURE_FLAG_BITS;
 /** One cancel() request, counted in the bits above the flags (`cancelling()`). */
 const CANCEL_ONE = 32 << FUTURE_FLAG_BITS;
@@ -180,6 +181,9 @@ export class Task<T = unknown> extends Future<T> {
       // 3.13 (gh-122332): a task that finished during its eager start lets go of its coroutine.
       if (this._state !== PENDING) (this as { _coro: Coroutine<T> | null })._coro = null;
     } else {
+      // Claimed here, not at the first step: a stamp made just after the generator was created
+      // fits V8's in-object slack (8 B) where a later one needs a property array (40 B).
+      if (claimCoroutine(coro)) this._flags |= PRECLAIMED;
       loop._pushReady(this);
     }
   }
@@ -674,12 +678,14 @@ export function isClaimedCoroutine(coro: object): boolean {
 }
 
 /**
- * @internal gather() claims the coroutine of the task it just made for it, so a repeat of that
+ * @internal gather() checks that the task it just made for `coro` claimed it, so a repeat of that
  * coroutine is found claimed (the claim its first step would make). False when
  * `task` is not a plain Task that has yet to run `coro` (a factory's wrapper, an eager start).
  */
 export function preclaimCoroutine(task: Future<unknown>, coro: object): boolean {
   if (!(task instanceof Task) || (task._flags & FIRST) === 0 || task._coro !== coro || coro === (sleep0Iterator as object)) return false;
+  if ((task._flags & PRECLAIMED) !== 0) return true; // a lazy task claims in its constructor
+  if (isClaimed(coro)) return false;
   markClaimed(coro);
   task._flags |= PRECLAIMED;
   return true;
