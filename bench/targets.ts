@@ -155,7 +155,7 @@ export const targets: Target[] = [
     kind: 'max-ratio',
     cold: 1.7,
     warm: 1.5,
-    note: 'The synchronous pipeline is the limit (no loop at all): ~750 instructions per item against ~1,310 for the anext() loops (callgrind), whose extra is one `anext()` op object per item per stage (56 B, plus its trip through `yield*`) and the await test on each produced value; 235 B allocated per item against 108. Stages written with `asyncFor` (the table\'s first row) also make a body generator per item per stage: ~2,800 instructions and 444 B per item.',
+    note: 'The synchronous pipeline is the limit (no loop at all): ~750 instructions per item against ~1,320 for the anext() loops (callgrind), whose extra is one `anext()` op object per item per stage (~190 instructions per op step, ~100 more in the stage body to make it and run it through `yield*`) and ~100 of young-generation GC for the 235 B allocated per item against 108. The body is stepped through the cached `Generator.prototype.next`, so an app with many generator functions stays at ~1,420 (1,550 before). Stages written with `asyncFor` (the table\'s first row) also make a body generator per item per stage: ~2,800 instructions and 444 B per item.',
   },
   {
     workload: 'the same pipeline vs hand-written async iterator classes (the seed\'s AsyncCounter shape)',
@@ -166,7 +166,7 @@ export const targets: Target[] = [
     kind: 'min-speedup',
     cold: 2,
     warm: 2,
-    note: 'The classes cost ~2,000 instructions per item (callgrind) against ~1,310 for the anext() loops: each `next()` makes a Promise and an async-function frame and resumes through the microtask queue, while the yieldio stages resume synchronously inside one task step.',
+    note: 'The classes cost ~2,000 instructions per item (callgrind) against ~1,320 for the anext() loops: each `next()` makes a Promise and an async-function frame and resumes through the microtask queue, while the yieldio stages resume synchronously inside one task step.',
   },
   {
     workload: 'the same pipeline vs native `async function*` + for await',
@@ -177,7 +177,7 @@ export const targets: Target[] = [
     kind: 'min-speedup',
     cold: 4,
     warm: 4,
-    note: 'Native: ~4,700 instructions per item (callgrind) against ~1,310 for the anext() loops (3.6×): a Promise and microtask trips per item per stage. What is left on our side is the op object per anext() and the generator resumptions, shared with the synchronous limit.',
+    note: 'Native: ~4,700 instructions per item (callgrind) against ~1,320 for the anext() loops (3.6×): a Promise and microtask trips per item per stage. What is left on our side is the op object per anext() (it cannot be reused: an awaited op must refuse a second await) and the generator resumptions, shared with the synchronous limit.',
   },
   {
     workload: 'TCP ping-pong, 1 connection, 64 B, yieldio streams vs raw `net` (round trips/s)',

@@ -118,6 +118,35 @@ describe('seed §15: async generators', () => {
     assert.deepEqual(printed, ['hops', 'closed at 1', 't=20']);
   });
 
+  test('a body that is not a native generator is stepped through its own next(), by anext() and by asyncFor', () => {
+    // Native bodies go through the cached Generator.prototype.next; this one must not.
+    const counting = asyncGenerator(function counting(n: number) {
+      let i = 0;
+      const it = {
+        next: () => (i < n ? { value: i++, done: false } : { value: undefined, done: true }),
+        throw: (error: unknown) => {
+          throw error;
+        },
+        return: (value: unknown) => ({ value, done: true }),
+        [Symbol.iterator]: () => it,
+      };
+      return it as unknown as AsyncGenBody<number>;
+    });
+    const seen = runSync(
+      (function* () {
+        const g = counting(3);
+        const first = yield* g.anext();
+        const rest: number[] = [];
+        yield* asyncFor(g, (x) => {
+          rest.push(x);
+        });
+        const stop = yield* catching(counting(0).anext());
+        return { first, rest, stop: stop instanceof StopAsyncIteration };
+      })(),
+    );
+    assert.deepEqual(seen, { first: 0, rest: [1, 2], stop: true });
+  });
+
   test('the protocol: an AsyncGen has aiter, anext, asend, athrow, aclose; aiter() is itself', () => {
     const example = asyncGenerator(function* example() {
       yield* sleep(0);

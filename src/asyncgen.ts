@@ -114,6 +114,10 @@ const OP_INIT = 0;
 const OP_RUNNING = 1;
 const OP_DONE = 2;
 
+// Every native generator's `next`, called through AsyncGen.prototype (a constant after the map
+// check) so the call site stays monomorphic however many generator functions step through it.
+const GenNext = (function* () {})().next as (this: unknown, value: unknown) => IteratorResult<unknown, unknown>;
+
 /** What the finalizer needs to close a collected generator: never the AsyncGen itself. */
 interface Finalizable {
   gen: Generator<unknown, unknown, unknown>;
@@ -182,6 +186,10 @@ export class AsyncGen<T, TReturn = void, TSend = undefined> implements AsyncIter
   _ref: WeakRef<object> | null;
   /** Debug mode: timeouts/TaskGroups its body opened that are still open (internal/scopes.ts). */
   _openScopes: number;
+  /** The body's `next` is the native one: step it through `_genNext` (see GenNext). */
+  _native: boolean;
+  /** GenNext, on the prototype (see below the class). */
+  declare _genNext: typeof GenNext;
 
   /** @internal Made by the function `asyncGenerator(fn)` returns. */
   constructor(gen: AsyncGenBody<T, TReturn, TSend>, name: string) {
@@ -192,6 +200,7 @@ export class AsyncGen<T, TReturn = void, TSend = undefined> implements AsyncIter
     this._loop = getRunningLoopOrNull();
     this._ref = null;
     this._openScopes = 0;
+    this._native = gen.next === GenNext;
   }
 
   /**
@@ -300,6 +309,8 @@ export class AsyncGen<T, TReturn = void, TSend = undefined> implements AsyncIter
     return `<async_generator ${this._name}>`;
   }
 }
+
+AsyncGen.prototype._genNext = GenNext;
 
 /** Debug mode: a value left the generator while a scope it opened is open (internal/scopes.ts). */
 function reportMisnesting(agen: AsyncGen<unknown, unknown, unknown>): void {
@@ -415,7 +426,8 @@ class AgenOp<T> {
     const tracking = isTrackingScopes();
     const previousOwner = tracking ? setRunningScopeOwner(agen) : null;
     try {
-      result = isThrow ? agen._gen.throw(input) : agen._gen.next(input as undefined);
+      if (isThrow) result = agen._gen.throw(input);
+      else result = agen._native ? agen._genNext.call(agen._gen, input) : agen._gen.next(input as undefined);
     } catch (error) {
       if (tracking) setRunningScopeOwner(previousOwner);
       this._state = OP_DONE;
@@ -666,7 +678,8 @@ function* asyncForAgen<T, Y>(
       const tracking = isTrackingScopes();
       const previousOwner = tracking ? setRunningScopeOwner(agen) : null;
       try {
-        result = isThrow ? gen.throw(input) : gen.next(input as undefined);
+        if (isThrow) result = gen.throw(input);
+        else result = agen._native ? agen._genNext.call(gen, input) : gen.next(input as undefined);
       } catch (error) {
         if (tracking) setRunningScopeOwner(previousOwner);
         // The body raised: it is finished, nothing to close (AgenOp._step's rules).

@@ -929,3 +929,28 @@ describe('async with (asyncWith)', () => {
     });
   });
 });
+
+describe('wait labels (call graphs name the wait)', () => {
+  test('Lock and Event make their label once: every waiter future carries the same one', () => {
+    runSync(
+      (function* () {
+        const lock = new Lock();
+        const event = new Event();
+        yield* lock.acquire();
+        const tasks = [createTask(lock.acquire()), createTask(lock.acquire()), createTask(event.wait()), createTask(event.wait())];
+        yield* sleep(0);
+        const [l1, l2] = lock._waiters!.toArray().map((f) => f._extra);
+        const [e1, e2] = event._waiters.toArray().map((f) => f._extra);
+        assert.ok(l1 !== null && l1 === l2 && String((l1 as { op: string }).op) === 'Lock.acquire');
+        assert.ok(e1 !== null && e1 === e2 && String((e1 as { op: string }).op) === 'Event.wait');
+        event.set();
+        lock.release();
+        yield* sleep(0);
+        lock.release();
+        yield* sleep(0);
+        lock.release();
+        for (const t of tasks) assert.equal(yield* t, true);
+      })(),
+    );
+  });
+});

@@ -22,7 +22,7 @@ import { Deque } from './internal/deque.ts';
 import { describeValue, inspectSymbol } from './internal/repr.ts';
 import type { Future } from './futures.ts';
 import { currentTask, type Task } from './tasks.ts';
-import { labelAwait, taskLabel } from './internal/awaits.ts';
+import { AwaitLabel, labelAwaitWith, taskLabel } from './internal/awaits.ts';
 import type { AsyncContextManager, Coroutine } from './types.ts';
 
 /** The values a truthy result can have: what `Condition.waitFor` returns. */
@@ -69,6 +69,8 @@ export class Lock extends LoopBound implements AsyncContextManager<void> {
   _locked: boolean;
   /** The task that acquired it (for call graphs: "held by Task 'a'"); asyncio does not track it. */
   _owner: Task<unknown> | null;
+  /** How call graphs name a waiting acquire: made with `_waiters`, so a wait allocates no label. */
+  _label: AwaitLabel | null;
 
   /** An unlocked lock. It can be created outside a running loop; it binds to the loop of its first wait. */
   constructor() {
@@ -76,6 +78,7 @@ export class Lock extends LoopBound implements AsyncContextManager<void> {
     this._waiters = null;
     this._locked = false;
     this._owner = null;
+    this._label = null;
   }
 
   /**
@@ -102,9 +105,12 @@ export class Lock extends LoopBound implements AsyncContextManager<void> {
       return true;
     }
     let waiters = this._waiters;
-    if (waiters === null) waiters = this._waiters = new Deque();
+    if (waiters === null) {
+      waiters = this._waiters = new Deque();
+      this._label = new AwaitLabel('Lock.acquire', this);
+    }
     const fut = this._getLoop().createFuture<boolean>();
-    labelAwait(fut, 'Lock.acquire', this);
+    labelAwaitWith(fut, this._label as AwaitLabel);
     waiters.push(fut);
     try {
       try {
@@ -203,12 +209,15 @@ export class Lock extends LoopBound implements AsyncContextManager<void> {
 export class Event extends LoopBound {
   _waiters: Deque<Future<boolean>>;
   _value: boolean;
+  /** How call graphs name a waiting wait(): made on the first wait, so later ones allocate no label. */
+  _label: AwaitLabel | null;
 
   /** A cleared event. It can be created outside a running loop. */
   constructor() {
     super();
     this._waiters = new Deque();
     this._value = false;
+    this._label = null;
   }
 
   /**
@@ -251,7 +260,7 @@ export class Event extends LoopBound {
   *wait(): Coroutine<true> {
     if (this._value) return true;
     const fut = this._getLoop().createFuture<boolean>();
-    labelAwait(fut, 'Event.wait', this);
+    labelAwaitWith(fut, (this._label ??= new AwaitLabel('Event.wait', this)));
     const waiters = this._waiters;
     waiters.push(fut);
     try {
