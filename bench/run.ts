@@ -5,9 +5,12 @@
  * peer. Prints the tables and writes BENCHMARKS.md.
  * For every workload: **cold** is the first run in a fresh process (the import is done before it,
  * outside the timed region), **warm** is the best of the repetitions after it.
- * Usage: npm run bench [-- [--quick] [substring of group ids to run]]
+ * Usage: npm run bench [-- [--quick] [--rounds=N] [substring of group ids to run]]
  *   --quick: one warm repetition per case and two processes per import (checks the harness; the
  *   numbers are rough). A filtered or quick run prints the tables and leaves BENCHMARKS.md alone.
+ *   --rounds=N: each group's cases run N times, interleaved (A, B, C, A, B, C, …), each time in a
+ *   fresh process; cold is the median of the N first runs, warm the best repetition of any round.
+ *   On a VM whose speed drifts (2× within a minute has been seen) this keeps the ratios honest.
  * A full run takes about 15–20 minutes on the idle 2-core machine (the 1M-task spawn cases dominate).
  * The Targets section at the top of BENCHMARKS.md is computed by bench/targets.ts.
  */
@@ -28,6 +31,9 @@ const filter = argv.find((a) => !a.startsWith('--')) ?? '';
 // files are imported, since their titles and op counts are read here too.
 if (quick) process.env.BENCH_QUICK = '1';
 const childEnv: NodeJS.ProcessEnv = quick ? { ...process.env, BENCH_REPEAT: '1' } : process.env;
+const roundsArg = argv.find((a) => a.startsWith('--rounds='));
+const rounds = roundsArg === undefined ? 1 : Number(roundsArg.slice('--rounds='.length));
+if (!Number.isInteger(rounds) || rounds < 1) throw new TypeError(`--rounds must be a whole number of rounds, at least 1 (got ${roundsArg}); e.g. npm run bench -- --rounds=3`);
 
 type Row = BenchRow;
 
@@ -64,45 +70,69 @@ function printRow(id: string, r: { name: string; cold: number; warm: number; max
 const rows: Row[] = [];
 const groups: BenchGroup[] = [];
 const files = readdirSync(here).filter((f) => f.endsWith('.bench.ts')).sort();
+
+/** One case in one fresh process: its cold time, warm repetitions and peak RSS, or why it has none. */
+function runCaseProcess(file: string, group: BenchGroup, name: string): { cold: number; warm: number[]; maxRssMB: number } | { failure: string } {
+  let out: string;
+  try {
+    out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, 'run-case.ts'), join(here, file), group.id, name], {
+      encoding: 'utf8',
+      env: childEnv,
+      maxBuffer: 1 << 24,
+      timeout: CASE_TIMEOUT_MS,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (error) {
+    const e = error as { signal?: string; stderr?: string };
+    const failure =
+      e.signal === 'SIGTERM'
+        ? `did not finish in ${CASE_TIMEOUT_MS / 1000} s`
+        : /heap out of memory/.test(e.stderr ?? '')
+          ? 'ran out of memory (4 GB heap)'
+          : `failed: ${(e.stderr ?? String(error)).trim().split('\n').slice(-3).join(' ')}`;
+    return { failure };
+  }
+  const line = out.trim().split('\n').pop() as string;
+  return JSON.parse(line) as { cold: number; warm: number[]; maxRssMB: number };
+}
+
 for (const file of files) {
   const mod = (await import(join(here, file))) as { groups: BenchGroup[] };
   for (const group of mod.groups) {
     if (filter && !group.id.includes(filter)) continue;
     groups.push(group);
-    for (const c of group.cases) {
-      if (quick && c.slow === true) {
-        const failure = 'skipped by --quick (one run takes tens of seconds)';
+    // With --rounds N the group's cases run in N interleaved rounds (case A, B, …, then again), so
+    // a drift in the machine's speed lands on every case alike instead of on one side of a ratio.
+    const colds = group.cases.map((): number[] => []);
+    const warms = group.cases.map((): number[] => []);
+    const rss = group.cases.map(() => 0);
+    const failures: (string | null)[] = group.cases.map((c) => (quick && c.slow === true ? 'skipped by --quick (one run takes tens of seconds)' : null));
+    for (let round = 0; round < rounds; round++) {
+      group.cases.forEach((c, i) => {
+        if (failures[i] !== null) return;
+        const result = runCaseProcess(file, group, c.name);
+        if ('failure' in result) {
+          failures[i] = result.failure;
+          return;
+        }
+        colds[i]!.push(result.cold);
+        warms[i]!.push(...result.warm);
+        rss[i] = Math.max(rss[i]!, result.maxRssMB);
+        if (rounds > 1) printRow(`${group.id} r${round + 1}`, { name: c.name, cold: result.cold, warm: Math.min(...result.warm), maxRssMB: result.maxRssMB });
+      });
+    }
+    group.cases.forEach((c, i) => {
+      const failure = failures[i];
+      if (failure !== null && failure !== undefined) {
         rows.push({ group, name: c.name, cold: NaN, warm: NaN, maxRssMB: null, failure });
         console.log(`${group.id.padEnd(28)} ${c.name.padEnd(44)} ${failure}`);
-        continue;
+        return;
       }
-      let out: string;
-      try {
-        out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, 'run-case.ts'), join(here, file), group.id, c.name], {
-          encoding: 'utf8',
-          env: childEnv,
-          maxBuffer: 1 << 24,
-          timeout: CASE_TIMEOUT_MS,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-      } catch (error) {
-        const e = error as { signal?: string; stderr?: string };
-        const failure =
-          e.signal === 'SIGTERM'
-            ? `did not finish in ${CASE_TIMEOUT_MS / 1000} s`
-            : /heap out of memory/.test(e.stderr ?? '')
-              ? 'ran out of memory (4 GB heap)'
-              : `failed: ${(e.stderr ?? String(error)).trim().split('\n').slice(-3).join(' ')}`;
-        rows.push({ group, name: c.name, cold: NaN, warm: NaN, maxRssMB: null, failure });
-        console.log(`${group.id.padEnd(28)} ${c.name.padEnd(44)} ${failure}`);
-        continue;
-      }
-      const line = out.trim().split('\n').pop() as string;
-      const { cold, warm, maxRssMB } = JSON.parse(line) as { cold: number; warm: number[]; maxRssMB: number };
-      const row = { group, name: c.name, cold, warm: Math.min(...warm), maxRssMB };
+      // Cold: the median of the rounds' first runs; warm: the best repetition of any round.
+      const row = { group, name: c.name, cold: median(colds[i]!), warm: Math.min(...warms[i]!), maxRssMB: rss[i]! };
       rows.push(row);
       printRow(group.id, row);
-    }
+    });
   }
 }
 
@@ -139,6 +169,7 @@ const lines: string[] = [
   '',
   `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ${pythonNote}`,
   `Date: ${new Date().toISOString().slice(0, 10)}`,
+  ...(rounds > 1 ? ['', `Rounds: ${rounds}, interleaved: each case ran in ${rounds} fresh processes, in turn with the other cases of its group; cold is the median of their first runs, warm the best repetition of any.`] : []),
   '',
   ...targetsSection(rows, groups),
 ];
