@@ -9,7 +9,8 @@
  *   --quick: one warm repetition per case and two processes per import (checks the harness; the
  *   numbers are rough). A filtered or quick run prints the tables and leaves BENCHMARKS.md alone.
  *   --rounds=N: each group's cases run N times, interleaved (A, B, C, A, B, C, …), each time in a
- *   fresh process; cold is the median of the N first runs, warm the best repetition of any round.
+ *   fresh process; cold is the median of the N first runs (the upper middle one for an even N:
+ *   the slower of two), warm the best repetition of any round.
  *   On a VM whose speed drifts (2× within a minute has been seen) this keeps the ratios honest.
  * A full run takes about 15–20 minutes on the idle 2-core machine (the 1M-task spawn cases dominate).
  * The Targets section at the top of BENCHMARKS.md is computed by bench/targets.ts.

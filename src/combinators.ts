@@ -17,11 +17,11 @@
  * @module
  */
 import { CancelledError, StopAsyncIteration, TimeoutError } from './exceptions.ts';
-import { Handle, getRunningLoop } from './events.ts';
+import { getRunningLoop } from './events.ts';
 import type { TimerHandle } from './events.ts';
 import type { EventLoop } from './base-events.ts';
 import { Future, PENDING, isFuture } from './futures.ts';
-import { ensureFuture, isClaimedCoroutine, isCoroutine, preclaimCoroutine } from './tasks.ts';
+import { claimedOnCreation, ensureFuture, isClaimedCoroutine, isCoroutine } from './tasks.ts';
 import { DIFFERENT_LOOP } from './tasks.ts';
 import { timeout as makeTimeout } from './timeouts.ts';
 import { checkDelay, checkOptions } from './internal/validate.ts';
@@ -197,7 +197,7 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
   };
   const children: Future<unknown>[] = new Array(n);
   // The repeat check, without hashing in the common case: a coroutine wrapped by this gather is
-  // claimed for its task at once (preclaimCoroutine: the claim its first step would make), so
+  // claimed by the task made for it (a lazy task claims its coroutine when it is made), so
   // a claimed coroutine is the suspect; a pending Future already holds our callback. Anything else
   // (a done Future, an eager or factory-made task, a foreign awaitable, a coroutine claimed
   // before) switches to asyncio's own map from argument to future for the rest.
@@ -213,7 +213,7 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
         if (loop === null) loop = arg._loop;
         else if (arg._loop !== loop) throw new RangeError(DIFFERENT_LOOP); // asyncio: ensure_future(arg, loop=loop)
         if (arg._state === PENDING && arg.addDoneCallback === futureAddDoneCallback) {
-          if (holdsCallback(arg, onChildDone)) {
+          if (arg._holdsDoneCallback(onChildDone)) {
             children[i] = arg; // a repeat: its first occurrence registered the callback
             continue;
           }
@@ -225,13 +225,13 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
       } else if (isCoroutine(arg) && !isClaimedCoroutine(arg)) {
         if (loop === null) loop = getRunningLoop();
         fut = loop.createTask(arg);
-        if (preclaimCoroutine(fut, arg)) {
+        if (claimedOnCreation(fut, arg)) {
           fut.addDoneCallback(onChildDone);
           children[i] = fut;
           nfuts++;
           continue;
         }
-        // Made, but not claimable (eager start, a factory): remember it, then hash from here on.
+        // Not claimed by the task just made (an eager start, a factory's wrapper): remember it, then hash from here on.
         argToFut = mapOfFirst(aws, children, i);
         argToFut.set(arg, fut);
         children[i] = fut;
@@ -273,20 +273,8 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
 
 function ignoreChild(): void {}
 
-// Read once: a Future whose addDoneCallback is this one keeps our callback where holdsCallback looks.
+// Read once: a Future whose addDoneCallback is this one keeps our callback where _holdsDoneCallback looks.
 const futureAddDoneCallback = Future.prototype.addDoneCallback;
-
-/** Whether `future`'s pending done callbacks include a registration of `callback`. */
-function holdsCallback(future: Future<unknown>, callback: unknown): boolean {
-  const callbacks = future._callbacks;
-  if (callbacks === null) return false;
-  if (!Array.isArray(callbacks)) return callbacks instanceof Handle && callbacks._callback === callback;
-  for (let i = 0; i < callbacks.length; i++) {
-    const cb = callbacks[i];
-    if (cb instanceof Handle && cb._callback === callback) return true;
-  }
-  return false;
-}
 
 /** asyncio's arg_to_fut for the arguments before `end`: each one's first future. */
 function mapOfFirst(aws: readonly unknown[], children: Future<unknown>[], end: number): Map<unknown, Future<unknown>> {

@@ -431,6 +431,15 @@ export class Future<T = unknown> implements Awaitable<T> {
     }
   }
 
+  /** @internal Whether `callback` is among the done callbacks still to run (gather's repeat check). */
+  _holdsDoneCallback(callback: unknown): boolean {
+    const callbacks = this._callbacks;
+    if (callbacks === null) return false;
+    if (!Array.isArray(callbacks)) return registers(callbacks, callback);
+    for (let i = 0; i < callbacks.length; i++) if (registers(callbacks[i] as Runnable, callback)) return true;
+    return false;
+  }
+
   /**
    * Removes every registration of `callback`; returns how many were removed.
    * @asyncio Future.remove_done_callback(fn)

@@ -108,7 +108,7 @@ const FIRST = 2 << FUTURE_FLAG_BITS;
 const THROW_NEXT = 4 << FUTURE_FLAG_BITS;
 /** cancel() arrived while not waiting: throw CancelledError at the next step. */
 const MUST_CANCEL = 8 << FUTURE_FLAG_BITS;
-/** The coroutine was claimed before the first step (by a lazy task's constructor, or by gather): the first step skips the claim. */
+/** A lazy task claimed its coroutine when it was made: its first step skips the claim. */
 const PRECLAIMED = 16 << FUTURE_FLAG_BITS;
 /** One cancel() request, counted in the bits above the flags (`cancelling()`). */
 const CANCEL_ONE = 32 << FUTURE_FLAG_BITS;
@@ -469,6 +469,8 @@ export class Task<T = unknown> extends Future<T> {
    * FINISHED with `value`, the waiters back on the ready queue: Future's setResult and
    * _scheduleCallbacks, repeated here so that a Task never reaches them and their property
    * accesses stay monomorphic on plain Futures (issue #12: they deopted when a Task came by).
+   * Repeated, not shared through a function: the shared call was not inlined here and cost
+   * spawn+join ~150 instructions per task (callgrind).
    */
   private _setTaskResult(value: unknown): void {
     this._result = value;
@@ -518,8 +520,8 @@ export class Task<T = unknown> extends Future<T> {
   }
 
   /**
-   * The coroutine is claimed, but perhaps only by a task gather() made that has not stepped yet:
-   * the first task to step wins, as when the claim is made at the first step; that task fails instead.
+   * The coroutine is claimed, but perhaps only by a lazy task that has not stepped yet (it claimed
+   * when it was made): the first task to step wins, as asyncio's; that task fails instead.
    */
   private _takeOverPreclaim(): boolean {
     const coro = this._coro;
@@ -678,17 +680,13 @@ export function isClaimedCoroutine(coro: object): boolean {
 }
 
 /**
- * @internal gather() checks that the task it just made for `coro` claimed it, so a repeat of that
- * coroutine is found claimed (the claim its first step would make). False when
- * `task` is not a plain Task that has yet to run `coro` (a factory's wrapper, an eager start).
+ * @internal Whether `task` is a lazy Task that claimed `coro` when it was made and has yet to step:
+ * gather's repeat check (a repeat of that coroutine is then found claimed). False for an eager
+ * start or a factory's wrapper.
  */
-export function preclaimCoroutine(task: Future<unknown>, coro: object): boolean {
-  if (!(task instanceof Task) || (task._flags & FIRST) === 0 || task._coro !== coro || coro === (sleep0Iterator as object)) return false;
-  if ((task._flags & PRECLAIMED) !== 0) return true; // a lazy task claims in its constructor
-  if (isClaimed(coro)) return false;
-  markClaimed(coro);
-  task._flags |= PRECLAIMED;
-  return true;
+export function claimedOnCreation(task: Future<unknown>, coro: object): boolean {
+  // sleep(0)'s shared iterator is never stamped (any number of tasks may run it): not claimed.
+  return task instanceof Task && (task._flags & PRECLAIMED) !== 0 && task._coro === coro && coro !== (sleep0Iterator as object);
 }
 
 function badYieldError(task: Task<unknown>, value: unknown): RuntimeError {
