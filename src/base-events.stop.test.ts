@@ -79,3 +79,48 @@ describe('stop() finishes the pass in progress (asyncio _run_once runs all ntodo
     assert.deepEqual(seen, [0, 1, 2]);
   });
 });
+
+// The drivers run a pass in slices (so V8 optimizes the ready-queue loop per call, not by OSR):
+// a pass of 1,000 callbacks, far above a slice, is still one pass with asyncio's semantics.
+describe('a pass longer than a slice is still one pass', () => {
+  function schedulePass(loop: EventLoop, order: string[]): void {
+    for (let i = 0; i < 1000; i++) {
+      loop.callSoon(() => {
+        order.push(`a${i}`);
+        // Scheduled during the pass: runs in the next one, after all 1,000 of this pass.
+        if (i % 250 === 0) loop.callSoon(() => order.push(`b${i}`));
+      });
+    }
+  }
+  const expected = [...Array.from({ length: 1000 }, (_, i) => `a${i}`), 'b0', 'b250', 'b500', 'b750'];
+
+  test('runOnce() runs all 1,000 and none of what they schedule', () => {
+    const loop = new EventLoop({ clock: 'virtual' });
+    const order: string[] = [];
+    schedulePass(loop, order);
+    assert.equal(loop.runOnce(), 1000);
+    assert.equal(order.length, 1000);
+    assert.equal(loop.runOnce(), 4);
+    assert.deepEqual(order, expected);
+  });
+
+  test('runUntilCompleteSync: stop() at the end of a 1,001-callback pass: the whole pass runs, nothing after it', () => {
+    const loop = new EventLoop({ clock: 'virtual' });
+    const order: string[] = [];
+    const fut = loop.createFuture<void>();
+    fut.setResult();
+    schedulePass(loop, order);
+    loop.runUntilCompleteSync(fut); // its done callback (stop) is queued behind the 1,000, in the same pass
+    // CPython 3.13's run_until_complete of a done future behind 1,000 call_soon: 1000 ['a995', ..., 'a999'].
+    assert.deepEqual(order, expected.slice(0, 1000));
+  });
+
+  test('runForever (async driver): call_soon(stop) first, then 1,000 callbacks: all run, in order', async () => {
+    const loop = new EventLoop({ clock: 'virtual' });
+    const order: string[] = [];
+    loop.callSoon(() => loop.stop());
+    schedulePass(loop, order);
+    await loop.runForever();
+    assert.deepEqual(order, expected.slice(0, 1000));
+  });
+});
