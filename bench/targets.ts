@@ -69,7 +69,7 @@ export const targets: Target[] = [
     kind: 'max-ratio',
     cold: 0.6,
     warm: 0.6,
-    note: 'Most of the time is the garbage collector moving a million live Tasks and generators out of the young generation: it scales with the bytes per task (the next row). In instructions at 100,000 tasks (callgrind) yieldio is ~7,000 per task vs native ~7,550 (0.93×, ±10% between runs: GC timing); the 1M wall ratio is memory-bound (promotion, cache misses), not instruction-bound.',
+    note: 'Most of the time is the garbage collector moving a million live Tasks and generators out of the young generation: it scales with the bytes per task (the next row). In instructions at 100,000 tasks (callgrind) yieldio is ~7,000 per task vs native ~7,550 (0.93×, ±10% between runs: GC timing); the 1M wall ratio is memory-bound (promotion, cache misses), not instruction-bound. Cold (callgrind, fresh process, run minus import, 20,000 tasks): 15,700 instructions per task (~3,000 warm, 2,000 tasks a run); 40% of the first run is TurboFan compiling (each phase, first steps then returns, re-optimizes the ready-queue loop once, now that a pass runs in slices of 128 and is not on-stack-replaced: 16,700 before).',
   },
   {
     workload: 'spawn + join 1,000,000 tasks, runSync: peak RSS of the process',
@@ -122,7 +122,7 @@ export const targets: Target[] = [
     anchor: 'native async (await null) + Promise.all',
     kind: 'max-ratio',
     cold: 1.5,
-    note: 'Cold, ~11.8k instructions per child against native\'s 7.3k (callgrind, fresh process; ~1.1k of it is first-run JIT, gone after a 2,000-child warm-up), with as many bytes promoted per child as native (~365 B): the dedup no longer needs a Set (a coroutine is claimed for its task at once), so gather(coroutines) is within a few % of gather(tasks). What is left is per Task: making it, two steps, the claim (a WeakSet add when measured, now a private-field stamp), one done-callback Handle, and first-run JIT (the ready-queue loop deopts at each phase change).',
+    note: 'Cold, ~11.8k instructions per child against native\'s 7.3k (callgrind, fresh process; ~1.1k of it is first-run JIT, gone after a 2,000-child warm-up), with as many bytes promoted per child as native (~365 B): the dedup no longer needs a Set (a coroutine is claimed for its task at once), so gather(coroutines) is within a few % of gather(tasks). What is left is per Task: making it, two steps, the claim (a WeakSet add when measured, now a private-field stamp), one done-callback Handle, and first-run JIT (the ready-queue loop deopts at each phase change). Cold at 100,000 now 11,480 per child (11,910 before a pass ran in slices: the ready-queue loop was compiled 5 times, OSR and regular, now 3, one per phase: first steps, returns, done-callback Handles); at 20,000 children 45% of the first run\'s instructions are TurboFan compiling ~40 functions, 20% interpreter and inline-cache misses, 16% GC.',
   },
   {
     workload: 'TaskGroup of 100,000 tasks, runSync vs native async + Promise.all',
@@ -133,7 +133,7 @@ export const targets: Target[] = [
     kind: 'max-ratio',
     cold: 1.2,
     warm: 1.2,
-    note: 'The group\'s own bookkeeping is an array push and a live count per child; the cost is per Task (~12k instructions per child cold against native\'s 7.3k): the coroutine claim (measured as a WeakSet add: 3% of cold instructions but about a quarter of a warm CPU profile, its table growing with dead entries across runs; since replaced by a private-field stamp in the Task constructor), one done-callback Handle per child (~72 B, live until the group ends), and GC promoting ~390 B per child.',
+    note: 'The group\'s own bookkeeping is an array push and a live count per child; the cost is per Task (~12k instructions per child cold against native\'s 7.3k): the coroutine claim (measured as a WeakSet add: 3% of cold instructions but about a quarter of a warm CPU profile, its table growing with dead entries across runs; since replaced by a private-field stamp in the Task constructor), one done-callback Handle per child (~72 B, live until the group ends), and GC promoting ~390 B per child. Cold (fresh process) 10,470 -> 10,080 instructions per child with the sliced pass; a second run in the same process pays again (the group body is a new generator closure, a new map, so task creation deopts and recompiles).',
   },
   {
     workload: 'Queue(100), 10 producers × 10 consumers, 1,000,000 items, runSync vs asyncio',
@@ -144,7 +144,7 @@ export const targets: Target[] = [
     kind: 'min-speedup',
     cold: 12,
     warm: 12,
-    note: 'Measured in instructions per item (callgrind): ~975 at 10×10 (1,300 before #12), of which ~550 are one put + one get that need not wait (the op objects, putNowait/getNowait) and ~180 are asyncio\'s own wake-ups: a woken waiter often finds the queue full or empty again and waits anew, 0.155 waiter Futures and task switches per item at 10×10 (0.02 at 1×1), ~1,200 instructions each. The schedule must stay asyncio\'s (test/differential/queues-contention), so the rest is the cost of a task switch and of the per-call op objects.',
+    note: 'Measured in instructions per item (callgrind): ~975 at 10×10 (1,300 before #12), of which ~550 are one put + one get that need not wait (the op objects, putNowait/getNowait) and ~180 are asyncio\'s own wake-ups: a woken waiter often finds the queue full or empty again and waits anew, 0.155 waiter Futures and task switches per item at 10×10 (0.02 at 1×1), ~1,200 instructions each. The schedule must stay asyncio\'s (test/differential/queues-contention), so the rest is the cost of a task switch and of the per-call op objects. Cold: the first run pays a fixed ~260M instructions (callgrind, 100k items: 3,600 per item against ~960 marginal), half of it TurboFan compiling the op state machines (PutOp/GetOp resume and wait inline putNowait, _wakeupNext and setResult) and the ready-queue loop; the sliced pass leaves it flat (its passes are short), and the bench\'s own consumer deopts once when `sum` leaves the small-integer range.',
   },
   {
     workload: '3-stage async-generator pipeline, 1,000,000 items (anext() loops) vs plain synchronous generators',
