@@ -66,17 +66,18 @@ class CoroutineClaim extends ReturnsItsArgument {
 }
 
 // Where the stamp is refused (a frozen coroutine on an engine that forbids it), a WeakSet.
-const unstampable = new WeakSet<object>();
+// Null until needed: the common check (every new task's, every gather argument's) is a stamp test only.
+let unstampable: WeakSet<object> | null = null;
 
 function isClaimed(coro: object): boolean {
-  return CoroutineClaim.isClaimed(coro) || unstampable.has(coro);
+  return CoroutineClaim.isClaimed(coro) || (unstampable !== null && unstampable.has(coro));
 }
 
 function markClaimed(coro: object): void {
   try {
     CoroutineClaim.claim(coro);
   } catch {
-    unstampable.add(coro);
+    (unstampable ??= new WeakSet()).add(coro);
   }
 }
 
