@@ -371,6 +371,18 @@ describe('gather: the children\'s shared done callback', () => {
     });
   });
 
+  test('with an instrument installed, each child gets a real Handle (taskScheduled sees what it saw before)', () => {
+    runSync(function* () {
+      const loop = getRunningLoop();
+      const scheduled: string[] = [];
+      const instrument = { taskScheduled: (entry: unknown) => void scheduled.push(String(entry)) };
+      loop.addInstrument(instrument);
+      yield* gather([createTask(one(), { name: 'kid' })]);
+      loop.removeInstrument(instrument);
+      assert.ok(scheduled.some((s) => /^<Handle onChildDone\(<Task finished name='kid' coro=<\w+> result=1>\)>$/.test(s)), JSON.stringify(scheduled));
+    });
+  });
+
   test('an error inside it is reported as "Exception in callback" with the Handle it stands in for', () => {
     runSync(function* () {
       const loop = getRunningLoop();
