@@ -598,6 +598,7 @@ function registers(entry: Runnable | null, callback: unknown): boolean {
  * ready queue, so each finish is still its own ready entry, in order among the other callbacks
  * (asyncio's call_soon per callback); each run takes the oldest future queued.
  * In debug mode or with instruments, a finish schedules a real Handle, as addDoneCallback's.
+ * @asyncio none (stands in for the Handles of add_done_callback)
  */
 export class DoneListener implements Runnable {
   readonly _callback: (future: Future<unknown>) => void;
