@@ -122,7 +122,7 @@ export const targets: Target[] = [
     anchor: 'native async (await null) + Promise.all',
     kind: 'max-ratio',
     cold: 1.5,
-    note: 'Cold, ~11.8k instructions per child against native\'s 7.3k (callgrind, fresh process; ~1.1k of it is first-run JIT, gone after a 2,000-child warm-up), with as many bytes promoted per child as native (~365 B): the dedup no longer needs a Set (a coroutine is claimed for its task at once), so gather(coroutines) is within a few % of gather(tasks). What is left is per Task: making it, two steps, the claim (a WeakSet add when measured, now a private-field stamp), one done-callback Handle, and first-run JIT (the ready-queue loop deopts at each phase change). Cold at 100,000 now 11,480 per child (11,910 before a pass ran in slices: the ready-queue loop was compiled 5 times, OSR and regular, now 3, one per phase: first steps, returns, done-callback Handles); at 20,000 children 45% of the first run\'s instructions are TurboFan compiling ~40 functions, 20% interpreter and inline-cache misses, 16% GC.',
+    note: 'Cold, ~11.0k instructions per child against native\'s 7.8k (callgrind, fresh process, (I(100k) − I(100)) / 100k; 11.8k before #12\'s third pass), but 7.7k against native\'s 8.0k in the 20k→100k marginal: the gap is first-run JIT (the first 20k children cost ~24k instructions each, native\'s 7k: native async functions need no tier-up; compilation is ~13% of a cold run\'s instructions, and `_runReady`/`Task._run` end the run unoptimized after their phase-change deopts). Per child what is left is the Task and its generator (179 B live while pending, 252 B before the children shared one done-callback listener instead of a Handle each), two steps, and the coroutine claim (~550 instructions: two private-brand `in` checks and the stamp\'s generic construct); GC promotes ~315 B per child, native ~404 B.',
   },
   {
     workload: 'TaskGroup of 100,000 tasks, runSync vs native async + Promise.all',
@@ -133,7 +133,7 @@ export const targets: Target[] = [
     kind: 'max-ratio',
     cold: 1.2,
     warm: 1.2,
-    note: 'The group\'s own bookkeeping is an array push and a live count per child; the cost is per Task (~12k instructions per child cold against native\'s 7.3k): the coroutine claim (measured as a WeakSet add: 3% of cold instructions but about a quarter of a warm CPU profile, its table growing with dead entries across runs; since replaced by a private-field stamp in the Task constructor), one done-callback Handle per child (~72 B, live until the group ends), and GC promoting ~390 B per child. Cold (fresh process) 10,470 -> 10,080 instructions per child with the sliced pass; a second run in the same process pays again (the group body is a new generator closure, a new map, so task creation deopts and recompiles).',
+    note: 'The group\'s own bookkeeping is an array push and a live count per child, and its children share one done-callback listener (no Handle per child: 182 B live per pending child, was 253 B). Cold ~9.8k instructions per child against native\'s 7.8k (callgrind, fresh process, (I(100k) − I(100)) / 100k; 10.0k before #12\'s third pass), 6.9k against native\'s 8.0k in the 20k→100k marginal: what is left is first-run JIT (tier-up and phase-change deopts of the ready-queue loop and the task step), and per Task its making (the coroutine claim ~550 instructions), two steps and GC (~320 B promoted per child, native ~404 B).',
   },
   {
     workload: 'Queue(100), 10 producers × 10 consumers, 1,000,000 items, runSync vs asyncio',

@@ -2,8 +2,10 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, asCompleted, gather, shield, wait, waitFor } from './combinators.ts';
 import { CancelledError, StopAsyncIteration, TimeoutError } from './exceptions.ts';
-import { getRunningLoop } from './events.ts';
-import { Future } from './futures.ts';
+import { Handle, getRunningLoop } from './events.ts';
+import { Future, type DoneCallback } from './futures.ts';
+import { ContextVar } from './contextvars.ts';
+import type { ExceptionContext } from './base-events.ts';
 import { Task, createTask, currentTask, eagerTaskFactory, sleep } from './tasks.ts';
 import { asyncFor } from './asyncgen.ts';
 import { runSync } from './runners.ts';
@@ -313,6 +315,128 @@ describe('gather', () => {
     assert.deepEqual(yield* gather([f, f]), [7, 7]);
     const error = yield* catching(gather([f, bad]));
     assert.ok(error instanceof RangeError);
+  });
+});
+
+// gather's children share one done callback registered without a Handle each (a DoneListener):
+// what a user sees must be what a Handle per child showed.
+describe('gather: the children\'s shared done callback', () => {
+  function* one(): Coroutine<number> {
+    return 1;
+  }
+
+  test('a pending child lists it among its callbacks; the ready entry reads as its Handle', () => {
+    runSync(function* () {
+      const loop = getRunningLoop();
+      const t = createTask(one(), { name: 'kid' });
+      let next = '';
+      // The child's first callback: the next ready entry is then gather's, as a stuck-run report would name it.
+      t.addDoneCallback(function before() {
+        next = String(loop._ready.peekFirst());
+      });
+      const g = gather([t]);
+      assert.match(String(t), /cb=\[before\(\), onChildDone\(\)\]>$/);
+      t.addDoneCallback(function after() {});
+      assert.match(String(t), /cb=\[before\(\), <1 more>, after\(\)\]>$/);
+      assert.deepEqual(yield* g, [1]);
+      assert.match(next, /^<Handle onChildDone\(<Task finished name='kid' coro=<\w+> result=1>\)>$/);
+      assert.equal(t.removeDoneCallback(g._onChildDone as DoneCallback<Task<number>>), 0); // done: nothing left to remove
+    });
+  });
+
+  test('removeDoneCallback removes it from a pending child, as a Handle registration', () => {
+    runSync(function* () {
+      const t = createTask(one());
+      const g = gather([t]);
+      assert.equal(t.removeDoneCallback(g._onChildDone as DoneCallback<Task<number>>), 1);
+      assert.doesNotMatch(String(t), /cb=/);
+      yield* t;
+      assert.equal(g.done(), false); // the gather never heard of it
+    });
+  });
+
+  test('debug mode: each child gets a real Handle, named in slow-callback reports', () => {
+    runSync(function* () {
+      const loop = getRunningLoop();
+      const reports: ExceptionContext[] = [];
+      loop.setExceptionHandler((_loop, context) => void reports.push(context));
+      loop.setDebug(true);
+      loop.slowCallbackDuration = 0; // every callback is "slow": each one is reported
+      yield* gather([createTask(one(), { name: 'kid' })]);
+      loop.setDebug(false);
+      const report = reports.find((r) => r.message.startsWith('Executing onChildDone('));
+      assert.ok(report !== undefined, JSON.stringify(reports.map((r) => r.message)));
+      assert.match(report.message, /^Executing onChildDone\(<Task finished name='kid' coro=<\w+> result=1>\) took \d+\.\d{3} ms$/);
+      assert.ok(report.handle instanceof Handle);
+    });
+  });
+
+  test('with an instrument installed, each child gets a real Handle (taskScheduled sees what it saw before)', () => {
+    runSync(function* () {
+      const loop = getRunningLoop();
+      const scheduled: string[] = [];
+      const instrument = { taskScheduled: (entry: unknown) => void scheduled.push(String(entry)) };
+      loop.addInstrument(instrument);
+      yield* gather([createTask(one(), { name: 'kid' })]);
+      loop.removeInstrument(instrument);
+      assert.ok(scheduled.some((s) => /^<Handle onChildDone\(<Task finished name='kid' coro=<\w+> result=1>\)>$/.test(s)), JSON.stringify(scheduled));
+    });
+  });
+
+  test('an error inside it is reported as "Exception in callback" with the Handle it stands in for', () => {
+    runSync(function* () {
+      const loop = getRunningLoop();
+      const reports: ExceptionContext[] = [];
+      loop.setExceptionHandler((_loop, context) => void reports.push(context));
+      const t = createTask(one(), { name: 'kid' });
+      const g = gather([t, createTask(one())]);
+      g._childDone = () => {
+        throw new Error('broken');
+      };
+      yield* sleep(0);
+      yield* sleep(0);
+      assert.equal(reports.length, 2); // each child's callback reported on its own
+      assert.match(reports[0]?.message ?? '', /^Exception in callback onChildDone\(<Task finished name='kid' coro=<\w+> result=1>\)$/);
+      assert.equal((reports[0]?.exception as Error).message, 'broken');
+      assert.ok(reports[0]?.handle instanceof Handle);
+      assert.equal(String(reports[0]?.handle), `<Handle ${reports[0]?.message.slice('Exception in callback '.length)}>`);
+    });
+  });
+
+  test('it runs in the context current at gather(), a fresh copy per child (asyncio: one copy_context per add_done_callback)', () => {
+    const v = new ContextVar<string>('v', { default: 'unset' });
+    runSync(function* () {
+      v.set('at gather');
+      const g = gather([createTask(one()), createTask(one())]);
+      v.set('later');
+      const seen: string[] = [];
+      const childDone = g._childDone.bind(g);
+      g._childDone = (child) => {
+        seen.push(v.get());
+        v.set('set by a callback');
+        childDone(child);
+      };
+      yield* g;
+      assert.deepEqual(seen, ['at gather', 'at gather']);
+      assert.equal(v.get(), 'later');
+    });
+  });
+
+  test('a child whose class overrides addDoneCallback is registered through the override', () => {
+    runSync(function* () {
+      let calls = 0;
+      class MyFut<T> extends Future<T> {
+        override addDoneCallback(callback: DoneCallback<this>, options?: { context?: null }): void {
+          calls++;
+          super.addDoneCallback(callback, options);
+        }
+      }
+      const loop = getRunningLoop();
+      const f = new MyFut<number>(loop);
+      loop.callSoon(() => f.setResult(2));
+      assert.deepEqual(yield* gather([f, one()]), [2, 1]);
+      assert.equal(calls, 1);
+    });
   });
 });
 

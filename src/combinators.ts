@@ -20,7 +20,7 @@ import { CancelledError, StopAsyncIteration, TimeoutError } from './exceptions.t
 import { getRunningLoop } from './events.ts';
 import type { TimerHandle } from './events.ts';
 import type { EventLoop } from './base-events.ts';
-import { Future, PENDING, isFuture } from './futures.ts';
+import { DoneListener, Future, PENDING, isFuture } from './futures.ts';
 import { claimedOnCreation, ensureFuture, isClaimedCoroutine, isCoroutine } from './tasks.ts';
 import { DIFFERENT_LOOP } from './tasks.ts';
 import { timeout as makeTimeout } from './timeouts.ts';
@@ -195,6 +195,8 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
     if (outer !== null) outer._childDone(child);
     else if (!child.cancelled()) child.exception();
   };
+  // The children share one listener (no Handle per child) where they can; the others get a Handle.
+  const listener = new DoneListener(onChildDone);
   const children: Future<unknown>[] = new Array(n);
   // The repeat check, without hashing in the common case: a coroutine wrapped by this gather is
   // claimed by the task made for it (a lazy task claims its coroutine when it is made), so
@@ -217,7 +219,7 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
             children[i] = arg; // a repeat: its first occurrence registered the callback
             continue;
           }
-          arg.addDoneCallback(onChildDone);
+          if (!arg._addListener(listener)) arg.addDoneCallback(onChildDone);
           children[i] = arg;
           nfuts++;
           continue;
@@ -226,7 +228,7 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
         if (loop === null) loop = getRunningLoop();
         fut = loop.createTask(arg);
         if (claimedOnCreation(fut, arg)) {
-          fut.addDoneCallback(onChildDone);
+          if (!fut._addListener(listener)) fut.addDoneCallback(onChildDone);
           children[i] = fut;
           nfuts++;
           continue;
@@ -237,7 +239,7 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
         children[i] = fut;
         nfuts++;
         if (fut.done()) (doneFuts ??= []).push(fut);
-        else fut.addDoneCallback(onChildDone);
+        else if (!fut._addListener(listener)) fut.addDoneCallback(onChildDone);
         continue;
       } else if (!isAwaitable(arg)) {
         throw notAwaitableError(arg, i, arrayForm);
@@ -263,7 +265,7 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
     children[i] = fut;
     nfuts++;
     if (fut.done()) (doneFuts ??= []).push(fut);
-    else fut.addDoneCallback(onChildDone);
+    else if (!fut._addListener(listener)) fut.addDoneCallback(onChildDone);
   }
   outer = new GatheringFuture<unknown[]>(children, nfuts, returnExceptions, loop as EventLoop, onChildDone);
   // A child already done (an eager task) is counted now, in argument order, as asyncio does.

@@ -5,7 +5,7 @@
  */
 import { CancelledError, InvalidStateError, RuntimeError } from './exceptions.ts';
 import { Handle, getRunningLoop, type Runnable } from './events.ts';
-import { contextFromOptions, currentContextValues, type Context } from './contextvars.ts';
+import { Context, contextFromOptions, currentContextValues, enterCallbackContext, leaveCallbackContext, type ContextValues } from './contextvars.ts';
 import { describeValue, inspectSymbol, shortRepr } from './internal/repr.ts';
 import { checkHandleCallback, isErrorObject } from './internal/validate.ts';
 import type { EventLoop } from './base-events.ts';
@@ -420,6 +420,17 @@ export class Future<T = unknown> implements Awaitable<T> {
     this._addCallback(task);
   }
 
+  /**
+   * @internal `addDoneCallback(listener._callback)` without a Handle per future (gather's and
+   * TaskGroup's children): false if the listener cannot stand in for one (a subclass overrides
+   * addDoneCallback, a context other than the listener's, or already done), and nothing was added.
+   */
+  _addListener(listener: DoneListener): boolean {
+    if (this._state !== PENDING || this.addDoneCallback !== Future.prototype.addDoneCallback || currentContextValues() !== listener._values) return false;
+    this._addCallback(listener);
+    return true;
+  }
+
   private _addCallback(cb: Runnable): void {
     const callbacks = this._callbacks;
     if (callbacks === null) {
@@ -486,9 +497,14 @@ export class Future<T = unknown> implements Awaitable<T> {
     // done, its callbacks dropped): say so rather than lose them silently.
     if (loop._closed) throw new RuntimeError('Event loop is closed');
     if (!Array.isArray(callbacks)) {
-      loop._pushReady(callbacks);
+      if (callbacks instanceof DoneListener) callbacks._notify(this);
+      else loop._pushReady(callbacks);
     } else {
-      for (let i = 0; i < callbacks.length; i++) loop._pushReady(callbacks[i] as Runnable);
+      for (let i = 0; i < callbacks.length; i++) {
+        const cb = callbacks[i] as Runnable;
+        if (cb instanceof DoneListener) cb._notify(this);
+        else loop._pushReady(cb);
+      }
     }
   }
 
@@ -562,7 +578,7 @@ function formatCallbacks(callbacks: Runnable[]): string {
 
 /** One done callback as asyncio names it: `fn()`, or `Task.task_wakeup()` for a waiting task. */
 function formatCallback(entry: Runnable): string {
-  if (entry instanceof Handle) {
+  if (entry instanceof Handle || entry instanceof DoneListener) {
     const cb = entry._callback;
     // `fn.bind(x)` is named 'bound fn'; asyncio names a bound method by its own name too.
     return `${cb === null ? '<cancelled>' : cb.name.replace(/^bound /, '') || '(anonymous)'}()`;
@@ -572,8 +588,90 @@ function formatCallback(entry: Runnable): string {
 
 /** Whether a done-callback entry is a registration of `callback` (a Handle made by addDoneCallback). */
 function registers(entry: Runnable | null, callback: unknown): boolean {
-  return entry instanceof Handle && entry._callback === callback;
+  return (entry instanceof Handle || entry instanceof DoneListener) && entry._callback === callback;
 }
+
+/**
+ * @internal One done callback shared by many futures registered in one context (gather's, a
+ * TaskGroup's): it stands in for the Handle each registration would make (~72 B live per child
+ * until it finishes). A future that finishes queues itself here and puts the listener on the
+ * ready queue, so each finish is still its own ready entry, in order among the other callbacks
+ * (asyncio's call_soon per callback); each run takes the oldest future queued.
+ * In debug mode or with instruments, a finish schedules a real Handle, as addDoneCallback's.
+ * @asyncio none (stands in for the Handles of add_done_callback)
+ */
+export class DoneListener implements Runnable {
+  readonly _callback: (future: Future<unknown>) => void;
+  /** The context of the registrations; every run starts from it afresh (asyncio: one copy per registration). */
+  readonly _values: ContextValues;
+  _context: Context | ContextValues;
+  declare _cancelled: false;
+  private _queued: (Future<unknown> | undefined)[];
+  private _head: number;
+
+  constructor(callback: (future: Future<unknown>) => void) {
+    this._callback = callback;
+    this._values = currentContextValues();
+    this._context = this._values;
+    this._queued = [];
+    this._head = 0;
+  }
+
+  /** @internal `future` is done: its callback goes on the ready queue. */
+  _notify(future: Future<unknown>): void {
+    const loop = future._loop;
+    if (loop._debug || loop._instruments !== null) {
+      loop._pushReady(new Handle(this._callback as (future: never) => void, future, null, loop, this._values));
+      return;
+    }
+    this._queued.push(future);
+    loop._pushReady(this);
+  }
+
+  /** @internal Calls the callback with the oldest queued future, as Handle._run does. */
+  _run(): void {
+    const queued = this._queued;
+    const future = queued[this._head] as Future<unknown>;
+    queued[this._head] = undefined;
+    if (++this._head === queued.length) {
+      queued.length = 0;
+      this._head = 0;
+    }
+    this._context = this._values;
+    const hidden = enterCallbackContext(this);
+    try {
+      this._callback(future);
+    } catch (error) {
+      leaveCallbackContext(this, hidden);
+      // Reported as the Handle it stands in for would be.
+      const handle = new Handle(this._callback as (future: never) => void, future, null, future._loop, this._values);
+      future._loop.callExceptionHandler({ message: `Exception in callback ${handle.describeCallback()}`, exception: error, handle });
+      return;
+    }
+    leaveCallbackContext(this, hidden);
+  }
+
+  /** @internal The ContextHolder side: the Context of the current run, made when first asked for. */
+  getContext(): Context {
+    const held = this._context;
+    if (held instanceof Context) return held;
+    const context = Context._fromValues(held);
+    this._context = context;
+    return context;
+  }
+
+  /** @internal As the Handle's: `fn(<the future of the next run>)`. */
+  describeCallback(): string {
+    const future = this._queued[this._head];
+    return `${this._callback.name || '(anonymous)'}(${future === undefined ? '' : shortRepr(future)})`;
+  }
+
+  /** As the Handle it stands in for (a stuck-run report names the next ready entry). */
+  toString(): string {
+    return `<Handle ${this.describeCallback()}>`;
+  }
+}
+DoneListener.prototype._cancelled = false;
 
 /**
  * Whether `value` is a yieldio Future (a Task is one too).

@@ -4,7 +4,9 @@ import { TaskGroup, taskGroup } from './taskgroups.ts';
 import { ExceptionGroup } from './exception-groups.ts';
 import { timeout } from './timeouts.ts';
 import { CancelledError, RuntimeError, TimeoutError } from './exceptions.ts';
-import { getRunningLoop } from './events.ts';
+import { Handle, getRunningLoop } from './events.ts';
+import { ContextVar } from './contextvars.ts';
+import type { ExceptionContext } from './base-events.ts';
 import { createTask, currentTask, sleep } from './tasks.ts';
 import type { Task } from './tasks.ts';
 import { runSync } from './runners.ts';
@@ -422,5 +424,63 @@ describe('TaskGroup (single flavour)', () => {
     });
     assert.equal(seen.length, 1);
     assert.match(seen[0] as string, /^Task <Task .*> has errored out but its parent task <Task .*> is already completed$/);
+  });
+});
+
+// The children share one done callback without a Handle each (a DoneListener), per context.
+describe('TaskGroup: the children\'s shared done callback', () => {
+  function* one(): Coroutine<number> {
+    yield* sleep(0);
+    return 1;
+  }
+
+  test('children made in different contexts each run it in their own (the first context shares it, the others get a Handle)', () => {
+    const v = new ContextVar<string>('v', { default: 'unset' });
+    runSync(function* () {
+      const seen: string[] = [];
+      yield* taskGroup(function* (tg) {
+        const taskDone = tg._taskDone.bind(tg);
+        tg._taskDone = (task) => {
+          seen.push(`${task.getName()} ${v.get()}`);
+          v.set('set by a callback');
+          taskDone(task);
+        };
+        v.set('one');
+        tg.createTask(one(), { name: 'a' });
+        tg.createTask(one(), { name: 'b' });
+        v.set('two');
+        tg.createTask(one(), { name: 'c' });
+        v.set('one again');
+        tg.createTask(one(), { name: 'd' });
+      });
+      assert.deepEqual(seen, ['a one', 'b one', 'c two', 'd one again']);
+    });
+  });
+
+  test('debug mode: each child gets a real Handle, named in slow-callback reports', () => {
+    runSync(function* () {
+      const loop = getRunningLoop();
+      const reports: ExceptionContext[] = [];
+      loop.setExceptionHandler((_loop, context) => void reports.push(context));
+      loop.setDebug(true);
+      loop.slowCallbackDuration = 0;
+      yield* taskGroup(function* (tg) {
+        tg.createTask(one(), { name: 'kid' });
+      });
+      loop.setDebug(false);
+      const report = reports.find((r) => /^Executing \(anonymous\)\(<Task finished name='kid'/.test(r.message));
+      assert.ok(report !== undefined, JSON.stringify(reports.map((r) => r.message)));
+      assert.ok(report.handle instanceof Handle);
+    });
+  });
+
+  test('a pending child lists it among its callbacks', () => {
+    runSync(function* () {
+      yield* taskGroup(function* (tg) {
+        const t = tg.createTask(one());
+        t.addDoneCallback(function mine() {});
+        assert.match(String(t), /cb=\[\(anonymous\)\(\), mine\(\)\]>$/);
+      });
+    });
   });
 });

@@ -17,7 +17,7 @@
 import { CancelledError, RuntimeError } from './exceptions.ts';
 import { getRunningLoop } from './events.ts';
 import type { EventLoop } from './base-events.ts';
-import type { Future } from './futures.ts';
+import { DoneListener, type Future } from './futures.ts';
 import { closeCoroutine, currentTask, isCoroutine, notACoroutineError } from './tasks.ts';
 import type { Task } from './tasks.ts';
 import type { Context } from './contextvars.ts';
@@ -52,7 +52,8 @@ export interface TaskGroupTaskOptions {
  *
  * Fields: `_entered`, `_exiting`, `_aborting`, `_loop`, `_parentTask`, `_parentCancelRequested`,
  * `_tasks` (PendingTasks: creation order, no hashing), `_errors`, `_onCompletedFut` (what `aexit` waits on),
- * `_cancelOnEnter` (`cancel()` before entering), `_onTaskDone` (the one bound done callback).
+ * `_cancelOnEnter` (`cancel()` before entering), `_onTaskDone` (the one bound done callback),
+ * `_listener` (it, registered without a Handle per child; made at the first createTask).
  * @asyncio asyncio.TaskGroup
  * @example
  * yield* taskGroup(function* (tg) {
@@ -72,6 +73,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
   _onCompletedFut: Future<boolean> | null;
   _cancelOnEnter: boolean;
   _onTaskDone: (task: Task<unknown>) => void;
+  _listener: DoneListener | null;
 
   /** A group not entered yet: enter it with `asyncWith`, `taskGroup(body)` or `aenter()`. */
   constructor() {
@@ -86,6 +88,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
     this._onCompletedFut = null;
     this._cancelOnEnter = false;
     this._onTaskDone = (task) => this._taskDone(task);
+    this._listener = null;
   }
 
   /**
@@ -208,7 +211,9 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
     // gh-128550: add the done callback even if the task finished eagerly, or its failure would
     // cancel the parent too early (while it is still running createTask).
     this._tasks.add(task);
-    task.addDoneCallback(this._onTaskDone);
+    // One listener for the children made in one context, no Handle each; made here, in that context.
+    const listener = (this._listener ??= new DoneListener(this._onTaskDone as (future: Future<unknown>) => void));
+    if (!task._addListener(listener)) task.addDoneCallback(this._onTaskDone);
     // gh-155418: an eager child can cancel the group before joining _tasks.
     if (this._aborting && !task.done()) task.cancel();
     return task as Task<T>;

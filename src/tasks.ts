@@ -6,7 +6,7 @@
  */
 import { CancelledError, InvalidStateError, RuntimeError, internalError } from './exceptions.ts';
 import { getRunningLoop, getRunningLoopOrNull, type Runnable, type TimerEntry } from './events.ts';
-import { BLOCKING, FINISHED, FUTURE_FLAG_BITS, Future, LOG_TRACEBACK, PENDING, isFuture } from './futures.ts';
+import { BLOCKING, DoneListener, FINISHED, FUTURE_FLAG_BITS, Future, LOG_TRACEBACK, PENDING, isFuture } from './futures.ts';
 import type { EventLoop } from './base-events.ts';
 import { Context, currentContextValues, hasExplicitContext, swapExplicitContext, type ContextValues } from './contextvars.ts';
 import { checkDelay } from './internal/validate.ts';
@@ -66,17 +66,18 @@ class CoroutineClaim extends ReturnsItsArgument {
 }
 
 // Where the stamp is refused (a frozen coroutine on an engine that forbids it), a WeakSet.
-const unstampable = new WeakSet<object>();
+// Null until needed: the common check (every new task's, every gather argument's) is a stamp test only.
+let unstampable: WeakSet<object> | null = null;
 
 function isClaimed(coro: object): boolean {
-  return CoroutineClaim.isClaimed(coro) || unstampable.has(coro);
+  return CoroutineClaim.isClaimed(coro) || (unstampable !== null && unstampable.has(coro));
 }
 
 function markClaimed(coro: object): void {
   try {
     CoroutineClaim.claim(coro);
   } catch {
-    unstampable.add(coro);
+    (unstampable ??= new WeakSet()).add(coro);
   }
 }
 
@@ -482,9 +483,14 @@ export class Task<T = unknown> extends Future<T> {
     // As Future's: asyncio's call_soon raises on a closed loop; say so rather than lose the callbacks.
     if (loop._closed) throw new RuntimeError('Event loop is closed');
     if (!Array.isArray(callbacks)) {
-      loop._pushReady(callbacks);
+      if (callbacks instanceof DoneListener) callbacks._notify(this);
+      else loop._pushReady(callbacks);
     } else {
-      for (let i = 0; i < callbacks.length; i++) loop._pushReady(callbacks[i] as Runnable);
+      for (let i = 0; i < callbacks.length; i++) {
+        const cb = callbacks[i] as Runnable;
+        if (cb instanceof DoneListener) cb._notify(this);
+        else loop._pushReady(cb);
+      }
     }
   }
 
