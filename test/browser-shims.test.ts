@@ -29,6 +29,8 @@ const cases: [string, (a: Assert) => unknown][] = [
   ['ok falsy', (a) => a.ok(0)],
   ['match', (a) => a.match('abc', /b/)],
   ['match fails', (a) => a.match('abc', /d/)],
+  ['doesNotMatch', (a) => a.doesNotMatch('abc', /d/)],
+  ['doesNotMatch fails', (a) => a.doesNotMatch('abc', /b/)],
   ['fail', (a) => a.fail('boom')],
   ['deepEqual arrays', (a) => a.deepEqual([1, [2, { x: 3 }]], [1, [2, { x: 3 }]])],
   ['deepEqual array lengths', (a) => a.deepEqual([1, 2], [1, 2, 3])],

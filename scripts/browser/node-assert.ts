@@ -137,6 +137,9 @@ const methods = {
   match(value: string, pattern: RegExp, message?: string | Error): void {
     if (typeof value !== 'string' || !pattern.test(value)) fail(message, `The input did not match the regular expression ${pattern}. Input:\n\n${show(value)}\n`, value, pattern, 'match');
   },
+  doesNotMatch(value: string, pattern: RegExp, message?: string | Error): void {
+    if (typeof value !== 'string' || pattern.test(value)) fail(message, `The input was expected to not match the regular expression ${pattern}. Input:\n\n${show(value)}\n`, value, pattern, 'doesNotMatch');
+  },
   fail(message?: string | Error): never {
     return fail(message, 'Failed', undefined, undefined, 'fail');
   },
@@ -185,4 +188,4 @@ const assert = Object.assign((value: unknown, message?: string | Error): void =>
 });
 
 export default assert;
-export const { ok, equal, notEqual, deepEqual, notDeepEqual, match, throws, doesNotThrow, rejects } = methods;
+export const { ok, equal, notEqual, deepEqual, notDeepEqual, match, doesNotMatch, throws, doesNotThrow, rejects } = methods;
