@@ -31,7 +31,7 @@ import { describeValue, inspectSymbol, shortRepr } from './internal/repr.ts';
 import { Handle, TimerHandle, activeLoops, getRunningLoopOrNull, onRejected, setRunningLoop, type Runnable, type TimerEntry } from './events.ts';
 import { Future, promoteUnretrieved, reportUnretrieved, type UnretrievedReport } from './futures.ts';
 import { CancelledError, RuntimeError } from './exceptions.ts';
-import { ensureFutureOn, newTask, type Task, type TaskOptions } from './tasks.ts';
+import { Task, ensureFutureOn, newTask, type TaskOptions } from './tasks.ts';
 import { INSTRUMENT_HOOKS, InstrumentRegistry, type Instrument } from './instruments.ts';
 import { Context, contextFromOptions, currentContextValues, type ContextValues } from './contextvars.ts';
 import { driveAsync, driveSync, hostNow } from './drivers.ts';
@@ -265,10 +265,11 @@ export class EventLoop {
     return handle;
   }
 
-  /** @internal Schedules a task's next step (the task is its own callback). */
+  /** @internal Schedules a runnable: a task's next step (the task is its own callback) or a done callback. */
   _pushReady(runnable: Runnable): void {
     this._ready.push(runnable);
-    if (this._instruments !== null) this._instruments.taskScheduled(runnable as Task<unknown>); // only tasks come here
+    // Done callbacks come here too (their Handles, gather's listener): the hook is for tasks only.
+    if (this._instruments !== null && runnable instanceof Task) this._instruments.taskScheduled(runnable as Task<unknown>);
     if (this._wakeup !== null) this._wakeup();
   }
 

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventLoop } from './base-events.ts';
 import { TimerHandle, getRunningLoop } from './events.ts';
-import { createTask, currentTask, sleep, type Task } from './tasks.ts';
+import { Task, createTask, currentTask, sleep } from './tasks.ts';
 import { run, runSync } from './runners.ts';
 import type { ExceptionContext } from './base-events.ts';
 import type { ArmedTimer } from './instruments.ts';
@@ -86,6 +86,28 @@ describe('instruments', () => {
       message: 'removeInstrument(): that instrument is not installed on this loop',
     });
     loop.close();
+  });
+
+  test('taskScheduled gets tasks only: a Future\'s done callbacks, scheduled when it finishes, are not tasks', () => {
+    const seen: unknown[] = [];
+    const calls: string[] = [];
+    runSync(function* () {
+      const loop = getRunningLoop();
+      const fut = loop.createFuture<number>();
+      fut.addDoneCallback(() => void calls.push('done callback'));
+      const waiter = createTask(
+        (function* () {
+          return yield* fut;
+        })(),
+        { name: 'waiter' },
+      );
+      loop.addInstrument({ taskScheduled: (task) => void seen.push(task) });
+      loop.callSoon(() => fut.setResult(7));
+      assert.equal(yield* waiter, 7);
+    });
+    assert.deepEqual(calls, ['done callback']);
+    assert.ok(seen.length > 0, 'the waiter was scheduled when the future finished');
+    for (const entry of seen) assert.ok(entry instanceof Task, `taskScheduled got ${String(entry)}`);
   });
 
   test('an object without hooks is a TypeError naming the hooks', () => {
