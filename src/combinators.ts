@@ -219,7 +219,7 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
             children[i] = arg; // a repeat: its first occurrence registered the callback
             continue;
           }
-          if (!arg._addListener(listener)) arg.addDoneCallback(onChildDone);
+          arg._addListener(listener);
           children[i] = arg;
           nfuts++;
           continue;
@@ -228,7 +228,7 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
         if (loop === null) loop = getRunningLoop();
         fut = loop.createTask(arg);
         if (claimedOnCreation(fut, arg)) {
-          if (!fut._addListener(listener)) fut.addDoneCallback(onChildDone);
+          fut._addListener(listener);
           children[i] = fut;
           nfuts++;
           continue;
@@ -239,7 +239,7 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
         children[i] = fut;
         nfuts++;
         if (fut.done()) (doneFuts ??= []).push(fut);
-        else if (!fut._addListener(listener)) fut.addDoneCallback(onChildDone);
+        else fut._addListener(listener);
         continue;
       } else if (!isAwaitable(arg)) {
         throw notAwaitableError(arg, i, arrayForm);
@@ -265,7 +265,7 @@ export function gather(...args: unknown[]): GatheringFuture<unknown[]> {
     children[i] = fut;
     nfuts++;
     if (fut.done()) (doneFuts ??= []).push(fut);
-    else if (!fut._addListener(listener)) fut.addDoneCallback(onChildDone);
+    else fut._addListener(listener);
   }
   outer = new GatheringFuture<unknown[]>(children, nfuts, returnExceptions, loop as EventLoop, onChildDone);
   // A child already done (an eager task) is counted now, in argument order, as asyncio does.

@@ -148,6 +148,15 @@ export interface ContextHolder {
   getContext(): Context;
 }
 
+/** @internal A holder's Context (a Handle's, a Task's), made from its values when first asked for, then kept. */
+export function holderContext(holder: { _context: Context | ContextValues }): Context {
+  const held = holder._context;
+  if (held instanceof Context) return held;
+  const context = Context._fromValues(held);
+  holder._context = context;
+  return context;
+}
+
 /** @internal A task's current values, without making its Context. */
 export function holderValues(holder: ContextHolder): ContextValues {
   const context = holder._context;

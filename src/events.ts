@@ -5,7 +5,7 @@
  */
 import { RuntimeError } from './exceptions.ts';
 import { inspectSymbol, shortRepr } from './internal/repr.ts';
-import { Context, enterCallbackContext, leaveCallbackContext, type ContextValues } from './contextvars.ts';
+import { enterCallbackContext, holderContext, leaveCallbackContext, type Context, type ContextValues } from './contextvars.ts';
 import type { EventLoop } from './base-events.ts';
 
 type AnyFunction = (...args: never[]) => unknown;
@@ -72,11 +72,7 @@ export class Handle implements Runnable {
    * @asyncio Handle.get_context() (3.12)
    */
   getContext(): Context {
-    const held = this._context;
-    if (held instanceof Context) return held;
-    const context = Context._fromValues(held);
-    this._context = context;
-    return context;
+    return holderContext(this);
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import { CancelledError, InvalidStateError, RuntimeError } from './exceptions.ts';
 import { Handle, getRunningLoop, type Runnable } from './events.ts';
-import { Context, contextFromOptions, currentContextValues, enterCallbackContext, leaveCallbackContext, type ContextValues } from './contextvars.ts';
+import { contextFromOptions, currentContextValues, enterCallbackContext, holderContext, leaveCallbackContext, type Context, type ContextValues } from './contextvars.ts';
 import { describeValue, inspectSymbol, shortRepr } from './internal/repr.ts';
 import { checkHandleCallback, isErrorObject } from './internal/validate.ts';
 import type { EventLoop } from './base-events.ts';
@@ -421,14 +421,18 @@ export class Future<T = unknown> implements Awaitable<T> {
   }
 
   /**
-   * @internal `addDoneCallback(listener._callback)` without a Handle per future (gather's and
-   * TaskGroup's children): false if the listener cannot stand in for one (a subclass overrides
-   * addDoneCallback, a context other than the listener's, or already done), and nothing was added.
+   * @internal `addDoneCallback(listener._callback)`, without a Handle per future where the listener
+   * can stand in for one (gather's and TaskGroup's children). Otherwise (a subclass overrides
+   * addDoneCallback, a context other than the listener's, already done) it is addDoneCallback.
    */
-  _addListener(listener: DoneListener): boolean {
-    if (this._state !== PENDING || this.addDoneCallback !== Future.prototype.addDoneCallback || currentContextValues() !== listener._values) return false;
-    this._addCallback(listener);
-    return true;
+  _addListener(listener: DoneListener): void {
+    if (this._state === PENDING && this.addDoneCallback === Future.prototype.addDoneCallback && currentContextValues() === listener._values) this._addCallback(listener);
+    else this._addDoneCallbackSlow(listener);
+  }
+
+  // Out of line: the check above stays small enough to inline into gather's and createTask's loops.
+  private _addDoneCallbackSlow(listener: DoneListener): void {
+    this.addDoneCallback(listener._callback as DoneCallback<this>);
   }
 
   private _addCallback(cb: Runnable): void {
@@ -597,7 +601,7 @@ function registers(entry: Runnable | null, callback: unknown): boolean {
  * until it finishes). A future that finishes queues itself here and puts the listener on the
  * ready queue, so each finish is still its own ready entry, in order among the other callbacks
  * (asyncio's call_soon per callback); each run takes the oldest future queued.
- * In debug mode or with instruments, a finish schedules a real Handle, as addDoneCallback's.
+ * In debug mode a finish schedules a real Handle, as addDoneCallback's (slow-callback reports name it).
  * @asyncio none (stands in for the Handles of add_done_callback)
  */
 export class DoneListener implements Runnable {
@@ -620,7 +624,7 @@ export class DoneListener implements Runnable {
   /** @internal `future` is done: its callback goes on the ready queue. */
   _notify(future: Future<unknown>): void {
     const loop = future._loop;
-    if (loop._debug || loop._instruments !== null) {
+    if (loop._debug) {
       loop._pushReady(new Handle(this._callback as (future: never) => void, future, null, loop, this._values));
       return;
     }
@@ -653,11 +657,7 @@ export class DoneListener implements Runnable {
 
   /** @internal The ContextHolder side: the Context of the current run, made when first asked for. */
   getContext(): Context {
-    const held = this._context;
-    if (held instanceof Context) return held;
-    const context = Context._fromValues(held);
-    this._context = context;
-    return context;
+    return holderContext(this);
   }
 
   /** @internal As the Handle's: `fn(<the future of the next run>)`. */

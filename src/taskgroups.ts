@@ -213,7 +213,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
     this._tasks.add(task);
     // One listener for the children made in one context, no Handle each; made here, in that context.
     const listener = (this._listener ??= new DoneListener(this._onTaskDone as (future: Future<unknown>) => void));
-    if (!task._addListener(listener)) task.addDoneCallback(this._onTaskDone);
+    task._addListener(listener);
     // gh-155418: an eager child can cancel the group before joining _tasks.
     if (this._aborting && !task.done()) task.cancel();
     return task as Task<T>;

@@ -8,7 +8,7 @@ import { CancelledError, InvalidStateError, RuntimeError, internalError } from '
 import { getRunningLoop, getRunningLoopOrNull, type Runnable, type TimerEntry } from './events.ts';
 import { BLOCKING, DoneListener, FINISHED, FUTURE_FLAG_BITS, Future, LOG_TRACEBACK, PENDING, isFuture } from './futures.ts';
 import type { EventLoop } from './base-events.ts';
-import { Context, currentContextValues, hasExplicitContext, swapExplicitContext, type ContextValues } from './contextvars.ts';
+import { currentContextValues, hasExplicitContext, holderContext, swapExplicitContext, type Context, type ContextValues } from './contextvars.ts';
 import { checkDelay } from './internal/validate.ts';
 import type { InstrumentRegistry } from './instruments.ts';
 import { coroName, describeValue, shortRepr } from './internal/repr.ts';
@@ -69,7 +69,8 @@ class CoroutineClaim extends ReturnsItsArgument {
 // Null until needed: the common check (every new task's, every gather argument's) is a stamp test only.
 let unstampable: WeakSet<object> | null = null;
 
-function isClaimed(coro: object): boolean {
+/** @internal Whether a task claimed `coro` (gather's repeat check: a coroutine it already wrapped is claimed). */
+export function isClaimedCoroutine(coro: object): boolean {
   return CoroutineClaim.isClaimed(coro) || (unstampable !== null && unstampable.has(coro));
 }
 
@@ -241,11 +242,7 @@ export class Task<T = unknown> extends Future<T> {
    * @asyncio Task.get_context()
    */
   getContext(): Context {
-    const held = this._context;
-    if (held instanceof Context) return held;
-    const context = Context._fromValues(held);
-    this._context = context;
-    return context;
+    return holderContext(this);
   }
 
   /**
@@ -675,14 +672,9 @@ const futureAddDoneCallback = Future.prototype.addDoneCallback;
 function claimCoroutine(coro: object): boolean {
   // The sleep(0) iterator is stateless and shared by every `sleep(0)`: any number of tasks may run it.
   if (coro === (sleep0Iterator as object)) return true;
-  if (isClaimed(coro)) return false;
+  if (isClaimedCoroutine(coro)) return false;
   markClaimed(coro);
   return true;
-}
-
-/** @internal Whether a task claimed `coro` (gather's repeat check: a coroutine it already wrapped is claimed). */
-export function isClaimedCoroutine(coro: object): boolean {
-  return isClaimed(coro);
 }
 
 /**
